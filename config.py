@@ -1,0 +1,174 @@
+"""Configuration read from the environment.
+
+With no variable set the service runs on SQLite in ``instance/`` and writes every
+outgoing message as an ``.eml`` file into ``instance/mail/``. ``FEEDBACK_ENV`` picks the
+class: ``development`` (the default), ``production`` or ``testing``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("FEEDBACK_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
+
+
+def _str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the environment cannot make a working configuration."""
+
+
+def database_url_from_env(default: str) -> str:
+    """Return DATABASE_URL, normalised so that PostgreSQL goes through psycopg 3."""
+    url = _str("DATABASE_URL", default)
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver name.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    """Settings shared by every environment, each overridable by a variable."""
+
+    ENV_NAME = "development"
+
+    SECRET_KEY = _str("SECRET_KEY")
+    BASE_URL = (_str("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
+
+    SQLALCHEMY_DATABASE_URI = database_url_from_env(f"sqlite:///{INSTANCE_DIR / 'feedback.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Mail. With no MAIL_SERVER every message is captured as an .eml file instead.
+    MAIL_SERVER = _str("MAIL_SERVER")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = _str("MAIL_USERNAME")
+    MAIL_PASSWORD = _str("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = _str("MAIL_DEFAULT_SENDER", "Feedback <feedback@localhost>")
+    MAIL_CAPTURE_DIR = _str("MAIL_CAPTURE_DIR", str(INSTANCE_DIR / "mail"))
+    MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 30)
+
+    # The outbox: how often and how long the worker retries a message.
+    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
+    OUTBOX_RETRY_BASE_SECONDS = _int("OUTBOX_RETRY_BASE_SECONDS", 60)
+    OUTBOX_RETRY_MAX_SECONDS = _int("OUTBOX_RETRY_MAX_SECONDS", 6 * 3600)
+    OUTBOX_BATCH_SIZE = _int("OUTBOX_BATCH_SIZE", 50)
+    #: a message claimed longer ago than this by a worker that died is handed out again
+    OUTBOX_CLAIM_TIMEOUT_SECONDS = _int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 600)
+    WORKER_POLL_SECONDS = _int("WORKER_POLL_SECONDS", 5)
+
+    # Sign-in protection.
+    RATELIMIT_STORAGE_URI = _str("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_FAILURE_LIMIT = _str("LOGIN_FAILURE_LIMIT", "5 per minute")
+    #: number of reverse proxies in front of the app whose X-Forwarded-* to trust
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    # Languages and time.
+    LANGUAGES = ("en", "zh")
+    BABEL_DEFAULT_LOCALE = _str("DEFAULT_LOCALE", "en")
+    BABEL_DEFAULT_TIMEZONE = _str("DEFAULT_TIMEZONE", "UTC")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "feedback" / "translations")
+
+    LOG_LEVEL = _str("LOG_LEVEL", "INFO")
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 1024 * 1024)
+
+    @classmethod
+    def check(cls, app_config: dict) -> None:
+        """Fill what a development machine can make up; overridden to refuse in production."""
+        if not app_config.get("SECRET_KEY"):
+            app_config["SECRET_KEY"] = _development_secret_key()
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+    #: emailed links must point at the real host, so production has no default
+    BASE_URL = (_str("BASE_URL") or "").rstrip("/") or None
+
+    @classmethod
+    def check(cls, app_config: dict) -> None:
+        missing = [name for name in ("SECRET_KEY", "BASE_URL") if not app_config.get(name)]
+        if missing:
+            raise ConfigError(
+                "FEEDBACK_ENV=production needs "
+                + " and ".join(missing)
+                + " set in the environment. Generate a secret key with: "
+                "python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"  # noqa: S105 - fixed on purpose, tests only
+    SQLALCHEMY_DATABASE_URI = database_url_from_env("sqlite://")
+    MAIL_SERVER = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    OUTBOX_RETRY_BASE_SECONDS = 60
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the configuration class named by FEEDBACK_ENV."""
+    name = (_str("FEEDBACK_ENV", "development") or "development").lower()
+    try:
+        return CONFIGS[name]
+    except KeyError as exc:
+        raise ConfigError(
+            f"FEEDBACK_ENV must be one of {', '.join(CONFIGS)}, got {name!r}"
+        ) from exc
+
+
+def _development_secret_key() -> str:
+    """A key kept in instance/ so that sign-ins survive a restart of the demo."""
+    path = INSTANCE_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

@@ -1,0 +1,181 @@
+"""The feedback service: surveys after each touchpoint, and a queue for unhappy answers."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from flask import Flask, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Config, config_from_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
+    """Build the application from a configuration class (default: from FEEDBACK_ENV)."""
+    config = config or config_from_env()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config)
+    app.config.update(overrides or {})
+    config.check(app.config)
+    app.config["SESSION_COOKIE_SECURE"] = app.config["BASE_URL"].startswith("https://")
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    from feedback.request_log import configure_logging, register_request_logging
+
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_jobs(app)
+    register_errorhandlers(app)
+    register_request_logging(app)
+    register_template_helpers(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """WAL lets readers work while the worker writes; SQLite leaves foreign keys off."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def render_migration_item(type_, obj, autogen_context):
+    """Write our UTC timestamp type into migrations as the plain type it stores as."""
+    from feedback.timeutil import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def select_locale() -> str:
+    """The signed-in user's choice, else the session's, else the browser's."""
+    from flask import current_app
+    from flask_login import current_user
+
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def select_timezone() -> str | None:
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return None
+
+
+def register_extensions(app: Flask) -> None:
+    from feedback.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,  # SQLite can only alter tables by copying them
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    mail.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please sign in to open that page.")
+
+    from feedback.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(session_token: str):
+        from sqlalchemy import select
+
+        return db.session.scalar(
+            select(User).where(User.session_token == session_token, User.active)
+        )
+
+
+def register_blueprints(app: Flask) -> None:
+    from feedback.accounts.admin import bp as admin_bp
+    from feedback.accounts.routes import bp as accounts_bp
+    from feedback.core.routes import bp as core_bp
+    from feedback.outbox.routes import bp as outbox_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(outbox_bp)
+
+
+def register_commands(app: Flask) -> None:
+    from feedback.accounts.cli import apikeys_cli, users_cli
+    from feedback.demo import demo_command
+    from feedback.worker import worker_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(apikeys_cli)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(demo_command)
+
+
+def register_jobs(app: Flask) -> None:
+    from feedback.outbox.delivery import deliver_due
+    from feedback.worker import register_job
+
+    register_job(app, "outbox", deliver_due)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from feedback.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale, get_timezone
+
+    from feedback.accounts.models import Role
+    from feedback.labels import role_label, status_label
+
+    app.jinja_env.globals.update(Role=Role, role_label=role_label, status_label=status_label)
+
+    @app.context_processor
+    def inject_locale():
+        return {
+            "current_locale": str(get_locale()),
+            "current_timezone": str(get_timezone()),
+            "languages": app.config["LANGUAGES"],
+        }

@@ -1,0 +1,97 @@
+"""Forms for signing in, own account settings and the admin pages."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from feedback.accounts.models import Role
+from feedback.accounts.services import MIN_PASSWORD_LENGTH
+
+ROLE_CHOICES = [
+    (Role.AGENT.value, _l("Agent: works the complaint queue")),
+    (Role.MANAGER.value, _l("Manager: also dashboards, surveys, rules and SLA targets")),
+    (Role.ADMIN.value, _l("Admin: also users and API keys")),
+]
+LOCALE_CHOICES = [("", _l("Follow my browser")), ("en", "English"), ("zh", "简体中文")]
+
+
+def _timezone_choices() -> list[tuple[str, str]]:
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+    return [("", _l("Service default"))] + [("UTC", "UTC")] + [(z, z) for z in zones]
+
+
+def _new_password_field(label):
+    return PasswordField(
+        label,
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH},
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = _new_password_field(_l("New password"))
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class PreferencesForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES, validate_choice=True)
+    timezone = SelectField(_l("Time zone"), validate_choice=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = _timezone_choices()
+
+
+class UserCreateForm(FlaskForm):
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    password = _new_password_field(_l("First password"))
+
+
+class UserEditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    active = BooleanField(_l("May sign in"))
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = _new_password_field(_l("New password"))
+
+
+class ApiKeyForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=120)],
+        description=_l("Say which system uses it, for example: web shop."),
+    )

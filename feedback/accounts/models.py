@@ -1,0 +1,111 @@
+"""Staff users and API keys."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from feedback.extensions import db
+from feedback.timeutil import UTCDateTime, utcnow
+
+
+class Role(enum.Enum):
+    """What a staff member may do; each role can do everything the one before it can."""
+
+    AGENT = "agent"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def allows(self, required: Role) -> bool:
+        """True when this role has at least the rights of ``required``."""
+        return self.rank >= required.rank
+
+
+def _new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stored lower-cased; sign-in compares lower-cased
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="user_role", values_callable=lambda e: [m.value for m in e])
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    #: the user's own choice of language; None follows the browser
+    locale: Mapped[str | None] = mapped_column(String(10))
+    #: an IANA zone such as "Asia/Shanghai"; None uses the service default
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    #: goes into the session cookie; replacing it signs the user out everywhere
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=_new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.value}>"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def set_password(self, password: str) -> None:
+        """Hash with werkzeug's default (scrypt) and sign out every other session."""
+        self.password_hash = generate_password_hash(password)
+        self.session_token = _new_session_token()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, required: Role) -> bool:
+        return self.role.allows(required)
+
+
+API_KEY_PREFIX = "fbk_"
+
+
+def hash_api_key(key: str) -> str:
+    """SHA-256 of a key: keys are 256 random bits, so a slow hash adds nothing."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiKey(db.Model):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    #: the first characters of the key, shown so that people can tell keys apart
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -1,0 +1,1 @@
+"""Pages that belong to no one capability: home, health, language switch."""

@@ -1,0 +1,68 @@
+"""Home page, health check and the language switch."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import func, select, text
+
+from feedback.accounts.models import Role
+from feedback.extensions import csrf, db, limiter
+from feedback.outbox.models import OutboxMessage, OutboxStatus
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    failed_mail = 0
+    if current_user.has_role(Role.ADMIN):
+        failed_mail = db.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.FAILED)
+        )
+    return render_template("main/index.html", failed_mail=failed_mail)
+
+
+@bp.get("/healthz")
+@csrf.exempt
+@limiter.exempt
+def healthz():
+    """200 when the database answers a query, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure to answer means unhealthy
+        db.session.rollback()
+        current_app.logger.warning("healthz.database_down error=%r", type(exc).__name__)
+        return jsonify(status="unavailable", database="down"), 503
+    return jsonify(status="ok", database="up")
+
+
+@bp.post("/language/<code>")
+def set_language(code: str):
+    """Switch the interface language; a signed-in user keeps the choice in their profile."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["locale"] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    return redirect(_back())
+
+
+def _back() -> str:
+    target = request.form.get("next") or "/"
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target

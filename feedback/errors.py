@@ -1,0 +1,116 @@
+"""Error pages in both languages, and JSON errors under /api/."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from feedback.extensions import db
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+TITLES = {
+    400: _l("That request could not be understood"),
+    401: _l("Please sign in"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("That action is not allowed here"),
+    413: _l("That upload is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+    503: _l("The service is unavailable"),
+}
+
+MESSAGES = {
+    400: _l("Check what you entered and try again."),
+    403: _l("Your role does not include this page. Ask an admin if you need it."),
+    404: _l("The address may be mistyped, or the page was moved or removed."),
+    405: _l("Go back and use the buttons on the page."),
+    413: _l("Send less than 1 MB at a time."),
+    429: _l("Please wait a minute before you try again."),
+    500: _l("The error was logged. Please try again in a moment."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, message: str, fields: dict | None = None):
+    """The error body of DESIGN.md: {"error": {"code", "message", "fields"}}."""
+    body = {
+        "error": {
+            "code": ERROR_CODES.get(status, "error"),
+            "message": message,
+            "fields": fields or {},
+        }
+    }
+    return jsonify(body), status
+
+
+def _render(status: int, message: str | None = None):
+    return (
+        render_template(
+            "errors/error.html",
+            code=status,
+            title=TITLES.get(status, _l("Error")),
+            message=message or MESSAGES.get(status, ""),
+        ),
+        status,
+    )
+
+
+def handle_http_exception(exc: HTTPException):
+    status = exc.code or 500
+    if wants_json():
+        return json_error(status, exc.description or exc.name)
+    response = _render(status)
+    if status == 429 and getattr(exc, "retry_after", None):
+        return response[0], status, {"Retry-After": str(exc.retry_after)}
+    return response
+
+
+def handle_csrf_error(exc: CSRFError):
+    if wants_json():
+        return json_error(400, exc.description)
+    return _render(
+        400,
+        _l(
+            "This form has expired or came from another page. "
+            "Go back, reload the page and try again."
+        ),
+    )
+
+
+def handle_unexpected(exc: Exception):
+    db.session.rollback()
+    if isinstance(exc, HTTPException):
+        return handle_http_exception(exc)
+    original = getattr(exc, "original_exception", exc)
+    from flask import current_app
+
+    current_app.logger.error("unhandled %s", type(original).__name__, exc_info=original)
+    if wants_json():
+        return json_error(500, "Internal error; it has been logged.")
+    return _render(500)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(InternalServerError, handle_unexpected)

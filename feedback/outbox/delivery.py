@@ -1,0 +1,232 @@
+"""Delivering the outbox: claim due rows atomically, send each once, record the outcome.
+
+Several workers may run at once, on one machine or many. A batch is claimed with one
+UPDATE whose subquery takes rows with FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite,
+writes are serialised by the database lock and the ``status = 'pending'`` re-check in the
+UPDATE keeps a row from being claimed twice. Each claim is tagged with a fresh token, so
+a worker reads back exactly the rows that it won.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from flask_mail import BadHeaderError, Message
+from sqlalchemy import and_, or_, select, update
+
+from feedback.extensions import db, mail
+from feedback.outbox.models import OutboxMessage, OutboxStatus
+from feedback.timeutil import utcnow
+
+log = logging.getLogger("feedback.outbox")
+
+
+def retry_delay(attempts: int, base_seconds: int, max_seconds: int) -> timedelta:
+    """Wait before the next try: base, 2x base, 4x base ... capped at max."""
+    seconds = base_seconds * (2 ** max(attempts - 1, 0))
+    return timedelta(seconds=min(seconds, max_seconds))
+
+
+def _due_condition(now: datetime, claim_timeout: timedelta):
+    return or_(
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_at < now - claim_timeout,
+        ),
+    )
+
+
+def claim_due(limit: int, worker: str, now: datetime | None = None) -> list[OutboxMessage]:
+    """Claim up to ``limit`` due messages for this worker and commit the claim."""
+    now = now or utcnow()
+    claim_timeout = timedelta(seconds=current_app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"])
+    token = f"{worker}/{uuid.uuid4().hex[:12]}"
+    due = _due_condition(now, claim_timeout)
+    candidates = (
+        select(OutboxMessage.id)
+        .where(due)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), due)
+        .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=token)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.SENDING)
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def build_message(row: OutboxMessage) -> Message:
+    """The Flask-Mail message for an outbox row."""
+    message = Message(
+        subject=row.subject,
+        recipients=[row.to_address],
+        body=row.body_text,
+        html=row.body_html,
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        extra_headers=dict(row.headers or {}),
+    )
+    message.msgId = row.message_id
+    return message
+
+
+class CaptureTransport:
+    """Writes each message as an .eml file: the default when no MAIL_SERVER is set."""
+
+    def __init__(self, directory: str):
+        self.directory = Path(directory)
+
+    def open(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def close(self) -> None:
+        pass
+
+    def send(self, row: OutboxMessage, message: Message) -> None:
+        stamp = utcnow().strftime("%Y%m%dT%H%M%S")
+        path = self.directory / f"{stamp}-{row.id:06d}.eml"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(message.as_bytes())
+        os.replace(tmp, path)
+
+
+class SmtpTransport:
+    """Sends through Flask-Mail over one SMTP connection per batch."""
+
+    def open(self) -> None:
+        self.connection = mail.connect()
+        self.connection.__enter__()
+
+    def close(self) -> None:
+        try:
+            self.connection.__exit__(None, None, None)
+        except Exception:  # noqa: BLE001 - the QUIT after a broken connection may fail too
+            log.debug("smtp quit failed", exc_info=True)
+
+    def send(self, row: OutboxMessage, message: Message) -> None:
+        self.connection.send(message)
+
+
+def _transport():
+    if current_app.config.get("MAIL_SERVER"):
+        return SmtpTransport()
+    return CaptureTransport(current_app.config["MAIL_CAPTURE_DIR"])
+
+
+def _record_failure(row: OutboxMessage, error: str, permanent: bool = False) -> None:
+    config = current_app.config
+    row.attempts += 1
+    row.last_error = error[:2000]
+    row.claimed_at = None
+    if permanent or row.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+        row.status = OutboxStatus.FAILED
+    else:
+        row.status = OutboxStatus.PENDING
+        row.next_attempt_at = utcnow() + retry_delay(
+            row.attempts, config["OUTBOX_RETRY_BASE_SECONDS"], config["OUTBOX_RETRY_MAX_SECONDS"]
+        )
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    def __add__(self, other: DeliveryReport) -> DeliveryReport:
+        return DeliveryReport(
+            self.sent + other.sent, self.retried + other.retried, self.failed + other.failed
+        )
+
+
+def deliver_batch(worker: str) -> DeliveryReport | None:
+    """Claim one batch and try each message once; None when nothing was due."""
+    rows = claim_due(current_app.config["OUTBOX_BATCH_SIZE"], worker)
+    if not rows:
+        return None
+    report = DeliveryReport()
+    transport = _transport()
+    try:
+        transport.open()
+    except Exception as exc:  # noqa: BLE001 - refused, timed out, TLS or login failure
+        # Nothing could be sent: every claimed message has had (and failed) its attempt.
+        error = f"{type(exc).__name__}: {exc}"
+        for row in rows:
+            _record_failure(row, error)
+            _count(row, report)
+        db.session.commit()
+        log.warning("outbox.connect_failed messages=%s error=%r", len(rows), error)
+        return report
+    try:
+        for row in rows:
+            _deliver_one(transport, row, report)
+    finally:
+        transport.close()
+    return report
+
+
+def _deliver_one(transport, row: OutboxMessage, report: DeliveryReport) -> None:
+    started = time.perf_counter()
+    try:
+        transport.send(row, build_message(row))
+    except BadHeaderError as exc:
+        _record_failure(row, f"BadHeaderError: {exc}", permanent=True)
+    except Exception as exc:  # noqa: BLE001 - any SMTP error is a failed attempt
+        _record_failure(row, f"{type(exc).__name__}: {exc}")
+    else:
+        row.status = OutboxStatus.SENT
+        row.sent_at = utcnow()
+        row.claimed_at = None
+        row.last_error = None
+        row.attempts += 1
+    db.session.commit()
+    _count(row, report)
+    ms = (time.perf_counter() - started) * 1000
+    if row.status is OutboxStatus.SENT:
+        log.info(
+            "outbox.sent id=%s kind=%s attempts=%s ms=%.1f", row.id, row.kind, row.attempts, ms
+        )
+    else:
+        log.warning(
+            "outbox.%s id=%s kind=%s attempts=%s ms=%.1f error=%r",
+            "failed" if row.status is OutboxStatus.FAILED else "retry",
+            row.id,
+            row.kind,
+            row.attempts,
+            ms,
+            row.last_error,
+        )
+
+
+def _count(row: OutboxMessage, report: DeliveryReport) -> None:
+    if row.status is OutboxStatus.SENT:
+        report.sent += 1
+    elif row.status is OutboxStatus.FAILED:
+        report.failed += 1
+    else:
+        report.retried += 1
+
+
+def deliver_due(worker: str) -> DeliveryReport:
+    """Deliver everything due now, batch after batch, until nothing is left."""
+    total = DeliveryReport()
+    while (report := deliver_batch(worker)) is not None:
+        total += report
+    return total

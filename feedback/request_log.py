@@ -1,0 +1,72 @@
+"""One log line per request and per worker action, with timing and without secrets."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+#: URL parts that are secrets (survey tokens, API keys) and are masked in the log
+SECRET_VIEW_ARGS = frozenset({"token", "key"})
+
+
+class KeyValueFormatter(logging.Formatter):
+    """`2026-11-22T10:00:00Z INFO feedback.request method=GET ...`, one line per record."""
+
+    converter = time.gmtime
+
+    def __init__(self):
+        super().__init__("%(asctime)sZ %(levelname)s %(name)s %(message)s", "%Y-%m-%dT%H:%M:%S")
+
+    def format(self, record):
+        line = super().format(record)
+        return line.replace("\n", "\\n")
+
+
+def configure_logging(app: Flask) -> None:
+    """Send the app's and the worker's records to stderr as single lines."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(KeyValueFormatter())
+    root = logging.getLogger("feedback")
+    root.handlers[:] = [handler]
+    root.setLevel(app.config["LOG_LEVEL"])
+    root.propagate = False
+    app.logger.handlers[:] = [handler]
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+    app.logger.propagate = False
+
+
+def logged_path() -> str:
+    """The request path with secret URL parts replaced by ***; never the query string."""
+    path = request.path
+    for name, value in (request.view_args or {}).items():
+        if name in SECRET_VIEW_ARGS and isinstance(value, str) and value:
+            path = path.replace(value, "***")
+    return path
+
+
+def register_request_logging(app: Flask) -> None:
+    log = logging.getLogger("feedback.request")
+
+    @app.before_request
+    def start_timer():
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response):
+        started = g.pop("request_started", None)
+        ms = (time.perf_counter() - started) * 1000 if started else 0.0
+        user = current_user.id if current_user.is_authenticated else None
+        log.info(
+            "method=%s path=%s status=%s ms=%.1f user=%s ip=%s",
+            request.method,
+            logged_path(),
+            response.status_code,
+            ms,
+            user or "-",
+            request.remote_addr,
+        )
+        return response

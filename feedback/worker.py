@@ -1,0 +1,102 @@
+"""The background worker: runs each registered job when it is due.
+
+Capabilities register their jobs in the factory (outbox delivery now; invitations,
+reminders and the SLA sweep later). ``flask worker --once`` runs every job once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from feedback.extensions import db
+
+log = logging.getLogger("feedback.worker")
+
+
+@dataclass
+class Job:
+    name: str
+    run: Callable[[str], object]
+    #: how often the forever loop runs it; None means every poll
+    every_seconds: int | None = None
+
+
+def register_job(app: Flask, name: str, run: Callable[[str], object], every_seconds=None) -> None:
+    """Add a job that ``flask worker`` runs; ``run`` gets the worker's name."""
+    app.extensions.setdefault("worker_jobs", []).append(Job(name, run, every_seconds))
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_job(job: Job, worker: str) -> bool:
+    """Run one job, logging its outcome and time; a failing job does not stop the others."""
+    started = time.perf_counter()
+    try:
+        result = job.run(worker)
+    except Exception:
+        db.session.rollback()
+        log.exception("worker.job_failed job=%s", job.name)
+        return False
+    finally:
+        db.session.remove()
+    ms = (time.perf_counter() - started) * 1000
+    log.info("worker.job job=%s result=%s ms=%.1f", job.name, result, ms)
+    return True
+
+
+def run_once(worker: str) -> bool:
+    """Run every job once; True when all of them succeeded."""
+    return all([run_job(job, worker) for job in current_app.extensions.get("worker_jobs", [])])
+
+
+def run_forever(worker: str, stop: threading.Event) -> None:
+    """Run jobs as they fall due until ``stop`` is set."""
+    poll = current_app.config["WORKER_POLL_SECONDS"]
+    jobs = current_app.extensions.get("worker_jobs", [])
+    next_run = {job.name: 0.0 for job in jobs}
+    while not stop.is_set():
+        for job in jobs:
+            if stop.is_set():
+                break
+            now = time.monotonic()
+            if now >= next_run[job.name]:
+                run_job(job, worker)
+                next_run[job.name] = now + (job.every_seconds or poll)
+        stop.wait(poll)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Do what is due now, then exit.")
+@with_appcontext
+def worker_command(once: bool) -> None:
+    """Deliver mail and run the scheduled jobs, forever or --once."""
+    # Flask-Mail opens SMTP connections without a timeout; a stuck server must not hang us.
+    socket.setdefaulttimeout(current_app.config["MAIL_TIMEOUT_SECONDS"])
+    name = worker_name()
+    if once:
+        ok = run_once(name)
+        raise SystemExit(0 if ok else 1)
+    stop = threading.Event()
+
+    def _stop(signum, _frame):
+        log.info("worker.stopping signal=%s", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    log.info("worker.started name=%s", name)
+    run_forever(name, stop)
+    log.info("worker.stopped name=%s", name)
