@@ -72,6 +72,7 @@ class Config:
     MAIL_DEFAULT_SENDER = _str("MAIL_DEFAULT_SENDER", "Feedback <feedback@localhost>")
     MAIL_CAPTURE_DIR = _str("MAIL_CAPTURE_DIR", str(INSTANCE_DIR / "mail"))
     MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 30)
+    MAIL_SUPPRESS_SEND = False  # capture to .eml replaces Flask-Mail's suppression
 
     # The outbox: how often and how long the worker retries a message.
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -92,10 +93,11 @@ def select_timezone() -> str | None:
 def register_extensions(app: Flask) -> None:
     from feedback.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(
-            parents=True, exist_ok=True
-        )
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        # A newcomer's first run: make instance/ so SQLite can create its file there.
+        with contextlib.suppress(OSError):
+            Path(uri[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
     migrate.init_app(
         app,
@@ -165,12 +167,18 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_babel import get_locale, get_timezone
+    from flask_babel import format_datetime, format_decimal, get_locale, get_timezone
 
     from feedback.accounts.models import Role
     from feedback.labels import role_label, status_label
 
-    app.jinja_env.globals.update(Role=Role, role_label=role_label, status_label=status_label)
+    app.jinja_env.globals.update(
+        Role=Role,
+        role_label=role_label,
+        status_label=status_label,
+        format_datetime=format_datetime,  # in the viewer's time zone and language
+        format_decimal=format_decimal,
+    )
 
     @app.context_processor
     def inject_locale():

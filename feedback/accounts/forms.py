@@ -7,28 +7,44 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from feedback.accounts.models import Role
 from feedback.accounts.services import MIN_PASSWORD_LENGTH
 
 ROLE_CHOICES = [
-    (Role.AGENT.value, _l("Agent: works the complaint queue")),
-    (Role.MANAGER.value, _l("Manager: also dashboards, surveys, rules and SLA targets")),
-    (Role.ADMIN.value, _l("Admin: also users and API keys")),
+    SelectChoice(Role.AGENT.value, _l("Agent: works the complaint queue")),
+    SelectChoice(
+        Role.MANAGER.value, _l("Manager: also dashboards, surveys, rules and SLA targets")
+    ),
+    SelectChoice(Role.ADMIN.value, _l("Admin: also users and API keys")),
 ]
-LOCALE_CHOICES = [("", _l("Follow my browser")), ("en", "English"), ("zh", "简体中文")]
+LOCALE_CHOICES = [
+    SelectChoice("", _l("Follow my browser")),
+    SelectChoice("en", "English", render_kw={"lang": "en"}),
+    SelectChoice("zh", "简体中文", render_kw={"lang": "zh-Hans"}),
+]
 
 
-def _timezone_choices() -> list[tuple[str, str]]:
+def _timezone_choices() -> list[SelectChoice]:
     zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
-    return [("", _l("Service default"))] + [("UTC", "UTC")] + [(z, z) for z in zones]
+    return [SelectChoice("", _l("Service default")), SelectChoice("UTC")] + [
+        SelectChoice(z) for z in zones
+    ]
 
 
 def _new_password_field(label):
     return PasswordField(
         label,
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("The password needs %(min)d to %(max)d characters."),
+            ),
+        ],
         render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH},
     )
 

@@ -101,7 +101,7 @@ def change_password():
         else:
             db.session.commit()
             # The session token changed with the password: sign this session in again.
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("accounts.account"))
     prefs = PreferencesForm(prefix="prefs", data=_prefs_data(), formdata=None)

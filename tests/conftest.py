@@ -1,0 +1,227 @@
+"""Fixtures: a migrated database (SQLite, or PostgreSQL with TEST_DATABASE_URL), the app,
+clients signed in per role, model factories, and a real local SMTP server."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import smtplib
+import socket
+import threading
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP as SMTPProtocol
+from flask import has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from config import TestingConfig
+from feedback import create_app
+from feedback.accounts import services as accounts
+from feedback.accounts.models import Role, User
+from feedback.extensions import db
+
+PASSWORD = "correct-horse-battery"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def pytest_report_header(config):
+    return f"database: {_database_kind()}"
+
+
+def _database_kind() -> str:
+    return "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A database migrated once for the whole run; tests empty it after themselves."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            # Start from nothing, so that the migrations alone build the schema.
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+class Client(FlaskClient):
+    """A test client that can fill in the CSRF token, as the browser's form would.
+
+    Each request runs in an empty context, as on a real server: it gets its own app
+    context, ``g`` and database session instead of sharing the test's.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            # The test's own session commits, so that the request sees its data and the
+            # test sees the request's changes afterwards (SQLite keeps read snapshots).
+            db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.commit()
+        return response
+
+    def csrf_token(self) -> str:
+        page = self.get("/login", follow_redirects=True).get_data(as_text=True)
+        match = CSRF_RE.search(page)
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict | None = None, **kwargs):
+        """POST a form with a valid CSRF token."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(
+        TestingConfig,
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MAIL_CAPTURE_DIR": str(tmp_path / "mail"),
+        },
+    )
+    app.test_client_class = Client
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our own table names
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: make_user(role=Role.AGENT, email=None, **fields) -> User, committed."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role = Role.AGENT, email: str | None = None, **fields) -> User:
+        email = email or f"{role.value}{next(counter)}@example.com"
+        user = accounts.create_user(email, fields.pop("password", PASSWORD), role)
+        for name, value in fields.items():
+            setattr(user, name, value)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def sign_in(client: Client, user: User, password: str = PASSWORD):
+    return client.submit("/login", {"email": user.email, "password": password})
+
+
+def _signed_in_client(app, make_user, role: Role) -> Client:
+    client = app.test_client()
+    user = make_user(role)
+    response = sign_in(client, user)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def agent_client(app, make_user) -> Client:
+    return _signed_in_client(app, make_user, Role.AGENT)
+
+
+@pytest.fixture
+def manager_client(app, make_user) -> Client:
+    return _signed_in_client(app, make_user, Role.MANAGER)
+
+
+@pytest.fixture
+def admin_client(app, make_user) -> Client:
+    return _signed_in_client(app, make_user, Role.ADMIN)
+
+
+# --- mail -----------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _no_real_smtp(request, monkeypatch):
+    """Fail any test that opens an SMTP connection without asking for the local server."""
+    if "smtp_server" in request.fixturenames:
+        return
+
+    def refuse(self, host="localhost", port=0, source_address=None):
+        pytest.fail(f"test opened a real SMTP connection to {host}:{port}")
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", refuse)
+
+
+class RecordingHandler:
+    """aiosmtpd handler that keeps every message; set ``refuse`` to answer 451 instead."""
+
+    def __init__(self):
+        self.messages: list[Message] = []
+        self.refuse = False
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "451 4.3.0 Try again later"
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LocalSMTP(Controller):
+    def factory(self):
+        return SMTPProtocol(self.handler, hostname="localhost", ident="test-smtp")
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on 127.0.0.1; the app is configured to send through it."""
+    handler = RecordingHandler()
+    controller = LocalSMTP(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    app.extensions["mail"].server = "127.0.0.1"
+    app.extensions["mail"].port = controller.port
+    app.extensions["mail"].suppress = False
+    controller.handler_obj = handler
+    yield controller
+    controller.stop()
