@@ -3,6 +3,7 @@ clients signed in per role, model factories, and a real local SMTP server."""
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import os
 import re
@@ -191,9 +192,13 @@ class RecordingHandler:
     def __init__(self):
         self.messages: list[Message] = []
         self.refuse = False
+        #: seconds to take over each message, like a real server under load
+        self.delay = 0.0
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.refuse:
             return "451 4.3.0 Try again later"
         with self.lock:

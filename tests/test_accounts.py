@@ -185,7 +185,12 @@ def test_short_new_password_is_refused(agent_client):
 def test_admin_creates_a_user_who_can_sign_in(app, admin_client):
     response = admin_client.submit(
         "/admin/users",
-        {"email": "new@example.com", "name": "New", "role": "manager", "password": "first-password"},
+        {
+            "email": "new@example.com",
+            "name": "New",
+            "role": "manager",
+            "password": "first-password",
+        },
     )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "new@example.com"))

@@ -1,10 +1,10 @@
 """Delivering the outbox: claim due rows atomically, send each once, record the outcome.
 
-Several workers may run at once, on one machine or many. A batch is claimed with one
-UPDATE whose subquery takes rows with FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite,
-writes are serialised by the database lock and the ``status = 'pending'`` re-check in the
-UPDATE keeps a row from being claimed twice. Each claim is tagged with a fresh token, so
-a worker reads back exactly the rows that it won.
+Several workers may run at once, on one machine or many. A batch is claimed with
+SELECT ... FOR UPDATE SKIP LOCKED and an UPDATE in one transaction on PostgreSQL; on
+SQLite, by one UPDATE whose subquery picks the rows, serialised by the database lock,
+with the due condition checked again on each updated row. Each claim is tagged with a
+fresh token, so a worker reads back exactly the rows that it won.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from flask import current_app
 from flask_mail import BadHeaderError, Message
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import aliased
 
 from feedback.extensions import db, mail
 from feedback.outbox.models import OutboxMessage, OutboxStatus
@@ -34,13 +35,10 @@ def retry_delay(attempts: int, base_seconds: int, max_seconds: int) -> timedelta
     return timedelta(seconds=min(seconds, max_seconds))
 
 
-def _due_condition(now: datetime, claim_timeout: timedelta):
+def _due_condition(model, now: datetime, claim_timeout: timedelta):
     return or_(
-        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
-        and_(
-            OutboxMessage.status == OutboxStatus.SENDING,
-            OutboxMessage.claimed_at < now - claim_timeout,
-        ),
+        and_(model.status == OutboxStatus.PENDING, model.next_attempt_at <= now),
+        and_(model.status == OutboxStatus.SENDING, model.claimed_at < now - claim_timeout),
     )
 
 
@@ -49,17 +47,24 @@ def claim_due(limit: int, worker: str, now: datetime | None = None) -> list[Outb
     now = now or utcnow()
     claim_timeout = timedelta(seconds=current_app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"])
     token = f"{worker}/{uuid.uuid4().hex[:12]}"
-    due = _due_condition(now, claim_timeout)
+    candidate = aliased(OutboxMessage)
     candidates = (
-        select(OutboxMessage.id)
-        .where(due)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        select(candidate.id)
+        .where(_due_condition(candidate, now, claim_timeout))
+        .order_by(candidate.next_attempt_at, candidate.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Lock the rows first; they stay locked, and skipped by others, until the commit.
+        # (As a subquery of the UPDATE, PostgreSQL may rescan it and claim past the limit.)
+        chosen = OutboxMessage.id.in_(db.session.scalars(candidates).all())
+    else:
+        # SQLite has no row locks: one statement takes the database write lock at once.
+        chosen = OutboxMessage.id.in_(candidates.scalar_subquery())
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(candidates.scalar_subquery()), due)
+        .where(chosen, _due_condition(OutboxMessage, now, claim_timeout))
         .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=token)
         .execution_options(synchronize_session=False)
     )
