@@ -1,0 +1,56 @@
+# The README names these targets. `make run` starts the demo; `make test` runs the checks.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: install run test lint format translations bench clean
+
+$(BIN)/activate:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+## Migrate the SQLite database in instance/, load demo data, start web server and worker.
+run: install
+	@bash scripts/run.sh
+
+## Lint, then the whole suite on SQLite, then again on PostgreSQL if TEST_POSTGRES_URL is set.
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+		echo "--- the suite again, on PostgreSQL"; \
+		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest; \
+	else \
+		echo "PostgreSQL run skipped: set TEST_POSTGRES_URL, for example from scripts/postgres-for-tests.sh"; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Extract messages, merge them into the catalogs and compile them.
+translations: install
+	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext \
+		-o feedback/translations/messages.pot .
+	$(BIN)/pybabel update -i feedback/translations/messages.pot -d feedback/translations \
+		--width 100 --no-fuzzy-matching
+	$(BIN)/pybabel compile -d feedback/translations --statistics
+
+bench: install
+	$(BIN)/python bench/outbox_throughput.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
