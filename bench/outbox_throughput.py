@@ -92,8 +92,12 @@ def queue(app, n: int) -> None:
 def one_worker(url: str, n: int, port: int) -> float:
     app = create_app(
         TestingConfig,
-        {"SQLALCHEMY_DATABASE_URI": url, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port,
-         "LOG_LEVEL": "WARNING"},
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": port,
+            "LOG_LEVEL": "WARNING",
+        },
     )
     queue(app, n)
     with app.app_context():
@@ -136,8 +140,10 @@ def main() -> None:
     port = free_port()
     controller = Controller(counter, hostname="127.0.0.1", port=port)
     controller.start()
-    print(f"# {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {n} messages, local aiosmtpd")
+    print(
+        f"# {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {n} messages, local aiosmtpd"
+    )
     rate = lambda s: f"{n / s:8.0f} msg/s  ({s:6.2f} s)"  # noqa: E731
     print(f"baseline smtplib, no database      {rate(baseline(n, port))}")
     with tempfile.TemporaryDirectory() as tmp:
