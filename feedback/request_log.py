@@ -34,6 +34,8 @@ def configure_logging(app: Flask) -> None:
     root.handlers[:] = [handler]
     root.setLevel(app.config["LOG_LEVEL"])
     root.propagate = False
+    # Our request line replaces the development server's own access log.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app.logger.handlers[:] = [handler]
     app.logger.setLevel(app.config["LOG_LEVEL"])
     app.logger.propagate = False

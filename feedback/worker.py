@@ -53,7 +53,9 @@ def run_job(job: Job, worker: str) -> bool:
     finally:
         db.session.remove()
     ms = (time.perf_counter() - started) * 1000
-    log.info("worker.job job=%s result=%s ms=%.1f", job.name, result, ms)
+    # A poll that found nothing to do is not worth a line every few seconds.
+    level = logging.INFO if result else logging.DEBUG
+    log.log(level, "worker.job job=%s result=%s ms=%.1f", job.name, result, ms)
     return True
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+import smtplib
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -179,3 +181,27 @@ def test_migrations_build_exactly_the_models(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_a_test_that_opens_smtp_without_the_local_server_fails():
+    with pytest.raises(pytest.fail.Exception, match="real SMTP connection"):
+        smtplib.SMTP("127.0.0.1", 25)
+
+
+def test_times_are_shown_in_the_viewers_time_zone(admin_client, make_user):
+    user = make_user(email="seen@example.com")
+    user.last_login_at = datetime(2026, 1, 1, 16, 30, tzinfo=UTC)
+    db.session.commit()
+    utc_page = admin_client.get("/admin/users").get_data(as_text=True).replace("\u202f", " ")
+    assert "Jan 1, 2026, 4:30:00 PM" in utc_page
+
+    admin_client.submit("/account", {"prefs-locale": "", "prefs-timezone": "Asia/Shanghai"})
+    page = admin_client.get("/admin/users").get_data(as_text=True).replace("\u202f", " ")
+    assert "Jan 2, 2026, 12:30:00 AM" in page
+    assert 'datetime="2026-01-01T16:30:00+00:00"' in page  # stored and marked up in UTC
+
+
+def test_unknown_time_zone_is_refused(agent_client):
+    response = agent_client.submit("/account", {"prefs-locale": "", "prefs-timezone": "Mars/Base"})
+    assert response.status_code == 400
+    assert "Not a valid choice" in response.get_data(as_text=True)

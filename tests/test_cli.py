@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from feedback.accounts.models import ApiKey, Role, User, hash_api_key
-from feedback.accounts.services import find_api_key
+from feedback.accounts.services import authenticate_api_key
 from feedback.extensions import db
 
 
@@ -39,11 +39,13 @@ def test_apikeys_create_prints_the_key_once_and_stores_only_its_hash(runner):
     assert row.name == "web shop"
     assert row.key_hash == hash_api_key(key)
     assert key not in (row.key_hash, row.prefix)
-    assert find_api_key(key).id == row.id
+    assert authenticate_api_key(key).id == row.id
+    db.session.commit()
+    assert row.last_used_at is not None
 
     revoked = runner.invoke(args=["apikeys", "revoke", str(row.id)])
     assert revoked.exit_code == 0
-    assert find_api_key(key) is None
+    assert authenticate_api_key(key) is None
 
 
 def test_admin_page_creates_a_key_shown_once_and_revokes_it(admin_client):
@@ -52,11 +54,11 @@ def test_admin_page_creates_a_key_shown_once_and_revokes_it(admin_client):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     key = page.split('<code class="secret" tabindex="0">')[1].split("<")[0]
-    assert find_api_key(key) is not None
+    assert authenticate_api_key(key) is not None
     assert key not in admin_client.get("/admin/api-keys").get_data(as_text=True)
     row = db.session.scalar(select(ApiKey))
     admin_client.submit(f"/admin/api-keys/{row.id}/revoke")
-    assert find_api_key(key) is None
+    assert authenticate_api_key(key) is None
 
 
 def test_demo_is_idempotent_and_prints_sign_ins(runner):

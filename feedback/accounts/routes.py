@@ -82,9 +82,10 @@ def account():
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("accounts.account"))
+    status = 400 if prefs.is_submitted() else 200
     return render_template(
         "accounts/account.html", prefs=prefs, password_form=ChangePasswordForm(prefix="pw")
-    )
+    ), status
 
 
 @bp.post("/account/password")

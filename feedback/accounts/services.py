@@ -133,11 +133,15 @@ def revoke_api_key(api_key: ApiKey) -> None:
         db.session.flush()
 
 
-def find_api_key(key: str) -> ApiKey | None:
-    """The live key matching a presented secret, or None (unknown or revoked)."""
+def authenticate_api_key(key: str) -> ApiKey | None:
+    """The live key matching a presented secret, or None (unknown or revoked).
+
+    Marks the key as used now, so admins can tell live integrations from stale keys.
+    """
     if not key.startswith(API_KEY_PREFIX):
         return None
     api_key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_api_key(key)))
     if api_key is None or api_key.is_revoked:
         return None
+    api_key.last_used_at = utcnow()
     return api_key

@@ -155,6 +155,9 @@ class DeliveryReport:
     retried: int = 0
     failed: int = 0
 
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.retried or self.failed)
+
     def __add__(self, other: DeliveryReport) -> DeliveryReport:
         return DeliveryReport(
             self.sent + other.sent, self.retried + other.retried, self.failed + other.failed
