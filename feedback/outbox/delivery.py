@@ -104,9 +104,9 @@ class CaptureTransport:
     def close(self) -> None:
         pass
 
-    def send(self, row: OutboxMessage, message: Message) -> None:
+    def send(self, message_id: int, message: Message) -> None:
         stamp = utcnow().strftime("%Y%m%dT%H%M%S")
-        path = self.directory / f"{stamp}-{row.id:06d}.eml"
+        path = self.directory / f"{stamp}-{message_id:06d}.eml"
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(message.as_bytes())
         os.replace(tmp, path)
@@ -125,7 +125,7 @@ class SmtpTransport:
         except Exception:  # noqa: BLE001 - the QUIT after a broken connection may fail too
             log.debug("smtp quit failed", exc_info=True)
 
-    def send(self, row: OutboxMessage, message: Message) -> None:
+    def send(self, message_id: int, message: Message) -> None:
         self.connection.send(message)
 
 
@@ -133,20 +133,6 @@ def _transport():
     if current_app.config.get("MAIL_SERVER"):
         return SmtpTransport()
     return CaptureTransport(current_app.config["MAIL_CAPTURE_DIR"])
-
-
-def _record_failure(row: OutboxMessage, error: str, permanent: bool = False) -> None:
-    config = current_app.config
-    row.attempts += 1
-    row.last_error = error[:2000]
-    row.claimed_at = None
-    if permanent or row.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
-        row.status = OutboxStatus.FAILED
-    else:
-        row.status = OutboxStatus.PENDING
-        row.next_attempt_at = utcnow() + retry_delay(
-            row.attempts, config["OUTBOX_RETRY_BASE_SECONDS"], config["OUTBOX_RETRY_MAX_SECONDS"]
-        )
 
 
 @dataclass
@@ -164,11 +150,49 @@ class DeliveryReport:
         )
 
 
+@dataclass
+class Claimed:
+    """What the worker needs of a claimed row, read once: no reload after each commit."""
+
+    id: int
+    kind: str
+    attempts: int
+    message: Message
+
+
+def _failure_values(claimed: Claimed, error: str, permanent: bool = False) -> dict:
+    config = current_app.config
+    attempts = claimed.attempts + 1
+    values = {"attempts": attempts, "last_error": error[:2000], "claimed_at": None}
+    if permanent or attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+        values["status"] = OutboxStatus.FAILED
+    else:
+        values["status"] = OutboxStatus.PENDING
+        values["next_attempt_at"] = utcnow() + retry_delay(
+            attempts, config["OUTBOX_RETRY_BASE_SECONDS"], config["OUTBOX_RETRY_MAX_SECONDS"]
+        )
+    return values
+
+
+def _record(claimed: Claimed, values: dict, report: DeliveryReport) -> None:
+    """Store one outcome and commit it at once: a sent message is never sent again."""
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == claimed.id).values(**values))
+    db.session.commit()
+    status = values["status"]
+    if status is OutboxStatus.SENT:
+        report.sent += 1
+    elif status is OutboxStatus.FAILED:
+        report.failed += 1
+    else:
+        report.retried += 1
+
+
 def deliver_batch(worker: str) -> DeliveryReport | None:
     """Claim one batch and try each message once; None when nothing was due."""
     rows = claim_due(current_app.config["OUTBOX_BATCH_SIZE"], worker)
     if not rows:
         return None
+    batch = [Claimed(row.id, row.kind, row.attempts, build_message(row)) for row in rows]
     report = DeliveryReport()
     transport = _transport()
     try:
@@ -176,60 +200,55 @@ def deliver_batch(worker: str) -> DeliveryReport | None:
     except Exception as exc:  # noqa: BLE001 - refused, timed out, TLS or login failure
         # Nothing could be sent: every claimed message has had (and failed) its attempt.
         error = f"{type(exc).__name__}: {exc}"
-        for row in rows:
-            _record_failure(row, error)
-            _count(row, report)
-        db.session.commit()
-        log.warning("outbox.connect_failed messages=%s error=%r", len(rows), error)
+        for claimed in batch:
+            _record(claimed, _failure_values(claimed, error), report)
+        log.warning("outbox.connect_failed messages=%s error=%r", len(batch), error)
         return report
     try:
-        for row in rows:
-            _deliver_one(transport, row, report)
+        for claimed in batch:
+            _deliver_one(transport, claimed, report)
     finally:
         transport.close()
     return report
 
 
-def _deliver_one(transport, row: OutboxMessage, report: DeliveryReport) -> None:
+def _deliver_one(transport, claimed: Claimed, report: DeliveryReport) -> None:
     started = time.perf_counter()
     try:
-        transport.send(row, build_message(row))
+        transport.send(claimed.id, claimed.message)
     except BadHeaderError as exc:
-        _record_failure(row, f"BadHeaderError: {exc}", permanent=True)
+        values = _failure_values(claimed, f"BadHeaderError: {exc}", permanent=True)
     except Exception as exc:  # noqa: BLE001 - any SMTP error is a failed attempt
-        _record_failure(row, f"{type(exc).__name__}: {exc}")
+        values = _failure_values(claimed, f"{type(exc).__name__}: {exc}")
     else:
-        row.status = OutboxStatus.SENT
-        row.sent_at = utcnow()
-        row.claimed_at = None
-        row.last_error = None
-        row.attempts += 1
-    db.session.commit()
-    _count(row, report)
+        values = {
+            "status": OutboxStatus.SENT,
+            "sent_at": utcnow(),
+            "claimed_at": None,
+            "last_error": None,
+            "attempts": claimed.attempts + 1,
+        }
+    _record(claimed, values, report)
     ms = (time.perf_counter() - started) * 1000
-    if row.status is OutboxStatus.SENT:
+    status = values["status"]
+    if status is OutboxStatus.SENT:
         log.info(
-            "outbox.sent id=%s kind=%s attempts=%s ms=%.1f", row.id, row.kind, row.attempts, ms
+            "outbox.sent id=%s kind=%s attempts=%s ms=%.1f",
+            claimed.id,
+            claimed.kind,
+            values["attempts"],
+            ms,
         )
     else:
         log.warning(
             "outbox.%s id=%s kind=%s attempts=%s ms=%.1f error=%r",
-            "failed" if row.status is OutboxStatus.FAILED else "retry",
-            row.id,
-            row.kind,
-            row.attempts,
+            "failed" if status is OutboxStatus.FAILED else "retry",
+            claimed.id,
+            claimed.kind,
+            values["attempts"],
             ms,
-            row.last_error,
+            values["last_error"],
         )
-
-
-def _count(row: OutboxMessage, report: DeliveryReport) -> None:
-    if row.status is OutboxStatus.SENT:
-        report.sent += 1
-    elif row.status is OutboxStatus.FAILED:
-        report.failed += 1
-    else:
-        report.retried += 1
 
 
 def deliver_due(worker: str) -> DeliveryReport:
