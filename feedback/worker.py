@@ -27,13 +27,16 @@ log = logging.getLogger("feedback.worker")
 @dataclass
 class Job:
     name: str
-    run: Callable[[str], object]
+    #: called with the worker's name and the event that is set when it must stop
+    run: Callable[[str, threading.Event], object]
     #: how often the forever loop runs it; None means every poll
     every_seconds: int | None = None
 
 
-def register_job(app: Flask, name: str, run: Callable[[str], object], every_seconds=None) -> None:
-    """Add a job that ``flask worker`` runs; ``run`` gets the worker's name."""
+def register_job(app: Flask, name: str, run: Callable, every_seconds: int | None = None) -> None:
+    """Add a job that ``flask worker`` runs: ``run(worker_name, stop_event)``.
+
+    A long job should return soon after ``stop_event`` is set."""
     app.extensions.setdefault("worker_jobs", []).append(Job(name, run, every_seconds))
 
 
@@ -41,11 +44,11 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def run_job(job: Job, worker: str) -> bool:
+def run_job(job: Job, worker: str, stop: threading.Event | None = None) -> bool:
     """Run one job, logging its outcome and time; a failing job does not stop the others."""
     started = time.perf_counter()
     try:
-        result = job.run(worker)
+        result = job.run(worker, stop or threading.Event())
     except Exception:
         db.session.rollback()
         log.exception("worker.job_failed job=%s", job.name)
@@ -75,7 +78,7 @@ def run_forever(worker: str, stop: threading.Event) -> None:
                 break
             now = time.monotonic()
             if now >= next_run[job.name]:
-                run_job(job, worker)
+                run_job(job, worker, stop)
                 next_run[job.name] = now + (job.every_seconds or poll)
         stop.wait(poll)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 from email import message_from_bytes
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 
 from feedback.extensions import db
-from feedback.outbox.delivery import claim_due, deliver_due, retry_delay
+from feedback.outbox.delivery import claim_due, deliver_due, retry_delay, send_claimed
 from feedback.outbox.models import OutboxMessage, OutboxStatus
 from feedback.outbox.services import queue_email
 from feedback.timeutil import utcnow
@@ -30,6 +31,15 @@ def _queue(n: int = 1, **kwargs) -> list[OutboxMessage]:
     ]
     db.session.commit()
     return rows
+
+
+def _age_claims(minutes: int) -> None:
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING)
+        .values(claimed_at=utcnow() - timedelta(minutes=minutes))
+    )
+    db.session.commit()
 
 
 def _make_due(message_id: int) -> None:
@@ -162,11 +172,65 @@ def test_agent_cannot_see_the_outbox(agent_client):
 
 def test_a_claim_takes_one_batch_and_the_next_claim_the_next(app):
     _queue(30)
-    first = claim_due(7, "worker-a")
-    second = claim_due(7, "worker-b")
+    _token_a, first = claim_due(7, "worker-a")
+    _token_b, second = claim_due(7, "worker-b")
     assert len(first) == len(second) == 7
     assert not {m.id for m in first} & {m.id for m in second}
-    assert {m.status for m in first + second} == {OutboxStatus.SENDING}
+    statuses = db.session.scalars(select(OutboxMessage.status).distinct()).all()
+    assert sorted(s.value for s in statuses) == ["pending", "sending"]
+
+
+def test_a_slow_worker_whose_claim_aged_out_does_not_send_again(app, smtp_server):
+    """Worker A claims a batch and stalls; B takes over the aged claims and sends them.
+    When A wakes up it must leave B's messages alone: every message arrives once."""
+    rows = _queue(4)
+    token_a, batch_a = claim_due(10, "worker-a")
+    assert len(batch_a) == 4
+    # A is stuck past the claim timeout on its first message...
+    _age_claims(minutes=30)
+    report_b = deliver_due("worker-b")
+    assert report_b.sent == 4
+    # ...then A goes on with the batch it still holds in memory.
+    report_a = send_claimed(token_a, batch_a)
+    received = [m["Message-ID"] for m in smtp_server.handler_obj.messages]
+    assert sorted(received) == sorted(r.message_id for r in rows)  # once each
+    assert (report_a.sent, report_a.skipped) == (0, 4)
+
+
+def test_a_long_batch_keeps_its_claims_fresh(app, smtp_server):
+    """While a worker sends one message, the next one's claim is renewed, so another
+    worker cannot take it even when the batch as a whole takes longer than the timeout."""
+    _queue(3)
+    token, batch = claim_due(10, "worker-a")
+    app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"] = 1
+    smtp_server.handler_obj.delay = 0.6  # three messages: 1.8 s, past the timeout
+    report = send_claimed(token, batch)
+    assert report.sent == 3
+    assert deliver_due("worker-b").sent == 0
+    assert len(smtp_server.handler_obj.messages) == 3
+
+
+def test_a_message_that_keeps_killing_its_worker_is_given_up(app):
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 2
+    (row,) = _queue()
+    for _ in range(2):  # two workers die while sending it
+        claim_due(10, "dying-worker")
+        _age_claims(minutes=30)
+    report = deliver_due("worker-c")
+    assert report.failed == 1
+    db.session.expire_all()
+    row = db.session.get(OutboxMessage, row.id)
+    assert row.status is OutboxStatus.FAILED
+    assert "kept stopping" in row.last_error
+
+
+def test_deliver_due_stops_between_batches_when_asked(app):
+    _queue(5)
+    app.config["OUTBOX_BATCH_SIZE"] = 2
+    stop = threading.Event()
+    stop.set()
+    assert deliver_due("worker", stop).sent == 0
+    assert deliver_due("worker").sent == 5
 
 
 def test_retry_delay_grows_and_is_capped():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_mail import BadHeaderError, Message
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.orm import aliased
 
 from feedback.extensions import db, mail
@@ -42,8 +43,20 @@ def _due_condition(model, now: datetime, claim_timeout: timedelta):
     )
 
 
-def claim_due(limit: int, worker: str, now: datetime | None = None) -> list[OutboxMessage]:
-    """Claim up to ``limit`` due messages for this worker and commit the claim."""
+@dataclass
+class Claimed:
+    """What the worker needs of a claimed row, read once: no reload after each commit."""
+
+    id: int
+    kind: str
+    #: attempts before this one, counting one for each worker that died while sending it
+    attempts: int
+    message: Message
+
+
+def claim_due(limit: int, worker: str, now: datetime | None = None) -> tuple[str, list[Claimed]]:
+    """Claim up to ``limit`` due messages for this worker, commit, and return them with the
+    claim's token."""
     now = now or utcnow()
     claim_timeout = timedelta(seconds=current_app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"])
     token = f"{worker}/{uuid.uuid4().hex[:12]}"
@@ -62,20 +75,32 @@ def claim_due(limit: int, worker: str, now: datetime | None = None) -> list[Outb
     else:
         # SQLite has no row locks: one statement takes the database write lock at once.
         chosen = OutboxMessage.id.in_(candidates.scalar_subquery())
+    abandoned = OutboxMessage.status == OutboxStatus.SENDING  # SET sees the old values
     db.session.execute(
         update(OutboxMessage)
         .where(chosen, _due_condition(OutboxMessage, now, claim_timeout))
-        .values(status=OutboxStatus.SENDING, claimed_at=now, claimed_by=token)
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_at=now,
+            claimed_by=token,
+            # A worker died holding it: that counts as an attempt, so a message that
+            # kills its worker every time is given up on like any other failure.
+            attempts=case((abandoned, OutboxMessage.attempts + 1), else_=OutboxMessage.attempts),
+            last_error=case(
+                (abandoned, "the worker sending it stopped"), else_=OutboxMessage.last_error
+            ),
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return list(
-        db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.SENDING)
-            .order_by(OutboxMessage.id)
-        )
+    rows = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.SENDING)
+        .order_by(OutboxMessage.id)
     )
+    batch = [Claimed(row.id, row.kind, row.attempts, build_message(row)) for row in rows]
+    db.session.commit()
+    return token, batch
 
 
 def build_message(row: OutboxMessage) -> Message:
@@ -140,24 +165,27 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    #: claims that another worker took over (ours had aged out) and that we left alone
+    skipped: int = 0
 
     def __bool__(self) -> bool:
-        return bool(self.sent or self.retried or self.failed)
+        return bool(self.sent or self.retried or self.failed or self.skipped)
 
     def __add__(self, other: DeliveryReport) -> DeliveryReport:
         return DeliveryReport(
-            self.sent + other.sent, self.retried + other.retried, self.failed + other.failed
+            self.sent + other.sent,
+            self.retried + other.retried,
+            self.failed + other.failed,
+            self.skipped + other.skipped,
         )
 
-
-@dataclass
-class Claimed:
-    """What the worker needs of a claimed row, read once: no reload after each commit."""
-
-    id: int
-    kind: str
-    attempts: int
-    message: Message
+    def count(self, status: OutboxStatus) -> None:
+        if status is OutboxStatus.SENT:
+            self.sent += 1
+        elif status is OutboxStatus.FAILED:
+            self.failed += 1
+        else:
+            self.retried += 1
 
 
 def _failure_values(claimed: Claimed, error: str, permanent: bool = False) -> dict:
@@ -174,25 +202,58 @@ def _failure_values(claimed: Claimed, error: str, permanent: bool = False) -> di
     return values
 
 
-def _record(claimed: Claimed, values: dict, report: DeliveryReport) -> None:
-    """Store one outcome and commit it at once: a sent message is never sent again."""
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == claimed.id).values(**values))
+def _ours(token: str, message_id: int):
+    return and_(
+        OutboxMessage.id == message_id,
+        OutboxMessage.claimed_by == token,
+        OutboxMessage.status == OutboxStatus.SENDING,
+    )
+
+
+def _record(token: str, claimed: Claimed, values: dict, renew: Claimed | None) -> bool:
+    """Store one outcome and commit it at once, so a sent message is never sent again.
+
+    In the same transaction, renew the claim on the next message of the batch, so that it
+    cannot age out and be taken by another worker while this one is still busy. Returns
+    whether the next message is still ours.
+    """
+    db.session.execute(update(OutboxMessage).where(_ours(token, claimed.id)).values(**values))
+    return _renew(token, renew)
+
+
+def _renew(token: str, claimed: Claimed | None) -> bool:
+    """Refresh our claim on a message and commit; False when another worker has it now."""
+    still_ours = True
+    if claimed is not None:
+        result = db.session.execute(
+            update(OutboxMessage).where(_ours(token, claimed.id)).values(claimed_at=utcnow())
+        )
+        still_ours = result.rowcount == 1
     db.session.commit()
-    status = values["status"]
-    if status is OutboxStatus.SENT:
-        report.sent += 1
-    elif status is OutboxStatus.FAILED:
-        report.failed += 1
-    else:
-        report.retried += 1
+    return still_ours
 
 
-def deliver_batch(worker: str) -> DeliveryReport | None:
-    """Claim one batch and try each message once; None when nothing was due."""
-    rows = claim_due(current_app.config["OUTBOX_BATCH_SIZE"], worker)
-    if not rows:
-        return None
-    batch = [Claimed(row.id, row.kind, row.attempts, build_message(row)) for row in rows]
+def _attempt(transport, claimed: Claimed) -> dict:
+    """Send one message; return the column values that record how it went."""
+    if claimed.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        return _failure_values(claimed, "gave up: the workers sending it kept stopping", True)
+    try:
+        transport.send(claimed.id, claimed.message)
+    except BadHeaderError as exc:
+        return _failure_values(claimed, f"BadHeaderError: {exc}", permanent=True)
+    except Exception as exc:  # noqa: BLE001 - any SMTP error is a failed attempt
+        return _failure_values(claimed, f"{type(exc).__name__}: {exc}")
+    return {
+        "status": OutboxStatus.SENT,
+        "sent_at": utcnow(),
+        "claimed_at": None,
+        "last_error": None,
+        "attempts": claimed.attempts + 1,
+    }
+
+
+def send_claimed(token: str, batch: list[Claimed]) -> DeliveryReport:
+    """Try each claimed message once, over one connection, recording each outcome."""
     report = DeliveryReport()
     transport = _transport()
     try:
@@ -201,35 +262,32 @@ def deliver_batch(worker: str) -> DeliveryReport | None:
         # Nothing could be sent: every claimed message has had (and failed) its attempt.
         error = f"{type(exc).__name__}: {exc}"
         for claimed in batch:
-            _record(claimed, _failure_values(claimed, error), report)
+            values = _failure_values(claimed, error)
+            _record(token, claimed, values, renew=None)
+            report.count(values["status"])
         log.warning("outbox.connect_failed messages=%s error=%r", len(batch), error)
         return report
     try:
-        for claimed in batch:
-            _deliver_one(transport, claimed, report)
+        # Even the first claim may have aged out if this worker stalled since claiming.
+        ours = _renew(token, batch[0])
+        for position, claimed in enumerate(batch):
+            following = batch[position + 1] if position + 1 < len(batch) else None
+            if not ours:
+                report.skipped += 1
+                log.warning("outbox.claim_lost id=%s", claimed.id)
+                ours = _renew(token, following)
+                continue
+            started = time.perf_counter()
+            values = _attempt(transport, claimed)
+            ours = _record(token, claimed, values, following)
+            report.count(values["status"])
+            _log_outcome(claimed, values, (time.perf_counter() - started) * 1000)
     finally:
         transport.close()
     return report
 
 
-def _deliver_one(transport, claimed: Claimed, report: DeliveryReport) -> None:
-    started = time.perf_counter()
-    try:
-        transport.send(claimed.id, claimed.message)
-    except BadHeaderError as exc:
-        values = _failure_values(claimed, f"BadHeaderError: {exc}", permanent=True)
-    except Exception as exc:  # noqa: BLE001 - any SMTP error is a failed attempt
-        values = _failure_values(claimed, f"{type(exc).__name__}: {exc}")
-    else:
-        values = {
-            "status": OutboxStatus.SENT,
-            "sent_at": utcnow(),
-            "claimed_at": None,
-            "last_error": None,
-            "attempts": claimed.attempts + 1,
-        }
-    _record(claimed, values, report)
-    ms = (time.perf_counter() - started) * 1000
+def _log_outcome(claimed: Claimed, values: dict, ms: float) -> None:
     status = values["status"]
     if status is OutboxStatus.SENT:
         log.info(
@@ -251,9 +309,13 @@ def _deliver_one(transport, claimed: Claimed, report: DeliveryReport) -> None:
         )
 
 
-def deliver_due(worker: str) -> DeliveryReport:
-    """Deliver everything due now, batch after batch, until nothing is left."""
+def deliver_due(worker: str, stop: threading.Event | None = None) -> DeliveryReport:
+    """Deliver everything due now, batch after batch, until nothing is left or ``stop``."""
     total = DeliveryReport()
-    while (report := deliver_batch(worker)) is not None:
-        total += report
+    batch_size = current_app.config["OUTBOX_BATCH_SIZE"]
+    while not (stop and stop.is_set()):
+        token, batch = claim_due(batch_size, worker)
+        if not batch:
+            break
+        total += send_claimed(token, batch)
     return total
