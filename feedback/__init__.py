@@ -38,6 +38,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 
     configure_logging(app)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_commands(app)
     register_jobs(app)
@@ -134,6 +135,12 @@ def register_extensions(app: Flask) -> None:
         return db.session.scalar(
             select(User).where(User.session_token == session_token, User.active)
         )
+
+
+def register_url_converters(app: Flask) -> None:
+    from feedback.urls import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

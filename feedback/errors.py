@@ -77,12 +77,13 @@ def _render(status: int, message: str | None = None):
 
 def handle_http_exception(exc: HTTPException):
     status = exc.code or 500
+    # Keep what the exception says in headers (Allow on 405, Retry-After on 429).
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     if wants_json():
-        return json_error(status, exc.description or exc.name)
-    response = _render(status)
-    if status == 429 and getattr(exc, "retry_after", None):
-        return response[0], status, {"Retry-After": str(exc.retry_after)}
-    return response
+        body, status = json_error(status, exc.description or exc.name)
+    else:
+        body, status = _render(status)
+    return body, status, headers
 
 
 def handle_csrf_error(exc: CSRFError):

@@ -9,7 +9,7 @@ PORT="${PORT:-5000}"
 export BASE_URL="${BASE_URL:-http://$HOST:$PORT}"
 FLASK=(.venv/bin/flask --app wsgi)
 
-"${FLASK[@]}" db upgrade 2>&1 | grep -v "^INFO  \[alembic.runtime.plugins\]" || true
+"${FLASK[@]}" db upgrade
 "${FLASK[@]}" demo
 
 pids=()

@@ -86,12 +86,35 @@ def test_anonymous_is_sent_to_sign_in_with_next(client):
     assert response.headers["Location"].startswith("/login?next=")
 
 
-def test_next_cannot_leave_the_site(client, make_user):
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "/%09/evil.example/",  # a tab, which browsers drop: //evil.example
+        "/%0d%0aSet-Cookie:x=1",
+        "//[",
+    ],
+)
+def test_next_cannot_leave_the_site_or_break_the_redirect(app, make_user, next_url):
+    user = make_user()
+    client = app.test_client()
+    response = client.submit(f"/login?next={next_url}", {"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    # Signed in already, the same link redirects at once, and just as safely.
+    again = client.get(f"/login?next={next_url}")
+    assert again.status_code == 302
+    assert again.headers["Location"] == "/"
+
+
+def test_next_within_the_site_is_followed(client, make_user):
     user = make_user()
     response = client.submit(
-        "/login?next=https://evil.example/", {"email": user.email, "password": PASSWORD}
+        "/login?next=/account?tab=1", {"email": user.email, "password": PASSWORD}
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/account?tab=1"
 
 
 @pytest.mark.parametrize(
@@ -231,6 +254,41 @@ def test_admin_deactivates_a_user_who_is_signed_out_at_once(app, admin_client, m
     assert db.session.get(User, user.id).active is False
     assert user_client.get("/").status_code == 302
     assert sign_in(app.test_client(), user).status_code == 401
+
+
+def test_failed_password_reset_keeps_the_users_role_in_the_form(admin_client, make_user):
+    manager = make_user(Role.MANAGER)
+    response = admin_client.submit(
+        f"/admin/users/{manager.id}/password", {"reset-new_password": "short"}
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert '<option selected value="manager">' in page
+    assert "The password needs 10 to 200 characters." in page
+
+
+def test_edit_page_shows_the_current_role(admin_client, make_user):
+    manager = make_user(Role.MANAGER)
+    page = admin_client.get(f"/admin/users/{manager.id}").get_data(as_text=True)
+    assert '<option selected value="manager">' in page
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/users/99999999999999999999", "/admin/users/0", "/admin/users/12"]
+)
+def test_unknown_or_absurd_user_ids_are_404(admin_client, url):
+    assert admin_client.get(url).status_code == 404
+
+
+def test_huge_page_number_is_not_an_error(admin_client):
+    assert admin_client.get("/admin/outbox?page=99999999999999999999").status_code == 200
+
+
+def test_language_chosen_before_signing_in_is_kept(client, make_user):
+    user = make_user(name="Lin")
+    client.submit("/language/zh", {"next": "/login"})
+    sign_in(client, user)
+    assert "您好" in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 
 def test_last_admin_cannot_be_demoted(admin_client):

@@ -132,6 +132,7 @@ def test_api_errors_are_json_in_the_agreed_shape(client):
 def test_wrong_method_gets_405_page(client):
     response = client.delete("/login")
     assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
     assert "That action is not allowed here" in response.get_data(as_text=True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import _parse_mapping_toml
 from babel.messages.mofile import read_mo
@@ -51,8 +52,9 @@ def test_unknown_language_is_404(client):
     assert client.submit("/language/fr").status_code == 404
 
 
-def test_switch_does_not_redirect_off_site(client):
-    response = client.submit("/language/en", {"next": "//evil.example/"})
+@pytest.mark.parametrize("target", ["//evil.example/", "/\t/evil.example", "https://x.example"])
+def test_switch_does_not_redirect_off_site(client, target):
+    response = client.submit("/language/en", {"next": target})
     assert response.headers["Location"] == "/"
 
 

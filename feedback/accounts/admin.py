@@ -51,10 +51,17 @@ def create_user():
     return render_template("admin/users.html", users=rows, form=form), 400
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def _user_form(user: User, **kwargs) -> UserEditForm:
+    """The edit form, filled from the user (the role as its value, which the select uses)."""
+    return UserEditForm(
+        data={"name": user.name, "role": user.role.value, "active": user.active}, **kwargs
+    )
+
+
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
-    form = UserEditForm(obj=user, data={"role": user.role.value})
+    form = _user_form(user)
     if form.validate_on_submit():
         try:
             services.update_user(
@@ -71,11 +78,10 @@ def edit_user(user_id: int):
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("admin.users"))
-    status = 400 if form.is_submitted() else 200
-    return _edit_page(user, form), status
+    return _edit_page(user, form), 400 if form.is_submitted() else 200
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post("/users/<id:user_id>/password")
 def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = ResetPasswordForm(prefix="reset")
@@ -87,12 +93,10 @@ def reset_password(user_id: int):
             "success",
         )
         return redirect(url_for("admin.edit_user", user_id=user.id))
-    return _edit_page(user, UserEditForm(obj=user, formdata=None), form), 400
+    return _edit_page(user, _user_form(user, formdata=None), form), 400
 
 
 def _edit_page(user, form, reset_form=None):
-    if form.role.data is None or not form.is_submitted():
-        form.role.data = user.role.value
     return render_template(
         "admin/user_edit.html",
         user=user,
@@ -117,7 +121,7 @@ def create_api_key():
     return _keys_page(form), 400
 
 
-@bp.post("/api-keys/<int:key_id>/revoke")
+@bp.post("/api-keys/<id:key_id>/revoke")
 def revoke_api_key(key_id: int):
     api_key = db.get_or_404(ApiKey, key_id)
     services.revoke_api_key(api_key)

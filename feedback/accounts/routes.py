@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -21,18 +19,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 from feedback.accounts import services
 from feedback.accounts.forms import ChangePasswordForm, LoginForm, PreferencesForm
 from feedback.extensions import db, limiter
+from feedback.urls import safe_local_target
 
 bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:
     """Only follow a `next` that stays on this site."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
-            if not target.startswith("//") and "\\" not in target:
-                return target
-    return url_for("core.index")
+    return safe_local_target(target, url_for("core.index"))
 
 
 def _login_failed(_response) -> bool:
@@ -53,7 +47,8 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            session["locale"] = user.locale
+            if user.locale:  # else keep the language chosen before signing in
+                session["locale"] = user.locale
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         g.login_failed = True
@@ -78,7 +73,7 @@ def account():
     prefs = PreferencesForm(prefix="prefs", data=_prefs_data())
     if prefs.validate_on_submit():
         services.set_preferences(current_user, prefs.locale.data, prefs.timezone.data)
-        session["locale"] = current_user.locale
+        session.pop("locale", None)
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("accounts.account"))

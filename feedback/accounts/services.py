@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
@@ -42,8 +43,11 @@ def check_password_rules(password: str) -> None:
 
 
 def create_user(email: str, password: str, role: Role, name: str = "") -> User:
-    """Add a staff user; refuses a taken email or a weak password."""
-    email = normalise_email(email)
+    """Add a staff user; refuses a malformed or taken email, or a weak password."""
+    try:
+        email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise AccountError(_l("That is not a valid email address: %(why)s", why=str(exc))) from exc
     if find_user_by_email(email) is not None:
         raise AccountError(_l("A user with this email already exists."))
     check_password_rules(password)

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, text
 from feedback.accounts.models import Role
 from feedback.extensions import csrf, db, limiter
 from feedback.outbox.models import OutboxMessage, OutboxStatus
+from feedback.urls import safe_local_target
 
 bp = Blueprint("core", __name__)
 
@@ -62,7 +63,4 @@ def set_language(code: str):
 
 
 def _back() -> str:
-    target = request.form.get("next") or "/"
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
+    return safe_local_target(request.form.get("next"), "/")

@@ -32,6 +32,7 @@ def index():
         select(OutboxMessage)
         .where(OutboxMessage.status == status)
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
+        page=min(request.args.get("page", 1, type=int), 10_000),
         per_page=50,
         error_out=False,
     )
@@ -40,7 +41,7 @@ def index():
     )
 
 
-@bp.post("/<int:message_id>/retry")
+@bp.post("/<id:message_id>/retry")
 @role_required(Role.ADMIN)
 def retry(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
