@@ -83,6 +83,17 @@ class Config:
     OUTBOX_CLAIM_TIMEOUT_SECONDS = _int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 600)
     WORKER_POLL_SECONDS = _int("WORKER_POLL_SECONDS", 5)
 
+    # Surveys: who is invited, and for how long a link works.
+    #: days after an invitation during which the customer gets no other (a type may differ)
+    INVITATION_COOLDOWN_DAYS = _int("INVITATION_COOLDOWN_DAYS", 30)
+    #: days after the email before the one reminder, if still unanswered
+    INVITATION_REMINDER_DAYS = _int("INVITATION_REMINDER_DAYS", 3)
+    #: days after sending until the link stops working (410)
+    INVITATION_LINK_DAYS = _int("INVITATION_LINK_DAYS", 30)
+    #: hours after answering during which the customer may still edit the comment
+    COMMENT_EDIT_HOURS = _int("COMMENT_EDIT_HOURS", 24)
+    INVITATION_BATCH_SIZE = _int("INVITATION_BATCH_SIZE", 200)
+
     # Sign-in protection.
     RATELIMIT_STORAGE_URI = _str("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -101,6 +112,17 @@ class Config:
     BABEL_DEFAULT_LOCALE = _str("DEFAULT_LOCALE", "en")
     BABEL_DEFAULT_TIMEZONE = _str("DEFAULT_TIMEZONE", "UTC")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "feedback" / "translations")
+
+    # The OpenAPI document, made by flask-smorest from the code.
+    API_TITLE = "Feedback API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS = {
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+    }
 
     LOG_LEVEL = _str("LOG_LEVEL", "INFO")
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 1024 * 1024)

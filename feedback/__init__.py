@@ -6,7 +6,7 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -78,6 +78,8 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # commands and the worker
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if g.get("page_locale") in languages:  # a customer's survey page
+        return g.page_locale
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
@@ -98,7 +100,7 @@ def select_timezone() -> str | None:
 
 
 def register_extensions(app: Flask) -> None:
-    from feedback.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from feedback.extensions import api, babel, csrf, db, limiter, login_manager, mail, migrate
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///"):
@@ -106,6 +108,8 @@ def register_extensions(app: Flask) -> None:
         with contextlib.suppress(OSError):
             Path(uri[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
+    import feedback.models  # noqa: F401 - every table known to Alembic and create_all
+
     migrate.init_app(
         app,
         db,
@@ -118,6 +122,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
+    api.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -146,13 +151,21 @@ def register_url_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from feedback.accounts.admin import bp as admin_bp
     from feedback.accounts.routes import bp as accounts_bp
+    from feedback.api.routes import bp as api_bp
     from feedback.core.routes import bp as core_bp
+    from feedback.extensions import api, csrf
     from feedback.outbox.routes import bp as outbox_bp
+    from feedback.surveys.public import bp as survey_pages_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(outbox_bp)
+    # The survey link and the API key are the credentials there; no session, no CSRF token.
+    csrf.exempt(survey_pages_bp)
+    csrf.exempt(api_bp)
+    app.register_blueprint(survey_pages_bp)
+    api.register_blueprint(api_bp)
 
 
 def register_commands(app: Flask) -> None:
@@ -168,9 +181,14 @@ def register_commands(app: Flask) -> None:
 
 def register_jobs(app: Flask) -> None:
     from feedback.outbox.delivery import deliver_due
+    from feedback.surveys import invitations
     from feedback.worker import register_job
 
+    register_job(app, "invitations", invitations.send_due_invitations)
+    register_job(app, "reminders", invitations.send_reminders, every_seconds=60)
+    register_job(app, "expiry", invitations.expire_invitations, every_seconds=300)
     register_job(app, "outbox", deliver_due)
+    register_job(app, "failed_invitations", invitations.note_failed_deliveries, every_seconds=60)
 
 
 def register_errorhandlers(app: Flask) -> None:

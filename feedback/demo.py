@@ -30,6 +30,10 @@ def load_demo() -> list[str]:
                 user.timezone = "Asia/Shanghai"
             created.append(f"user {email}")
     db.session.flush()
+    from feedback.surveys.demo import ensure_default_surveys, load_demo_touchpoints
+
+    created += ensure_default_surveys()
+    created += load_demo_touchpoints()
     return created
 
 

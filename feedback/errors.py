@@ -75,12 +75,26 @@ def _render(status: int, message: str | None = None):
     )
 
 
+def _api_details(exc: HTTPException) -> tuple[str, dict]:
+    """Message and field errors, also from flask-smorest's validation (exc.data)."""
+    data = getattr(exc, "data", None) or {}
+    fields = data.get("errors") or {}
+    messages = data.get("messages") or {}
+    for location in ("json", "query", "form"):
+        fields.update(messages.get(location, {}))
+    message = data.get("message") or exc.description or exc.name
+    if fields and exc.code == 422 and not data.get("message"):
+        message = "The request has invalid fields; see error.fields."
+    return message, fields
+
+
 def handle_http_exception(exc: HTTPException):
     status = exc.code or 500
     # Keep what the exception says in headers (Allow on 405, Retry-After on 429).
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     if wants_json():
-        body, status = json_error(status, exc.description or exc.name)
+        message, fields = _api_details(exc)
+        body, status = json_error(status, message, fields)
     else:
         body, status = _render(status)
     return body, status, headers

@@ -6,6 +6,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
+from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -32,3 +33,14 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+
+
+class JsonApi(Api):
+    """flask-smorest builds the OpenAPI document from the code; our own handlers in
+    feedback.errors shape every error (HTML pages, and the JSON of DESIGN.md under /api/)."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+api = JsonApi()

@@ -230,3 +230,33 @@ def smtp_server(app):
     controller.handler_obj = handler
     yield controller
     controller.stop()
+
+
+# --- surveys --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def surveys(app):
+    """The default touchpoint types and surveys of the demo (no demo customers)."""
+    from feedback.surveys.demo import ensure_default_surveys
+
+    ensure_default_surveys()
+    db.session.commit()
+
+
+@pytest.fixture
+def api_key(app) -> str:
+    key = accounts.create_api_key("tests")[1]
+    db.session.commit()
+    return key
+
+
+@pytest.fixture
+def api(client, api_key):
+    """post(path, json) with the API key."""
+
+    def post(path: str, body, **kwargs):
+        headers = {"Authorization": f"Bearer {api_key}", **kwargs.pop("headers", {})}
+        return client.post(path, json=body, headers=headers, **kwargs)
+
+    return post

@@ -1,0 +1,1 @@
+"""Customers: who they are, their language and tier, and whether they opted out."""

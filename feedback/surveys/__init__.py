@@ -1,0 +1,1 @@
+"""Surveys, touchpoints, invitations and the answer pages."""

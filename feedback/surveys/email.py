@@ -1,0 +1,79 @@
+"""The invitation email: multipart text and HTML, one tap target per score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from feedback.surveys.models import Invitation, Survey, SurveyKind
+
+
+@dataclass
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str]
+
+
+def scale_labels(kind: SurveyKind) -> tuple[str, str]:
+    """The words under the lowest and the highest score, in the current language."""
+    from flask_babel import gettext as _
+
+    return {
+        SurveyKind.NPS: (_("Not at all likely"), _("Extremely likely")),
+        SurveyKind.CSAT: (_("Very dissatisfied"), _("Very satisfied")),
+        SurveyKind.CES: (_("Strongly disagree"), _("Strongly agree")),
+    }[kind]
+
+
+def survey_links(token: str) -> dict[str, str]:
+    base = current_app.config["BASE_URL"]
+    return {"answer": f"{base}/s/{token}", "unsubscribe": f"{base}/s/{token}/unsubscribe"}
+
+
+def render_invitation(
+    survey: Survey, locale: str, token: str, customer_name: str = "", reminder: bool = False
+) -> RenderedEmail:
+    """Render the email for one invitation (or its reminder) in ``locale``."""
+    links = survey_links(token)
+    with force_locale(locale):
+        low, high = scale_labels(survey.kind)
+        context = {
+            "survey": survey,
+            "locale": locale,
+            "question": survey.text("question", locale),
+            "scores": list(survey.kind.scale),
+            "answer_url": links["answer"],
+            "unsubscribe_url": links["unsubscribe"],
+            "low_label": low,
+            "high_label": high,
+            "customer_name": customer_name,
+            "reminder": reminder,
+        }
+        subject = survey.text("email_subject", locale)
+        if reminder:
+            from flask_babel import gettext as _
+
+            subject = _("Reminder: %(subject)s", subject=subject)
+        text = render_template("surveys/email/invitation.txt", **context)
+        html = render_template("surveys/email/invitation.html", **context)
+    headers = {
+        # RFC 8058: mail clients offer one-click unsubscribe and POST to this address.
+        "List-Unsubscribe": f"<{links['unsubscribe']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    return RenderedEmail(subject, text, html, headers)
+
+
+def render_for(invitation: Invitation, token: str, reminder: bool = False) -> RenderedEmail:
+    return render_invitation(
+        invitation.survey,
+        invitation.locale or current_app.config["BABEL_DEFAULT_LOCALE"],
+        token,
+        invitation.customer.name or "",
+        reminder,
+    )

@@ -1,0 +1,217 @@
+"""The worker's side of invitations: send when due, remind once, expire, note failures.
+
+Each invitation is sent in a transaction of its own: a conditional UPDATE moves it from
+scheduled to sent (only one worker's UPDATE can match), and the email goes into the
+outbox in that same transaction. Two workers never send one invitation twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import selectinload
+
+from feedback.customers.models import Customer
+from feedback.extensions import db
+from feedback.outbox.models import OutboxMessage, OutboxStatus
+from feedback.outbox.services import queue_email
+from feedback.surveys.email import render_for
+from feedback.surveys.models import (
+    Invitation,
+    InvitationStatus,
+    SuppressionReason,
+    SurveyStatus,
+)
+from feedback.surveys.tokens import issue_token
+from feedback.timeutil import utcnow
+
+log = logging.getLogger("feedback.invitations")
+
+
+def _due_ids(condition, limit: int) -> list[int]:
+    query = (
+        select(Invitation.id)
+        .where(condition)
+        .order_by(Invitation.send_at, Invitation.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(db.session.scalars(query))
+    db.session.commit()  # release the locks; each invitation is taken with its own UPDATE
+    return ids
+
+
+def _load(invitation_id: int) -> Invitation | None:
+    return db.session.scalar(
+        select(Invitation)
+        .where(Invitation.id == invitation_id)
+        .options(selectinload(Invitation.customer), selectinload(Invitation.survey))
+    )
+
+
+def _take(invitation_id: int, expected: InvitationStatus, **values) -> bool:
+    """Move one invitation on if it is still in ``expected``; False when another worker won."""
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.status == expected)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _hold_back_reason(invitation: Invitation) -> SuppressionReason | None:
+    """Things can change between scheduling and sending: check them again."""
+    if invitation.customer.unsubscribed_at is not None:
+        return SuppressionReason.UNSUBSCRIBED
+    if not invitation.customer.email:
+        return SuppressionReason.INVALID_ADDRESS
+    if invitation.survey.status is not SurveyStatus.ACTIVE:
+        return SuppressionReason.SURVEY_PAUSED
+    return None
+
+
+def send_due_invitations(worker: str = "worker", stop: threading.Event | None = None) -> int:
+    """Queue the email of every scheduled invitation whose time has come; returns how many."""
+    config = current_app.config
+    sent = 0
+    while not (stop and stop.is_set()):
+        now = utcnow()
+        due = and_(Invitation.status == InvitationStatus.SCHEDULED, Invitation.send_at <= now)
+        ids = _due_ids(due, config["INVITATION_BATCH_SIZE"])
+        if not ids:
+            break
+        for invitation_id in ids:
+            sent += _send_one(invitation_id, now)
+    return sent
+
+
+def _send_one(invitation_id: int, now) -> int:
+    config = current_app.config
+    invitation = _load(invitation_id)
+    if invitation is None or invitation.status is not InvitationStatus.SCHEDULED:
+        db.session.rollback()
+        return 0
+    reason = _hold_back_reason(invitation)
+    if reason is not None:
+        _take(
+            invitation_id,
+            InvitationStatus.SCHEDULED,
+            status=InvitationStatus.SUPPRESSED,
+            suppression_reason=reason,
+        )
+        db.session.commit()
+        return 0
+    locale = invitation.customer.locale or config["BABEL_DEFAULT_LOCALE"]
+    won = _take(
+        invitation_id,
+        InvitationStatus.SCHEDULED,
+        status=InvitationStatus.SENT,
+        sent_at=now,
+        locale=locale,
+        expires_at=now + timedelta(days=config["INVITATION_LINK_DAYS"]),
+    )
+    if not won:
+        db.session.rollback()
+        return 0
+    invitation.locale = locale
+    token = issue_token(invitation)
+    email = render_for(invitation, token)
+    message = queue_email(
+        invitation.customer.email,
+        email.subject,
+        email.text,
+        email.html,
+        headers=email.headers,
+        kind="invitation",
+    )
+    invitation.outbox_message_id = message.id
+    db.session.commit()
+    log.info("invitation.sent id=%s survey=%s", invitation_id, invitation.survey_id)
+    return 1
+
+
+def send_reminders(worker: str = "worker", stop: threading.Event | None = None) -> int:
+    """One reminder, N days after the email, to customers who have not answered."""
+    config = current_app.config
+    now = utcnow()
+    due = and_(
+        Invitation.status == InvitationStatus.SENT,
+        Invitation.reminder_sent_at.is_(None),
+        Invitation.sent_at <= now - timedelta(days=config["INVITATION_REMINDER_DAYS"]),
+        Invitation.expires_at > now,
+    )
+    reminded = 0
+    for invitation_id in _due_ids(due, config["INVITATION_BATCH_SIZE"] * 10):
+        if stop and stop.is_set():
+            break
+        invitation = _load(invitation_id)
+        customer: Customer = invitation.customer
+        if customer.unsubscribed_at is not None or not customer.email:
+            db.session.rollback()
+            continue
+        result = db.session.execute(
+            update(Invitation)
+            .where(
+                Invitation.id == invitation_id,
+                Invitation.status == InvitationStatus.SENT,
+                Invitation.reminder_sent_at.is_(None),
+            )
+            .values(reminder_sent_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            db.session.rollback()
+            continue
+        token = issue_token(invitation)
+        email = render_for(invitation, token, reminder=True)
+        queue_email(
+            customer.email,
+            email.subject,
+            email.text,
+            email.html,
+            headers=email.headers,
+            kind="reminder",
+        )
+        db.session.commit()
+        reminded += 1
+    return reminded
+
+
+def expire_invitations(worker: str = "worker", stop: threading.Event | None = None) -> int:
+    """Mark unanswered invitations whose links have run out as expired."""
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.status == InvitationStatus.SENT, Invitation.expires_at <= utcnow())
+        .values(status=InvitationStatus.EXPIRED)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def note_failed_deliveries(worker: str = "worker", stop: threading.Event | None = None) -> int:
+    """An invitation whose email the outbox gave up on is failed, with the outbox's error."""
+    failed = (
+        select(OutboxMessage.id, OutboxMessage.last_error)
+        .where(OutboxMessage.status == OutboxStatus.FAILED, OutboxMessage.kind == "invitation")
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Invitation.id, failed.c.last_error)
+        .join(failed, failed.c.id == Invitation.outbox_message_id)
+        .where(Invitation.status == InvitationStatus.SENT)
+    ).all()
+    for invitation_id, error in rows:
+        _take(
+            invitation_id,
+            InvitationStatus.SENT,
+            status=InvitationStatus.FAILED,
+            error=error or "delivery failed",
+        )
+    db.session.commit()
+    return len(rows)

@@ -1,0 +1,233 @@
+"""Surveys, the touchpoints that trigger them, invitations and responses."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from feedback.customers.models import Customer
+from feedback.extensions import db
+from feedback.timeutil import UTCDateTime, utcnow
+
+
+def _enum(cls, name):
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+class SurveyKind(enum.Enum):
+    NPS = "nps"
+    CSAT = "csat"
+    CES = "ces"
+
+    @property
+    def scale(self) -> range:
+        """The scores a customer can give."""
+        return {"nps": range(0, 11), "csat": range(1, 6), "ces": range(1, 8)}[self.value]
+
+
+class SurveyStatus(enum.Enum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+
+
+class InvitationStatus(enum.Enum):
+    SCHEDULED = "scheduled"
+    SUPPRESSED = "suppressed"
+    SENT = "sent"
+    FAILED = "failed"
+    ANSWERED = "answered"
+    EXPIRED = "expired"
+
+
+class SuppressionReason(enum.Enum):
+    UNSUBSCRIBED = "unsubscribed"
+    COOLDOWN = "cooldown"
+    INVALID_ADDRESS = "invalid_address"
+    SURVEY_PAUSED = "survey_paused"
+
+
+class EventSource(enum.Enum):
+    API = "api"
+    CSV = "csv"
+    STAFF = "staff"
+    DEMO = "demo"
+
+
+class TouchpointType(db.Model):
+    """A kind of moment after which customers are asked: delivery, purchase, support call."""
+
+    __tablename__ = "touchpoint_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the name systems send in "touchpoint", e.g. "delivery"
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name_en: Mapped[str] = mapped_column(String(100))
+    name_zh: Mapped[str] = mapped_column(String(100))
+    #: days without another invitation after this one; None uses the global setting
+    cooldown_days: Mapped[int | None] = mapped_column(Integer)
+
+    def name(self, locale: str) -> str:
+        return self.name_zh if locale == "zh" else self.name_en
+
+
+class Survey(db.Model):
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[SurveyKind] = mapped_column(_enum(SurveyKind, "survey_kind"))
+    status: Mapped[SurveyStatus] = mapped_column(
+        _enum(SurveyStatus, "survey_status"), default=SurveyStatus.ACTIVE
+    )
+    question_en: Mapped[str] = mapped_column(Text)
+    question_zh: Mapped[str] = mapped_column(Text)
+    #: the optional free-text question after the score
+    followup_en: Mapped[str | None] = mapped_column(Text)
+    followup_zh: Mapped[str | None] = mapped_column(Text)
+    email_subject_en: Mapped[str] = mapped_column(String(200))
+    email_subject_zh: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    triggers: Mapped[list[SurveyTrigger]] = relationship(
+        back_populates="survey", cascade="all, delete-orphan"
+    )
+
+    def text(self, field: str, locale: str) -> str | None:
+        """A text in the customer's language, falling back to English."""
+        value = getattr(self, f"{field}_{'zh' if locale == 'zh' else 'en'}")
+        return value or getattr(self, f"{field}_en")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is SurveyStatus.ACTIVE
+
+
+class SurveyTrigger(db.Model):
+    """Sends a survey a set time after each touchpoint of a type."""
+
+    __tablename__ = "survey_triggers"
+    __table_args__ = (UniqueConstraint("survey_id", "touchpoint_type_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    touchpoint_type_id: Mapped[int] = mapped_column(
+        ForeignKey("touchpoint_types.id", ondelete="CASCADE")
+    )
+    #: minutes between the touchpoint and the email
+    delay_minutes: Mapped[int] = mapped_column(default=0)
+
+    survey: Mapped[Survey] = relationship(back_populates="triggers")
+    touchpoint_type: Mapped[TouchpointType] = relationship()
+
+
+class TouchpointEvent(db.Model):
+    """One meeting of a customer with the business, as another system reported it."""
+
+    __tablename__ = "touchpoint_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the sender's id for the event; the same id again creates nothing
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    touchpoint_type_id: Mapped[int] = mapped_column(ForeignKey("touchpoint_types.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    properties: Mapped[dict] = mapped_column(JSON, default=dict)
+    source: Mapped[EventSource] = mapped_column(_enum(EventSource, "event_source"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    touchpoint_type: Mapped[TouchpointType] = relationship()
+    customer: Mapped[Customer] = relationship()
+    invitations: Mapped[list[Invitation]] = relationship(back_populates="event")
+
+
+class Invitation(db.Model):
+    """One survey emailed (or held back) for one touchpoint event."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "event_id", "survey_id"),
+        Index("ix_invitations_status_send_at", "status", "send_at"),
+        Index("ix_invitations_customer_id_send_at", "customer_id", "send_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("touchpoint_events.id", ondelete="CASCADE"))
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    status: Mapped[InvitationStatus] = mapped_column(
+        _enum(InvitationStatus, "invitation_status"), default=InvitationStatus.SCHEDULED
+    )
+    suppression_reason: Mapped[SuppressionReason | None] = mapped_column(
+        _enum(SuppressionReason, "suppression_reason")
+    )
+    #: when the worker sends it: the touchpoint's time plus the survey's delay
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the links stop working then (410)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the language the email went out in
+    locale: Mapped[str | None] = mapped_column(String(10))
+    error: Mapped[str | None] = mapped_column(Text)
+    #: the first email's row in the outbox, to learn whether delivery failed
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+    event: Mapped[TouchpointEvent] = relationship(back_populates="invitations")
+    survey: Mapped[Survey] = relationship()
+    response: Mapped[Response | None] = relationship(back_populates="invitation")
+
+
+class InvitationToken(db.Model):
+    """A link token, stored only as its SHA-256. The reminder gets a token of its own."""
+
+    __tablename__ = "invitation_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    invitation: Mapped[Invitation] = relationship()
+
+
+class Response(db.Model):
+    """A customer's answer. One per invitation, enforced by the database."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), unique=True
+    )
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    #: copied from the survey so that scores aggregate by kind without a join
+    kind: Mapped[SurveyKind] = mapped_column(_enum(SurveyKind, "survey_kind"))
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    locale: Mapped[str] = mapped_column(String(10))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    comment_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    invitation: Mapped[Invitation] = relationship(back_populates="response")
+    survey: Mapped[Survey] = relationship()
+    customer: Mapped[Customer] = relationship()

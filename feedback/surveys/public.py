@@ -1,0 +1,172 @@
+"""The customer's pages: /s/<token> to answer, /s/<token>/unsubscribe to opt out.
+
+GET never records anything: mail security scanners open every link in a message.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+
+from feedback.extensions import db
+from feedback.surveys import answers
+from feedback.surveys.email import scale_labels
+from feedback.surveys.forms import AnswerForm, CommentForm
+from feedback.surveys.inputs import normalise_locale
+from feedback.surveys.tokens import find_invitation
+
+bp = Blueprint("survey_pages", __name__, url_prefix="/s")
+
+
+@bp.after_request
+def no_store(response):
+    # The pages carry a personal link; no cache should keep or share them.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _page_locale(invitation) -> str:
+    chosen = normalise_locale(request.values.get("lang"))
+    g.page_locale = chosen or invitation.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return g.page_locale
+
+
+def _load(token: str):
+    invitation = find_invitation(token)
+    if invitation is None:
+        g.page_locale = normalise_locale(request.values.get("lang"))
+        return None, (render_template("surveys/unknown.html"), 404)
+    locale = _page_locale(invitation)
+    if answers.link_state(invitation) == "expired":
+        return None, (render_template("surveys/expired.html", invitation=invitation), 410)
+    return (invitation, locale), None
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+def answer(token: str):
+    loaded, error_page = _load(token)
+    if error_page:
+        return error_page
+    invitation, locale = loaded
+    if invitation.response is not None:
+        return _answered(token, invitation, locale)
+    form = AnswerForm(invitation.survey.kind, request.form if request.method == "POST" else None)
+    notice = None
+    if request.method == "GET":
+        notice = _preselect(form, invitation.survey.kind)
+    elif form.validate():
+        try:
+            answers.record_answer(invitation, form.score.data, form.comment.data, locale)
+            db.session.commit()
+        except IntegrityError:
+            # Another click of the same link got there first: that answer stands.
+            db.session.rollback()
+        return redirect(url_for(".answer", token=token, lang=locale), code=303)
+    elif form.score.errors:
+        from flask_babel import gettext as _
+
+        kind = invitation.survey.kind
+        form.score.errors = [
+            _(
+                "Please choose a score from %(low)d to %(high)d.",
+                low=kind.scale[0],
+                high=kind.scale[-1],
+            )
+        ]
+    status = 400 if request.method == "POST" else 200
+    return _answer_page(token, invitation, locale, form, notice), status
+
+
+def _preselect(form: AnswerForm, kind) -> str | None:
+    """Tick the score clicked in the email; say so if the link carried a wrong one."""
+    raw = request.args.get("score")
+    if raw is None:
+        return None
+    try:
+        score = int(raw)
+    except ValueError:
+        score = None
+    if score not in kind.scale:
+        from flask_babel import gettext as _
+
+        return _(
+            "That link carried a score we do not know. Please choose one from %(low)d to %(high)d.",
+            low=kind.scale[0],
+            high=kind.scale[-1],
+        )
+    form.score.data = score
+    return None
+
+
+def _answer_page(token, invitation, locale, form, notice=None):
+    low, high = scale_labels(invitation.survey.kind)
+    return render_template(
+        "surveys/answer.html",
+        token=token,
+        survey=invitation.survey,
+        locale=locale,
+        form=form,
+        notice=notice,
+        low_label=low,
+        high_label=high,
+    )
+
+
+def _answered(token, invitation, locale):
+    response = invitation.response
+    editable = answers.can_edit_comment(response)
+    form = CommentForm(request.form if request.method == "POST" else None, obj=response)
+    status = 200
+    saved = False
+    if request.method == "POST":
+        if not editable:
+            status = 409
+        elif form.validate():
+            answers.update_comment(response, form.comment.data)
+            db.session.commit()
+            saved = True
+        else:
+            status = 400
+    return (
+        render_template(
+            "surveys/thanks.html",
+            token=token,
+            survey=invitation.survey,
+            response=response,
+            locale=locale,
+            form=form,
+            editable=editable,
+            saved=saved,
+        ),
+        status,
+    )
+
+
+@bp.route("/<token>/unsubscribe", methods=["GET", "POST"])
+def unsubscribe(token: str):
+    """GET asks to confirm; POST (our button, or a mail client's RFC 8058 one-click) acts."""
+    loaded, error_page = _load_for_unsubscribe(token)
+    if error_page:
+        return error_page
+    invitation, locale = loaded
+    if request.method == "POST":
+        answers.unsubscribe(invitation.customer)
+        db.session.commit()
+        return render_template("surveys/unsubscribed.html", token=token, locale=locale)
+    return render_template(
+        "surveys/unsubscribe.html",
+        token=token,
+        locale=locale,
+        already=invitation.customer.unsubscribed_at is not None,
+    )
+
+
+def _load_for_unsubscribe(token: str):
+    # An expired link still unsubscribes: opting out must always work.
+    invitation = find_invitation(token)
+    if invitation is None:
+        g.page_locale = normalise_locale(request.values.get("lang"))
+        return None, (render_template("surveys/unknown.html"), 404)
+    return (invitation, _page_locale(invitation)), None
