@@ -78,10 +78,14 @@ def _render(status: int, message: str | None = None):
 def _api_details(exc: HTTPException) -> tuple[str, dict]:
     """Message and field errors, also from flask-smorest's validation (exc.data)."""
     data = getattr(exc, "data", None) or {}
-    fields = data.get("errors") or {}
+    fields = dict(data.get("errors") or {})
     messages = data.get("messages") or {}
     for location in ("json", "query", "form"):
-        fields.update(messages.get(location, {}))
+        found = messages.get(location) if isinstance(messages, dict) else None
+        if isinstance(found, dict):
+            fields.update(found)
+        elif found:  # e.g. ["Invalid JSON body."]
+            fields.setdefault("_body", []).extend(found)
     message = data.get("message") or exc.description or exc.name
     if fields and exc.code == 422 and not data.get("message"):
         message = "The request has invalid fields; see error.fields."

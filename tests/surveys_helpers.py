@@ -11,14 +11,15 @@ from urllib.parse import urlsplit
 LINK_RE = re.compile(r'href="(http[^"]+)"')
 
 
-def event(external_id="order-1001-delivered", touchpoint="delivery", hours_ago=3, **customer):
+def event(event_id="order-1001-delivered", touchpoint="delivery", hours_ago=3, **customer):
+    """An API event body; customer fields by name, the customer's own id as customer_id."""
     occurred = datetime.now(UTC) - timedelta(hours=hours_ago)
     return {
-        "external_id": external_id,
+        "external_id": event_id,
         "touchpoint": touchpoint,
         "occurred_at": occurred.isoformat().replace("+00:00", "Z"),
         "customer": {
-            "external_id": customer.pop("external_id", "c-42"),
+            "external_id": customer.pop("customer_id", "c-42"),
             "email": customer.pop("email", "ann@example.com"),
             "name": customer.pop("name", "Ann"),
             "locale": customer.pop("locale", "en"),
