@@ -153,14 +153,18 @@ def register_blueprints(app: Flask) -> None:
     from feedback.accounts.routes import bp as accounts_bp
     from feedback.api.routes import bp as api_bp
     from feedback.core.routes import bp as core_bp
+    from feedback.customers.routes import bp as customers_bp
     from feedback.extensions import api, csrf
     from feedback.outbox.routes import bp as outbox_bp
     from feedback.surveys.public import bp as survey_pages_bp
+    from feedback.surveys.staff import bp as surveys_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(outbox_bp)
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(customers_bp)
     # The survey link and the API key are the credentials there; no session, no CSRF token.
     csrf.exempt(survey_pages_bp)
     csrf.exempt(api_bp)
@@ -198,10 +202,16 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_datetime, format_decimal, get_locale, get_timezone
+    from flask_babel import (
+        format_datetime,
+        format_decimal,
+        format_percent,
+        get_locale,
+        get_timezone,
+    )
 
     from feedback.accounts.models import Role
-    from feedback.labels import role_label, status_label
+    from feedback.labels import delay_label, invitation_label, role_label, status_label
 
     app.jinja_env.globals.update(
         Role=Role,
@@ -209,6 +219,9 @@ def register_template_helpers(app: Flask) -> None:
         status_label=status_label,
         format_datetime=format_datetime,  # in the viewer's time zone and language
         format_decimal=format_decimal,
+        format_percent=format_percent,
+        delay_label=delay_label,
+        invitation_label=invitation_label,
     )
 
     @app.context_processor

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from feedback.accounts.models import Role
 from feedback.outbox.models import OutboxStatus
+from feedback.surveys.models import InvitationStatus, SuppressionReason
 
 ROLE_LABELS = {Role.AGENT: _l("agent"), Role.MANAGER: _l("manager"), Role.ADMIN: _l("admin")}
 STATUS_LABELS = {
@@ -16,9 +17,47 @@ STATUS_LABELS = {
 }
 
 
+INVITATION_LABELS = {
+    InvitationStatus.SCHEDULED: _l("Scheduled"),
+    InvitationStatus.SUPPRESSED: _l("Not sent"),
+    InvitationStatus.SENT: _l("Sent"),
+    InvitationStatus.FAILED: _l("Delivery failed"),
+    InvitationStatus.ANSWERED: _l("Answered"),
+    InvitationStatus.EXPIRED: _l("Expired unanswered"),
+}
+SUPPRESSION_LABELS = {
+    SuppressionReason.UNSUBSCRIBED: _l("the customer unsubscribed"),
+    SuppressionReason.COOLDOWN: _l("invited recently (cooldown)"),
+    SuppressionReason.INVALID_ADDRESS: _l("no valid email address"),
+    SuppressionReason.SURVEY_PAUSED: _l("the survey was paused"),
+}
+
+
+def invitation_label(invitation) -> str:
+    """Status of an invitation, with the reason when it was held back."""
+    label = str(INVITATION_LABELS[invitation.status])
+    if invitation.suppression_reason is not None:
+        return f"{label}: {SUPPRESSION_LABELS[invitation.suppression_reason]}"
+    return label
+
+
 def role_label(role: Role) -> str:
     return str(ROLE_LABELS[role])
 
 
 def status_label(status: OutboxStatus) -> str:
     return str(STATUS_LABELS[status])
+
+
+def delay_label(minutes: int) -> str:
+    """A delay as people say it, in the viewer's language: 45 min, 2 hr, 3 days."""
+    from datetime import timedelta
+
+    from babel.dates import format_timedelta
+    from flask_babel import get_locale
+
+    if minutes == 0:
+        return "0"
+    return format_timedelta(
+        timedelta(minutes=minutes), threshold=1.0, format="short", locale=get_locale()
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -11,6 +12,11 @@ from sqlalchemy.types import TypeDecorator
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def local_to_utc(naive: datetime, zone: str) -> datetime:
+    """A wall-clock time typed by someone in ``zone`` (an IANA name), as aware UTC."""
+    return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 class UTCDateTime(TypeDecorator):

@@ -1,0 +1,113 @@
+"""Staff look customers up, see what was sent to them and why not, and record touchpoints."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+from wtforms.fields import SelectChoice
+
+from feedback.accounts.access import role_required
+from feedback.accounts.models import Role
+from feedback.customers.models import Customer
+from feedback.extensions import db
+from feedback.surveys.ingest import ingest_events, touchpoint_types
+from feedback.surveys.inputs import CustomerInput, EventInput
+from feedback.surveys.models import EventSource, Invitation, Response, TouchpointEvent
+from feedback.surveys.staff_forms import RecordTouchpointForm
+from feedback.timeutil import local_to_utc
+
+bp = Blueprint("customers", __name__, url_prefix="/customers")
+
+
+@bp.before_request
+@role_required(Role.AGENT)
+def require_staff():
+    """Every signed-in staff member may look customers up."""
+
+
+@bp.get("")
+def index():
+    query = select(Customer).order_by(Customer.updated_at.desc(), Customer.id.desc())
+    search = (request.args.get("q") or "").strip()[:200]
+    if search:
+        like = f"%{search.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Customer.email).like(like),
+                func.lower(Customer.name).like(like),
+                func.lower(Customer.external_id).like(like),
+            )
+        )
+    page = db.paginate(
+        query,
+        page=min(request.args.get("page", 1, type=int), 10_000),
+        per_page=50,
+        error_out=False,
+    )
+    return render_template("customers/index.html", page=page, search=search)
+
+
+def _record_form() -> RecordTouchpointForm:
+    form = RecordTouchpointForm()
+    form.touchpoint.choices = [
+        SelectChoice(t.key, t.name(str(get_locale()))) for t in touchpoint_types().values()
+    ]
+    return form
+
+
+@bp.route("/<id:customer_id>", methods=["GET", "POST"])
+def show(customer_id: int):
+    customer = db.get_or_404(Customer, customer_id)
+    form = _record_form()
+    if form.validate_on_submit():
+        occurred = local_to_utc(form.occurred_at.data, str(get_timezone()))
+        reference = (form.external_id.data or "").strip()
+        event_input = EventInput(
+            external_id=f"staff-{reference or secrets.token_hex(6)}",
+            touchpoint=form.touchpoint.data,
+            occurred_at=occurred,
+            customer=CustomerInput(external_id=customer.external_id),
+        )
+        (result,) = ingest_events([(0, event_input)], EventSource.STAFF, current_user.id)
+        db.session.commit()
+        if result.outcome == "existing":
+            flash(_("A touchpoint with that reference was recorded before."), "error")
+        else:
+            flash(_("Touchpoint recorded."), "success")
+        return redirect(url_for(".show", customer_id=customer.id))
+    status = 400 if form.is_submitted() else 200
+    return _page(customer, form), status
+
+
+def _page(customer: Customer, form):
+    if form.occurred_at.data is None:
+        now = datetime.now(ZoneInfo(str(get_timezone())))
+        form.occurred_at.data = now.replace(second=0, microsecond=0, tzinfo=None)
+    events = db.session.scalars(
+        select(TouchpointEvent)
+        .where(TouchpointEvent.customer_id == customer.id)
+        .order_by(TouchpointEvent.occurred_at.desc())
+        .options(
+            selectinload(TouchpointEvent.touchpoint_type),
+            selectinload(TouchpointEvent.invitations).selectinload(Invitation.survey),
+            selectinload(TouchpointEvent.invitations).selectinload(Invitation.response),
+        )
+        .limit(200)
+    ).all()
+    responses = db.session.scalars(
+        select(Response)
+        .where(Response.customer_id == customer.id)
+        .order_by(Response.answered_at.desc())
+        .options(selectinload(Response.survey))
+    ).all()
+    return render_template(
+        "customers/show.html", customer=customer, events=events, responses=responses, form=form
+    )
