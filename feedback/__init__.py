@@ -181,6 +181,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(apikeys_cli)
     app.cli.add_command(worker_command)
     app.cli.add_command(demo_command)
+    from feedback.surveys.cli import touchpoints_cli
+
+    app.cli.add_command(touchpoints_cli)
 
 
 def register_jobs(app: Flask) -> None:

@@ -1,0 +1,120 @@
+"""`flask touchpoints import FILE.csv`: the same events as the API, from a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy.exc import IntegrityError
+
+from feedback.extensions import db
+from feedback.surveys.ingest import ingest_events
+from feedback.surveys.inputs import parse_event
+from feedback.surveys.models import EventSource
+
+touchpoints_cli = AppGroup("touchpoints", help="Touchpoint events.")
+
+CHUNK = 500
+CUSTOMER_COLUMNS = ("external_id", "email", "name", "locale", "tier")
+EVENT_COLUMNS = ("external_id", "touchpoint", "occurred_at")
+#: a column "property_store" becomes properties["store"]
+PROPERTY_PREFIX = "property_"
+SHOWN_REJECTIONS = 50
+
+
+def row_to_event(row: dict) -> dict:
+    """A CSV row as the API's JSON event: customer_* columns nest, property_* too."""
+    event = {name: (row.get(name) or "").strip() or None for name in EVENT_COLUMNS}
+    event["customer"] = {
+        name: (row.get(f"customer_{name}") or "").strip() or None for name in CUSTOMER_COLUMNS
+    }
+    event["properties"] = {
+        key[len(PROPERTY_PREFIX) :]: value
+        for key, value in row.items()
+        if key and key.startswith(PROPERTY_PREFIX) and value not in (None, "")
+    }
+    return event
+
+
+def _count_rows(path: Path) -> int:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
+
+
+@touchpoints_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_touchpoints(path: Path) -> None:
+    """Import touchpoint events from a CSV file (UTF-8, header row).
+
+    Columns: external_id, touchpoint, occurred_at (ISO 8601 with a time zone),
+    customer_external_id, customer_email, customer_name, customer_locale,
+    customer_tier, and any property_NAME columns.
+    """
+    total = _count_rows(path)
+    imported = known = 0
+    rejected: list[tuple[int, str]] = []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"external_id", "touchpoint", "occurred_at", "customer_external_id"} - set(
+            reader.fieldnames or []
+        )
+        if missing:
+            raise click.ClickException(
+                f"the header lacks the columns: {', '.join(sorted(missing))}"
+            )
+        pending: list[tuple[int, object]] = []
+        with click.progressbar(length=total, label="Importing", show_pos=True) as bar:
+            for row in reader:
+                line = reader.line_num
+                event, errors = parse_event(row_to_event(row))
+                if errors:
+                    rejected.append((line, _describe(errors)))
+                else:
+                    pending.append((line, event))
+                if len(pending) >= CHUNK:
+                    imported, known = _flush(pending, rejected, imported, known)
+                    pending = []
+                bar.update(1)
+            if pending:
+                imported, known = _flush(pending, rejected, imported, known)
+    click.echo(f"Imported {imported}, already known {known}, rejected {len(rejected)}.")
+    for line, reason in sorted(rejected)[:SHOWN_REJECTIONS]:
+        click.echo(f"  line {line}: {reason}")
+    if len(rejected) > SHOWN_REJECTIONS:
+        click.echo(f"  ... and {len(rejected) - SHOWN_REJECTIONS} more")
+
+
+def _flush(pending, rejected, imported, known) -> tuple[int, int]:
+    """Ingest one chunk in its own transaction; results are keyed by line number."""
+    for attempt in (1, 2):
+        try:
+            results = ingest_events(pending, EventSource.CSV)
+            db.session.commit()
+            break
+        except IntegrityError:
+            # Another import or the API stored some of these ids meanwhile: look again.
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    for result in results:
+        if result.outcome == "created":
+            imported += 1
+        elif result.outcome == "existing":
+            known += 1
+        else:
+            rejected.append((result.index, _describe(result.errors)))
+    db.session.expunge_all()  # keep memory flat on a large file
+    return imported, known
+
+
+def _describe(errors: dict, prefix: str = "") -> str:
+    parts = []
+    for field, messages in errors.items():
+        name = f"{prefix}{field}" if field != "_schema" else prefix.rstrip(".") or "row"
+        if isinstance(messages, dict):
+            parts.append(_describe(messages, f"{name}."))
+        else:
+            parts.append(f"{name}: {' '.join(str(m) for m in messages)}")
+    return "; ".join(parts)
