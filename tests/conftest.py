@@ -12,6 +12,7 @@ import socket
 import threading
 from email import message_from_bytes
 from email.message import Message
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -260,3 +261,47 @@ def api(client, api_key):
         return client.post(path, json=body, headers=headers, **kwargs)
 
     return post
+
+
+# --- a real browser -------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over HTTP on 127.0.0.1, in a thread, for the browser."""
+    from werkzeug.serving import make_server
+
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium through Playwright (no browser download). Skipped where it is not
+    installed, except under CI, where its absence fails the run."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Debian's chromium at /usr/bin/chromium")
+        pytest.skip("Debian's chromium is not installed")
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()

@@ -2,53 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
-import pytest
-from werkzeug.serving import make_server
-
-from tests.conftest import PASSWORD, _free_port
-
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must have Debian's chromium at /usr/bin/chromium")
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
-
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+from tests.conftest import PASSWORD
 
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def live_server(app):
-    port = _free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def _no_sideways_scroll(page) -> bool:
@@ -97,3 +53,77 @@ def test_keyboard_alone_can_sign_in(live_server, browser, make_user):
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server}/")
     assert page.get_by_text("Hello, Kim").is_visible()
+
+
+def test_customer_answers_on_a_phone_in_chinese(app, surveys, api, live_server, browser, tmp_path):
+    from axe_playwright_python.sync_playwright import Axe
+    from sqlalchemy import select
+
+    from feedback.extensions import db
+    from feedback.outbox.delivery import deliver_due
+    from feedback.surveys import invitations
+    from feedback.surveys.models import Response
+    from tests.surveys_helpers import captured, event, html_links
+
+    app.config["BASE_URL"] = live_server
+    api("/api/v1/touchpoints", event(locale="zh", name="王伟"))
+    invitations.send_due_invitations()
+    deliver_due("test")
+    link = html_links(captured(app)[0])[0]  # the link of score 1
+
+    page = browser.new_page(viewport=PHONE, locale="zh-CN", has_touch=True, is_mobile=True)
+    page.goto(link)
+    assert page.get_by_role("heading", name="您对本次配送满意吗？").is_visible()
+    assert page.get_by_role("radio", name="1").is_checked()
+    assert _no_sideways_scroll(page)
+
+    results = Axe().run(page)
+    serious = [
+        v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], results.generate_report()
+
+    page.get_by_role("radio", name="4").tap()
+    assert page.get_by_role("radio", name="4").is_checked()
+    page.get_by_label("我们还有哪些地方可以做得更好？").fill("司机很有礼貌，但是晚到了半小时。")
+    page.screenshot(path=str(tmp_path / "answer-zh.png"), full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交").tap()
+    assert page.get_by_role("heading", name="谢谢您！").is_visible()
+    page.screenshot(path=str(tmp_path / "thanks-zh.png"), full_page=True)
+
+    response = db.session.scalar(select(Response))
+    assert (response.score, response.comment) == (4, "司机很有礼貌，但是晚到了半小时。")
+    assert response.locale == "zh"
+
+
+def test_answer_page_works_with_javascript_off(app, surveys, api, live_server, browser):
+    from sqlalchemy import select
+
+    from feedback.extensions import db
+    from feedback.outbox.delivery import deliver_due
+    from feedback.surveys import invitations
+    from feedback.surveys.models import Response
+    from tests.surveys_helpers import captured, event, html_links
+
+    app.config["BASE_URL"] = live_server
+    api("/api/v1/touchpoints", event())
+    invitations.send_due_invitations()
+    deliver_due("test")
+    link = html_links(captured(app)[0])[4]  # score 5
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(link)
+    # Keyboard only: Tab reaches the radio group (after the language link), the arrows
+    # move the choice, Enter sends the form.
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "score":
+            break
+    assert page.evaluate("document.activeElement.value") == "5"
+    page.keyboard.press("ArrowLeft")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", name="Thank you!").is_visible()
+    assert db.session.scalar(select(Response.score)) == 4
+    context.close()
