@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, g, request
+from flask import abort, g, jsonify, request
 from flask_smorest import Blueprint
 from flask_smorest import abort as api_abort
 from sqlalchemy.exc import IntegrityError
@@ -43,12 +43,23 @@ def require_api_key():
     g.api_key_id = api_key.id
 
 
-def _ingest(inputs: list[tuple[int, EventInput]]):
-    """Ingest and commit; a concurrent request that stored the same ids first wins, and
-    a second pass then reports those events as existing."""
+def _ingest(inputs: list[tuple[int, EventInput]]) -> list[dict]:
+    """Ingest and commit; returns one result dict per input.
+
+    A concurrent request that stored the same ids first wins; a second pass then
+    reports those events as existing.
+    """
     for attempt in (1, 2):
         try:
-            results = ingest_events(inputs, EventSource.API)
+            results = [
+                {
+                    "index": r.index,
+                    "status": r.outcome,
+                    "event": r.event,
+                    "errors": r.errors,
+                }
+                for r in ingest_events(inputs, EventSource.API)
+            ]
             db.session.commit()
             return results
         except IntegrityError:
@@ -66,9 +77,9 @@ def _ingest(inputs: list[tuple[int, EventInput]]):
 def create_touchpoint(event: EventInput):
     """Record one touchpoint event; schedules the surveys tied to its type."""
     (result,) = _ingest([(0, event)])
-    if result.outcome == "rejected":
-        api_abort(422, message="The event is not valid.", errors=result.errors)
-    return result.event, 201 if result.outcome == "created" else 200
+    if result["status"] == "rejected":
+        api_abort(422, message="The event is not valid.", errors=result["errors"])
+    return result["event"], 201 if result["status"] == "created" else 200
 
 
 @bp.route("/touchpoints/batch", methods=["POST"])
@@ -83,11 +94,8 @@ def create_touchpoints_batch(body: dict):
             rejected.append({"index": index, "status": "rejected", "event": None, "errors": errors})
         else:
             parsed.append((index, event))
-    results = [
-        {"index": r.index, "status": r.outcome, "event": r.event, "errors": r.errors}
-        for r in (_ingest(parsed) if parsed else [])
-    ]
-    results = sorted(results + rejected, key=lambda r: r["index"])
+    results = sorted((_ingest(parsed) if parsed else []) + rejected, key=lambda r: r["index"])
     counts = {name: sum(r["status"] == name for r in results) for name in ("created", "existing")}
     counts["rejected"] = len(results) - counts["created"] - counts["existing"]
-    return {**counts, "results": results}
+    # Already plain JSON values in the documented shape: skip the schema's second pass.
+    return jsonify({**counts, "results": results})

@@ -9,24 +9,33 @@ from feedback.surveys.inputs import TouchpointSchema
 MAX_BATCH = 1000
 
 
+class SurveyRef(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class CustomerRef(Schema):
+    id = fields.Integer()
+    external_id = fields.String()
+
+
 class InvitationOut(Schema):
     id = fields.Integer()
-    survey = fields.Function(lambda inv: {"id": inv.survey_id, "name": inv.survey.name})
-    status = fields.Function(lambda inv: inv.status.value)
-    suppression_reason = fields.Function(
-        lambda inv: inv.suppression_reason.value if inv.suppression_reason else None
+    survey = fields.Nested(SurveyRef)
+    status = fields.String(metadata={"description": "scheduled or suppressed"})
+    suppression_reason = fields.String(
+        allow_none=True,
+        metadata={"description": "unsubscribed, cooldown, invalid_address or survey_paused"},
     )
-    send_at = fields.AwareDateTime()
+    send_at = fields.String(metadata={"format": "date-time"})
 
 
 class EventOut(Schema):
     id = fields.Integer()
     external_id = fields.String()
-    touchpoint = fields.Function(lambda event: event.touchpoint_type.key)
-    occurred_at = fields.AwareDateTime()
-    customer = fields.Function(
-        lambda event: {"id": event.customer_id, "external_id": event.customer.external_id}
-    )
+    touchpoint = fields.String()
+    occurred_at = fields.String(metadata={"format": "date-time"})
+    customer = fields.Nested(CustomerRef)
     invitations = fields.List(fields.Nested(InvitationOut))
 
 

@@ -6,6 +6,7 @@ import random
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from feedback.extensions import db
 from feedback.surveys.answers import record_answer
@@ -18,6 +19,7 @@ from feedback.surveys.models import (
     Survey,
     SurveyKind,
     SurveyTrigger,
+    TouchpointEvent,
     TouchpointType,
 )
 from feedback.timeutil import utcnow
@@ -185,15 +187,20 @@ def load_demo_touchpoints() -> list[str]:
             )
         )
     results = ingest_events(list(enumerate(inputs)), EventSource.DEMO)
-    created = [r for r in results if r.outcome == "created"]
+    created = [r.event_id for r in results if r.outcome == "created"]
+    events = db.session.scalars(
+        select(TouchpointEvent)
+        .where(TouchpointEvent.id.in_(created))
+        .options(selectinload(TouchpointEvent.invitations).selectinload(Invitation.survey))
+    )
     answered = 0
-    for result in created:
-        for invitation in result.event.invitations:
+    for event in events:
+        for invitation in event.invitations:
             if invitation.status is not InvitationStatus.SCHEDULED:
                 continue
-            if result.event.occurred_at > now - timedelta(days=1):
+            if event.occurred_at > now - timedelta(days=1):
                 continue  # left for the worker
-            _pretend_sent(invitation, result.event.occurred_at + timedelta(hours=2))
+            _pretend_sent(invitation, event.occurred_at + timedelta(hours=2))
             if rng.random() < 0.7:
                 locale = invitation.customer.locale or "en"
                 score = _plausible_score(rng, invitation.survey.kind)

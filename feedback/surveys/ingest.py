@@ -1,22 +1,24 @@
 """Touchpoint events in: store each once, update the customer, schedule invitations.
 
-Built for batches: every lookup is one query for the whole batch (existing events,
-customers, triggers, each customer's last invitation), so a batch of a thousand events
-costs a handful of statements, not thousands. Adds and flushes; the caller commits.
+Built for batches of up to a thousand events: each lookup is one query for the whole
+batch (known events, customers, triggers, each customer's last invitation) and each
+kind of row is written with one multi-row INSERT (SQLAlchemy Core with RETURNING), not
+through the ORM's unit of work, which costs about ten times as much per row. Writes and
+flushes; the caller commits.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from feedback.customers.models import Customer
 from feedback.extensions import db
-from feedback.surveys.inputs import EventInput
+from feedback.surveys.inputs import CustomerInput, EventInput
 from feedback.surveys.models import (
     EventSource,
     Invitation,
@@ -37,7 +39,8 @@ COUNTS_FOR_COOLDOWN = (
     InvitationStatus.ANSWERED,
     InvitationStatus.EXPIRED,
 )
-CHUNK = 500  # ids per IN (...) list
+CHUNK = 500  # values per IN (...) list
+CUSTOMER_FIELDS = ("email", "name", "locale", "tier")
 
 
 @dataclass
@@ -47,36 +50,27 @@ class IngestResult:
     index: int
     #: "created", "existing" (sent before: nothing new) or "rejected"
     outcome: str
-    event: TouchpointEvent | None = None
+    #: the API's view of the event (see ``event_summary``); None when rejected
+    event: dict | None = None
     errors: dict = field(default_factory=dict)
+
+    @property
+    def event_id(self) -> int | None:
+        return self.event["id"] if self.event else None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _core(statement, rows: list[dict]):
+    """Run a statement for many rows on the session's connection, in its transaction,
+    as plain Core: the session would route a mapped table through the ORM's bulk path."""
+    return db.session.connection().execute(statement, rows)
 
 
 def _chunks(values: list) -> list[list]:
     return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
-
-
-def _by_external_id(model, external_ids: set[str], *options) -> dict:
-    found = {}
-    for chunk in _chunks(sorted(external_ids)):
-        query = select(model).where(model.external_id.in_(chunk))
-        for row in db.session.scalars(query.options(*options)):
-            found[row.external_id] = row
-    return found
-
-
-def _last_invitation_times(customer_ids: list[int]) -> dict[int, datetime]:
-    last = {}
-    for chunk in _chunks(customer_ids):
-        rows = db.session.execute(
-            select(Invitation.customer_id, func.max(Invitation.send_at))
-            .where(
-                Invitation.customer_id.in_(chunk),
-                Invitation.status.in_(COUNTS_FOR_COOLDOWN),
-            )
-            .group_by(Invitation.customer_id)
-        )
-        last.update({customer_id: when for customer_id, when in rows})
-    return last
 
 
 def touchpoint_types() -> dict[str, TouchpointType]:
@@ -91,22 +85,129 @@ def _triggers_by_type() -> dict[int, list[SurveyTrigger]]:
     return triggers
 
 
-def _upsert_customer(customers: dict[str, Customer], data) -> Customer:
-    customer = customers.get(data.external_id)
-    if customer is None:
-        customer = Customer(external_id=data.external_id, name="")
-        db.session.add(customer)
-        customers[data.external_id] = customer
-    # Only what the sender gave replaces what we know.
-    for name in ("email", "name", "locale", "tier"):
-        value = getattr(data, name)
-        if value is not None and getattr(customer, name) != value:
-            setattr(customer, name, value)
-    return customer
+def event_summary(event: TouchpointEvent) -> dict:
+    """The API's view of a stored event, from its ORM object."""
+    return {
+        "id": event.id,
+        "external_id": event.external_id,
+        "touchpoint": event.touchpoint_type.key,
+        "occurred_at": _iso(event.occurred_at),
+        "customer": {"id": event.customer.id, "external_id": event.customer.external_id},
+        "invitations": [
+            _invitation_summary(inv.id, inv.survey, inv.status, inv.suppression_reason, inv.send_at)
+            for inv in sorted(event.invitations, key=lambda i: i.id)
+        ],
+    }
+
+
+def _invitation_summary(invitation_id, survey, status, reason, send_at) -> dict:
+    return {
+        "id": invitation_id,
+        "survey": {"id": survey.id, "name": survey.name},
+        "status": status.value,
+        "suppression_reason": reason.value if reason else None,
+        "send_at": _iso(send_at),
+    }
+
+
+def _known_events(external_ids: set[str]) -> dict[str, dict]:
+    known = {}
+    for chunk in _chunks(sorted(external_ids)):
+        query = (
+            select(TouchpointEvent)
+            .where(TouchpointEvent.external_id.in_(chunk))
+            .options(
+                selectinload(TouchpointEvent.touchpoint_type),
+                selectinload(TouchpointEvent.customer),
+                selectinload(TouchpointEvent.invitations).selectinload(Invitation.survey),
+            )
+        )
+        known.update({e.external_id: event_summary(e) for e in db.session.scalars(query)})
+    return known
+
+
+@dataclass
+class _Customer:
+    id: int
+    email: str | None
+    unsubscribed_at: datetime | None
+
+
+def _upsert_customers(wanted: dict[str, CustomerInput]) -> dict[str, _Customer]:
+    """Create missing customers and update changed ones; returns them by external id."""
+    columns = (Customer.id, Customer.external_id, Customer.unsubscribed_at) + tuple(
+        getattr(Customer, name) for name in CUSTOMER_FIELDS
+    )
+    existing = {}
+    for chunk in _chunks(sorted(wanted)):
+        for row in db.session.execute(select(*columns).where(Customer.external_id.in_(chunk))):
+            existing[row.external_id] = row
+    now = utcnow()
+    found: dict[str, _Customer] = {}
+    changes = []
+    for external_id, row in existing.items():
+        given = wanted[external_id]
+        # Only what the sender gave replaces what we know.
+        values = {
+            name: getattr(given, name) if getattr(given, name) is not None else getattr(row, name)
+            for name in CUSTOMER_FIELDS
+        }
+        if any(values[name] != getattr(row, name) for name in CUSTOMER_FIELDS):
+            changes.append({"b_id": row.id, **values, "updated_at": now})
+        found[external_id] = _Customer(row.id, values["email"], row.unsubscribed_at)
+    if changes:
+        table = Customer.__table__  # Core: an executemany UPDATE, not the ORM's bulk mode
+        db.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values({name: bindparam(name) for name in (*CUSTOMER_FIELDS, "updated_at")}),
+            changes,
+        )
+    new = [
+        {
+            "external_id": external_id,
+            "email": given.email,
+            "name": given.name or "",
+            "locale": given.locale,
+            "tier": given.tier,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for external_id, given in wanted.items()
+        if external_id not in existing
+    ]
+    if new:
+        # Rows come back matched by their unique key, not by position: asking for the
+        # parameters' order makes SQLAlchemy insert row by row on SQLite.
+        table = Customer.__table__
+        rows = _core(insert(table).returning(table.c.id, table.c.external_id), new)
+        ids = {external_id: customer_id for customer_id, external_id in rows}
+        for values in new:
+            found[values["external_id"]] = _Customer(
+                ids[values["external_id"]], values["email"], None
+            )
+    return found
+
+
+def _last_invitation_times(customer_ids: list[int]) -> dict[int, datetime]:
+    last = {}
+    for chunk in _chunks(customer_ids):
+        rows = db.session.execute(
+            select(Invitation.customer_id, func.max(Invitation.send_at))
+            .where(
+                Invitation.customer_id.in_(chunk),
+                Invitation.status.in_(COUNTS_FOR_COOLDOWN),
+            )
+            .group_by(Invitation.customer_id)
+        )
+        for customer_id, when in rows:
+            # max() over a column comes back raw on SQLite: naive UTC
+            last[customer_id] = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return last
 
 
 def suppression_for(
-    customer: Customer,
+    customer,
     survey: Survey,
     send_at: datetime,
     last_invited: datetime | None,
@@ -133,81 +234,109 @@ def ingest_events(
 
     ``inputs`` pairs each event with its position in the request, for the results.
     """
-    now = utcnow()
     types = touchpoint_types()
+    known = _known_events({data.external_id for _, data in inputs})
     results: list[IngestResult] = []
-    known = _by_external_id(
-        TouchpointEvent,
-        {data.external_id for _, data in inputs},
-        selectinload(TouchpointEvent.invitations).selectinload(Invitation.survey),
-    )
-    fresh: list[tuple[int, EventInput]] = []
+    fresh: dict[str, tuple[int, EventInput]] = {}
+    repeats: list[tuple[int, str]] = []
     for index, data in inputs:
         if data.touchpoint not in types:
-            results.append(
-                IngestResult(index, "rejected", errors={"touchpoint": [_unknown_type(data, types)]})
-            )
+            error = _unknown_type(data, types)
+            results.append(IngestResult(index, "rejected", errors={"touchpoint": [error]}))
         elif data.external_id in known:
             results.append(IngestResult(index, "existing", known[data.external_id]))
+        elif data.external_id in fresh:  # the same id twice in one batch
+            repeats.append((index, data.external_id))
         else:
-            fresh.append((index, data))
-    if not fresh:
-        return sorted(results, key=lambda r: r.index)
+            fresh[data.external_id] = (index, data)
+    if fresh:
+        created = _create(list(fresh.values()), types, source, recorded_by_id)
+        results += [IngestResult(index, "created", created[index]) for index, _ in fresh.values()]
+        by_external_id = {data.external_id: created[index] for index, data in fresh.values()}
+        results += [IngestResult(i, "existing", by_external_id[ext]) for i, ext in repeats]
+    return sorted(results, key=lambda r: r.index)
 
-    customers = _by_external_id(Customer, {data.customer.external_id for _, data in fresh})
+
+def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
+    """Write the new events and their invitations; returns each one's summary by index."""
+    now = utcnow()
+    wanted = {}
+    for _, data in fresh:  # the last mention of a customer in the batch wins
+        wanted[data.customer.external_id] = data.customer
+    customers = _upsert_customers(wanted)
+    event_rows = [
+        {
+            "external_id": data.external_id,
+            "touchpoint_type_id": types[data.touchpoint].id,
+            "customer_id": customers[data.customer.external_id].id,
+            "occurred_at": data.occurred_at,
+            "properties": data.properties,
+            "source": source,
+            "recorded_by_id": recorded_by_id,
+            "created_at": now,
+        }
+        for _, data in fresh
+    ]
+    events = TouchpointEvent.__table__
+    rows = _core(insert(events).returning(events.c.id, events.c.external_id), event_rows)
+    ids = {external_id: event_id for event_id, external_id in rows}
+    event_ids = [ids[row["external_id"]] for row in event_rows]
+
     triggers = _triggers_by_type()
     global_cooldown = timedelta(days=current_app.config["INVITATION_COOLDOWN_DAYS"])
-    new_events: dict[str, TouchpointEvent] = {}
-    for index, data in fresh:
-        if data.external_id in new_events:  # the same id twice in one batch
-            results.append(IngestResult(index, "existing", new_events[data.external_id]))
-            continue
-        customer = _upsert_customer(customers, data.customer)
-        touchpoint_type = types[data.touchpoint]
-        event = TouchpointEvent(
-            external_id=data.external_id,
-            touchpoint_type=touchpoint_type,
-            customer=customer,
-            occurred_at=data.occurred_at,
-            properties=data.properties,
-            source=source,
-            recorded_by_id=recorded_by_id,
-        )
-        db.session.add(event)
-        new_events[data.external_id] = event
-        results.append(IngestResult(index, "created", event))
-    db.session.flush()  # ids for customers and events
-
     last_invited = _last_invitation_times([c.id for c in customers.values()])
-    for result in results:
-        if result.outcome != "created":
-            continue
-        event = result.event
-        customer = event.customer
-        touchpoint_type = event.touchpoint_type
+    invitation_rows, summaries, owners = [], {}, []
+    for (index, data), event_id in zip(fresh, event_ids, strict=True):
+        touchpoint_type = types[data.touchpoint]
+        customer = customers[data.customer.external_id]
         cooldown = (
             timedelta(days=touchpoint_type.cooldown_days)
             if touchpoint_type.cooldown_days is not None
             else global_cooldown
         )
+        summaries[index] = {
+            "id": event_id,
+            "external_id": data.external_id,
+            "touchpoint": touchpoint_type.key,
+            "occurred_at": _iso(data.occurred_at),
+            "customer": {"id": customer.id, "external_id": data.customer.external_id},
+            "invitations": [],
+        }
         for trigger in triggers.get(touchpoint_type.id, []):
-            send_at = max(event.occurred_at + timedelta(minutes=trigger.delay_minutes), now)
+            send_at = max(data.occurred_at + timedelta(minutes=trigger.delay_minutes), now)
             reason = suppression_for(
                 customer, trigger.survey, send_at, last_invited.get(customer.id), cooldown
             )
-            invitation = Invitation(
-                customer=customer,
-                event=event,
-                survey=trigger.survey,
-                send_at=send_at,
-                status=InvitationStatus.SUPPRESSED if reason else InvitationStatus.SCHEDULED,
-                suppression_reason=reason,
+            status = InvitationStatus.SUPPRESSED if reason else InvitationStatus.SCHEDULED
+            invitation_rows.append(
+                {
+                    "customer_id": customer.id,
+                    "event_id": event_id,
+                    "survey_id": trigger.survey_id,
+                    "status": status,
+                    "suppression_reason": reason,
+                    "send_at": send_at,
+                    "created_at": now,
+                }
             )
-            db.session.add(invitation)
+            owners.append((index, trigger.survey, status, reason, send_at))
             if reason is None:
                 last_invited[customer.id] = send_at
-    db.session.flush()
-    return sorted(results, key=lambda r: r.index)
+    if invitation_rows:
+        table = Invitation.__table__
+        rows = _core(
+            insert(table).returning(table.c.id, table.c.event_id, table.c.survey_id),
+            invitation_rows,
+        )
+        ids = {(event_id, survey_id): inv_id for inv_id, event_id, survey_id in rows}
+        invitation_ids = [ids[(row["event_id"], row["survey_id"])] for row in invitation_rows]
+        for invitation_id, (index, survey, status, reason, send_at) in zip(
+            invitation_ids, owners, strict=True
+        ):
+            summaries[index]["invitations"].append(
+                _invitation_summary(invitation_id, survey, status, reason, send_at)
+            )
+    return summaries
 
 
 def _unknown_type(data: EventInput, types: dict) -> str:

@@ -1,0 +1,99 @@
+"""Shared by the benchmarks: a migrated SQLite database and gunicorn serving the app."""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def machine() -> str:
+    return (
+        f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def migrated_sqlite(folder: Path) -> str:
+    """A fresh SQLite database with the schema and the default surveys."""
+    from flask_migrate import upgrade
+
+    from config import TestingConfig
+    from feedback import create_app
+    from feedback.extensions import db
+    from feedback.surveys.demo import ensure_default_surveys
+
+    url = f"sqlite:///{folder / 'bench.db'}"
+    app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url, "LOG_LEVEL": "WARNING"})
+    with app.app_context():
+        upgrade()
+        ensure_default_surveys()
+        db.session.commit()
+        db.engine.dispose()
+    return url
+
+
+def app_for(url: str, **overrides):
+    from config import TestingConfig
+    from feedback import create_app
+
+    return create_app(
+        TestingConfig, {"SQLALCHEMY_DATABASE_URI": url, "LOG_LEVEL": "WARNING", **overrides}
+    )
+
+
+@contextmanager
+def gunicorn(url: str, folder: Path, workers: int = 2, app: str = "wsgi:app"):
+    """gunicorn on 127.0.0.1 for the duration of the block; yields its base URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "FEEDBACK_ENV": "development",
+        "FEEDBACK_INSTANCE_DIR": str(folder),
+        "SECRET_KEY": "bench",
+        "DATABASE_URL": url,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app,
+    ]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)  # noqa: S310 - loopback
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
