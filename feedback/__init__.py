@@ -154,7 +154,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.api.routes import bp as api_bp
     from feedback.core.routes import bp as core_bp
     from feedback.customers.routes import bp as customers_bp
-    from feedback.extensions import api, csrf
+    from feedback.extensions import api, csrf, limiter
     from feedback.outbox.routes import bp as outbox_bp
     from feedback.surveys.public import bp as survey_pages_bp
     from feedback.surveys.staff import bp as surveys_bp
@@ -168,6 +168,8 @@ def register_blueprints(app: Flask) -> None:
     # The survey link and the API key are the credentials there; no session, no CSRF token.
     csrf.exempt(survey_pages_bp)
     csrf.exempt(api_bp)
+    # No rate limit applies to answers (each link answers once); skip the limiter's checks.
+    limiter.exempt(survey_pages_bp)
     app.register_blueprint(survey_pages_bp)
     api.register_blueprint(api_bp)
 

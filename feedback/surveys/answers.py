@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, select, update
 
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.surveys.models import (
     Invitation,
     InvitationStatus,
+    InvitationToken,
     Response,
     SuppressionReason,
+    Survey,
+    SurveyKind,
 )
+from feedback.surveys.tokens import TOKEN_LENGTHS, hash_token
 from feedback.timeutil import utcnow
 
 MAX_COMMENT_LENGTH = 2000
@@ -24,16 +29,65 @@ class AnswerError(ValueError):
     """An answer that cannot be taken; the message is shown to the customer."""
 
 
-def link_state(invitation: Invitation, now: datetime | None = None) -> str:
-    """ "open", "answered" or "expired" (410) for the answer page."""
-    now = now or utcnow()
-    if invitation.response is not None:
-        return "answered"
-    if invitation.status is InvitationStatus.EXPIRED:
-        return "expired"
-    if invitation.expires_at is not None and invitation.expires_at <= now:
-        return "expired"
-    return "open"
+@dataclass(frozen=True)
+class Link:
+    """What the answer page needs to know of an invitation, read in one query."""
+
+    invitation_id: int
+    status: InvitationStatus
+    expires_at: datetime | None
+    customer_id: int
+    survey_id: int
+    kind: SurveyKind
+    locale: str | None
+    response_id: int | None
+
+    @property
+    def state(self) -> str:
+        """ "open", "answered" or "expired" (410) for the answer page."""
+        if self.response_id is not None:
+            return "answered"
+        if self.status is InvitationStatus.EXPIRED:
+            return "expired"
+        if self.expires_at is not None and self.expires_at <= utcnow():
+            return "expired"
+        return "open"
+
+
+# Built once: composing a statement costs more than running it on this hot path.
+_FIND_LINK = (
+    select(
+        Invitation.id,
+        Invitation.status,
+        Invitation.expires_at,
+        Invitation.customer_id,
+        Invitation.survey_id,
+        Survey.kind,
+        Invitation.locale,
+        Response.id,
+    )
+    .select_from(InvitationToken)
+    .join(Invitation, Invitation.id == InvitationToken.invitation_id)
+    .join(Survey, Survey.id == Invitation.survey_id)
+    .outerjoin(Response, Response.invitation_id == Invitation.id)
+    .where(InvitationToken.token_hash == bindparam("token_hash"))
+)
+_INSERT_RESPONSE = insert(Response.__table__)
+_MARK_ANSWERED = (
+    update(Invitation.__table__)
+    .where(Invitation.__table__.c.id == bindparam("invitation_id"))
+    .values(status=InvitationStatus.ANSWERED)
+)
+
+
+def find_link(token: str) -> Link | None:
+    """The invitation behind a link token, or None. One indexed query: the answer page
+    is the hottest path of the service."""
+    if len(token) not in TOKEN_LENGTHS:
+        return None
+    # On the session's connection, as Core: the ORM layer adds nothing to a row of values.
+    row = db.session.connection().execute(_FIND_LINK, {"token_hash": hash_token(token)}).first()
+    return Link(*row) if row else None
 
 
 def can_edit_comment(response: Response, now: datetime | None = None) -> bool:
@@ -48,24 +102,31 @@ def clean_comment(comment: str | None) -> str | None:
     return comment or None
 
 
-def record_answer(invitation: Invitation, score: int, comment: str | None, locale: str) -> Response:
-    """Store the answer; the unique invitation_id makes a second one fail at flush."""
-    if score not in invitation.survey.kind.scale:
+def record_answer(
+    link: Link, score: int, comment: str | None, locale: str, answered_at: datetime | None = None
+) -> None:
+    """Store the answer and mark the invitation answered.
+
+    The unique invitation_id makes a second answer fail with IntegrityError, which the
+    caller takes as "already answered". Two Core statements, no ORM unit of work.
+    """
+    if score not in link.kind.scale:
         raise AnswerError("score out of range")
-    response = Response(
-        invitation=invitation,
-        survey_id=invitation.survey_id,
-        customer_id=invitation.customer_id,
-        kind=invitation.survey.kind,
-        score=score,
-        comment=clean_comment(comment),
-        locale=locale,
-        answered_at=utcnow(),
+    connection = db.session.connection()
+    connection.execute(
+        _INSERT_RESPONSE,
+        {
+            "invitation_id": link.invitation_id,
+            "survey_id": link.survey_id,
+            "customer_id": link.customer_id,
+            "kind": link.kind,
+            "score": score,
+            "comment": clean_comment(comment),
+            "locale": locale,
+            "answered_at": answered_at or utcnow(),
+        },
     )
-    db.session.add(response)
-    invitation.status = InvitationStatus.ANSWERED
-    db.session.flush()
-    return response
+    connection.execute(_MARK_ANSWERED, {"invitation_id": link.invitation_id})
 
 
 def update_comment(response: Response, comment: str | None) -> None:

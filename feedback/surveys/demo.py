@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from feedback.extensions import db
-from feedback.surveys.answers import record_answer
+from feedback.surveys.answers import Link, record_answer
 from feedback.surveys.ingest import ingest_events
 from feedback.surveys.inputs import CustomerInput, EventInput
 from feedback.surveys.models import (
@@ -204,8 +204,20 @@ def load_demo_touchpoints() -> list[str]:
             if rng.random() < 0.7:
                 locale = invitation.customer.locale or "en"
                 score = _plausible_score(rng, invitation.survey.kind)
-                record_answer(invitation, score, rng.choice(COMMENTS[locale]), locale)
-                invitation.response.answered_at = invitation.sent_at + timedelta(hours=3)
+                link = Link(
+                    invitation.id,
+                    invitation.status,
+                    invitation.expires_at,
+                    invitation.customer_id,
+                    invitation.survey_id,
+                    invitation.survey.kind,
+                    locale,
+                    None,
+                )
+                comment = rng.choice(COMMENTS[locale])
+                answered_at = invitation.sent_at + timedelta(hours=3)
+                db.session.flush()  # the invitation's demo history first
+                record_answer(link, score, comment, locale, answered_at)
                 answered += 1
     db.session.flush()
     return [f"{len(created)} touchpoints", f"{answered} answers"] if created else []

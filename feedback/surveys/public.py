@@ -8,12 +8,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
+from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.surveys import answers
 from feedback.surveys.email import scale_labels
 from feedback.surveys.forms import AnswerForm, CommentForm
 from feedback.surveys.inputs import normalise_locale
-from feedback.surveys.tokens import find_invitation
+from feedback.surveys.models import Response, Survey
 
 bp = Blueprint("survey_pages", __name__, url_prefix="/s")
 
@@ -27,38 +28,35 @@ def no_store(response):
     return response
 
 
-def _page_locale(invitation) -> str:
+def _page_locale(link) -> str:
     chosen = normalise_locale(request.values.get("lang"))
-    g.page_locale = chosen or invitation.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    g.page_locale = chosen or link.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     return g.page_locale
 
 
-def _load(token: str):
-    invitation = find_invitation(token)
-    if invitation is None:
-        g.page_locale = normalise_locale(request.values.get("lang"))
-        return None, (render_template("surveys/unknown.html"), 404)
-    locale = _page_locale(invitation)
-    if answers.link_state(invitation) == "expired":
-        return None, (render_template("surveys/expired.html", invitation=invitation), 410)
-    return (invitation, locale), None
+def _unknown():
+    g.page_locale = normalise_locale(request.values.get("lang"))
+    return render_template("surveys/unknown.html"), 404
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
 def answer(token: str):
-    loaded, error_page = _load(token)
-    if error_page:
-        return error_page
-    invitation, locale = loaded
-    if invitation.response is not None:
-        return _answered(token, invitation, locale)
-    form = AnswerForm(invitation.survey.kind, request.form if request.method == "POST" else None)
+    link = answers.find_link(token)
+    if link is None:
+        return _unknown()
+    locale = _page_locale(link)
+    state = link.state
+    if state == "expired":
+        return render_template("surveys/expired.html"), 410
+    if state == "answered":
+        return _answered(token, link, locale)
+    form = AnswerForm(link.kind, request.form if request.method == "POST" else None)
     notice = None
     if request.method == "GET":
-        notice = _preselect(form, invitation.survey.kind)
+        notice = _preselect(form, link.kind)
     elif form.validate():
         try:
-            answers.record_answer(invitation, form.score.data, form.comment.data, locale)
+            answers.record_answer(link, form.score.data, form.comment.data, locale)
             db.session.commit()
         except IntegrityError:
             # Another click of the same link got there first: that answer stands.
@@ -67,16 +65,12 @@ def answer(token: str):
     elif form.score.errors:
         from flask_babel import gettext as _
 
-        kind = invitation.survey.kind
+        scale = link.kind.scale
         form.score.errors = [
-            _(
-                "Please choose a score from %(low)d to %(high)d.",
-                low=kind.scale[0],
-                high=kind.scale[-1],
-            )
+            _("Please choose a score from %(low)d to %(high)d.", low=scale[0], high=scale[-1])
         ]
     status = 400 if request.method == "POST" else 200
-    return _answer_page(token, invitation, locale, form, notice), status
+    return _answer_page(token, link, locale, form, notice), status
 
 
 def _preselect(form: AnswerForm, kind) -> str | None:
@@ -100,12 +94,12 @@ def _preselect(form: AnswerForm, kind) -> str | None:
     return None
 
 
-def _answer_page(token, invitation, locale, form, notice=None):
-    low, high = scale_labels(invitation.survey.kind)
+def _answer_page(token, link, locale, form, notice=None):
+    low, high = scale_labels(link.kind)
     return render_template(
         "surveys/answer.html",
         token=token,
-        survey=invitation.survey,
+        survey=db.session.get(Survey, link.survey_id),
         locale=locale,
         form=form,
         notice=notice,
@@ -114,8 +108,8 @@ def _answer_page(token, invitation, locale, form, notice=None):
     )
 
 
-def _answered(token, invitation, locale):
-    response = invitation.response
+def _answered(token, link, locale):
+    response = db.session.get(Response, link.response_id)
     editable = answers.can_edit_comment(response)
     form = CommentForm(request.form if request.method == "POST" else None, obj=response)
     status = 200
@@ -133,7 +127,7 @@ def _answered(token, invitation, locale):
         render_template(
             "surveys/thanks.html",
             token=token,
-            survey=invitation.survey,
+            survey=response.survey,
             response=response,
             locale=locale,
             form=form,
@@ -147,26 +141,19 @@ def _answered(token, invitation, locale):
 @bp.route("/<token>/unsubscribe", methods=["GET", "POST"])
 def unsubscribe(token: str):
     """GET asks to confirm; POST (our button, or a mail client's RFC 8058 one-click) acts."""
-    loaded, error_page = _load_for_unsubscribe(token)
-    if error_page:
-        return error_page
-    invitation, locale = loaded
+    # An expired or answered link still unsubscribes: opting out must always work.
+    link = answers.find_link(token)
+    if link is None:
+        return _unknown()
+    locale = _page_locale(link)
+    customer = db.session.get(Customer, link.customer_id)
     if request.method == "POST":
-        answers.unsubscribe(invitation.customer)
+        answers.unsubscribe(customer)
         db.session.commit()
         return render_template("surveys/unsubscribed.html", token=token, locale=locale)
     return render_template(
         "surveys/unsubscribe.html",
         token=token,
         locale=locale,
-        already=invitation.customer.unsubscribed_at is not None,
+        already=customer.unsubscribed_at is not None,
     )
-
-
-def _load_for_unsubscribe(token: str):
-    # An expired link still unsubscribes: opting out must always work.
-    invitation = find_invitation(token)
-    if invitation is None:
-        g.page_locale = normalise_locale(request.values.get("lang"))
-        return None, (render_template("surveys/unknown.html"), 404)
-    return (invitation, _page_locale(invitation)), None

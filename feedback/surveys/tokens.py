@@ -5,13 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select
-
 from feedback.extensions import db
 from feedback.surveys.models import Invitation, InvitationToken
 
 #: a token is 43 URL-safe characters; anything far from that is not one of ours
-TOKEN_PATTERN_LENGTH = range(20, 100)
+TOKEN_LENGTHS = range(20, 100)
 
 
 def hash_token(token: str) -> str:
@@ -23,14 +21,3 @@ def issue_token(invitation: Invitation) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(InvitationToken(invitation=invitation, token_hash=hash_token(token)))
     return token
-
-
-def find_invitation(token: str) -> Invitation | None:
-    """The invitation a link token belongs to, or None."""
-    if len(token) not in TOKEN_PATTERN_LENGTH:
-        return None
-    return db.session.scalar(
-        select(Invitation)
-        .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
-        .where(InvitationToken.token_hash == hash_token(token))
-    )
