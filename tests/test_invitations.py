@@ -191,9 +191,30 @@ def test_failed_delivery_marks_the_invitation_failed_with_the_error(surveys, api
 
 
 def test_two_workers_send_an_invitation_once(surveys, api):
+    from feedback.surveys.email import EmailRenderer
+
     api("/api/v1/touchpoints", event())
     invitation_id = db.session.scalar(select(Invitation.id))
     now = utcnow()
-    assert jobs._send_one(invitation_id, now) == 1
-    assert jobs._send_one(invitation_id, now) == 0  # the second worker finds it sent
+    # Both workers picked the same id; the first claims it, the second finds it sent.
+    assert jobs._send_batch([invitation_id], now, EmailRenderer()) == 1
+    assert jobs._send_batch([invitation_id], now, EmailRenderer()) == 0
     assert len(db.session.scalars(select(OutboxMessage)).all()) == 1
+
+
+def test_a_batch_renders_each_customer_their_own_email(app, surveys, api, runner):
+    api("/api/v1/touchpoints", event("e-1", name="Ann <b>&"))
+    api(
+        "/api/v1/touchpoints",
+        event("e-2", customer_id="c-2", email="wei@example.cn", name="王伟", locale="zh"),
+    )
+    api("/api/v1/touchpoints", event("e-3", customer_id="c-3", email="x@example.com", name=""))
+    runner.invoke(args=["worker", "--once"])
+    mails = {m["To"]: m for m in captured(app)}
+    ann = mails["ann@example.com"]
+    assert "Hello Ann <b>&," in ann.get_body(("plain",)).get_content()
+    assert "Hello Ann &lt;b&gt;&amp;," in ann.get_body(("html",)).get_content()
+    assert "王伟，您好" in mails["wei@example.cn"].get_body(("plain",)).get_content()
+    assert "Hello," in mails["x@example.com"].get_body(("plain",)).get_content()
+    links = {m["List-Unsubscribe"] for m in mails.values()}
+    assert len(links) == 3  # a token of its own each

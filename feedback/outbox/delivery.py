@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_mail import BadHeaderError, Message
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import aliased
 
 from feedback.extensions import db, mail
@@ -202,12 +202,26 @@ def _failure_values(claimed: Claimed, error: str, permanent: bool = False) -> di
     return values
 
 
-def _ours(token: str, message_id: int):
-    return and_(
-        OutboxMessage.id == message_id,
-        OutboxMessage.claimed_by == token,
-        OutboxMessage.status == OutboxStatus.SENDING,
+_table = OutboxMessage.__table__
+#: the row is still ours: claimed by this worker's token and not yet settled
+_OURS = and_(
+    _table.c.id == bindparam("b_id"),
+    _table.c.claimed_by == bindparam("b_token"),
+    _table.c.status == OutboxStatus.SENDING,
+)
+# Built once: composing statements per message cost more than running them.
+_RENEW = update(_table).where(_OURS).values(claimed_at=bindparam("b_now"))
+_MARK_SENT = (
+    update(_table)
+    .where(_OURS)
+    .values(
+        status=OutboxStatus.SENT,
+        sent_at=bindparam("b_now"),
+        claimed_at=None,
+        last_error=None,
+        attempts=bindparam("b_attempts"),
     )
+)
 
 
 def _record(token: str, claimed: Claimed, values: dict, renew: Claimed | None) -> bool:
@@ -217,7 +231,14 @@ def _record(token: str, claimed: Claimed, values: dict, renew: Claimed | None) -
     cannot age out and be taken by another worker while this one is still busy. Returns
     whether the next message is still ours.
     """
-    db.session.execute(update(OutboxMessage).where(_ours(token, claimed.id)).values(**values))
+    connection = db.session.connection()
+    ours = {"b_id": claimed.id, "b_token": token}
+    if values["status"] is OutboxStatus.SENT:
+        connection.execute(
+            _MARK_SENT, {**ours, "b_now": values["sent_at"], "b_attempts": values["attempts"]}
+        )
+    else:
+        connection.execute(update(_table).where(_OURS).values(**values), ours)
     return _renew(token, renew)
 
 
@@ -225,8 +246,8 @@ def _renew(token: str, claimed: Claimed | None) -> bool:
     """Refresh our claim on a message and commit; False when another worker has it now."""
     still_ours = True
     if claimed is not None:
-        result = db.session.execute(
-            update(OutboxMessage).where(_ours(token, claimed.id)).values(claimed_at=utcnow())
+        result = db.session.connection().execute(
+            _RENEW, {"b_id": claimed.id, "b_token": token, "b_now": utcnow()}
         )
         still_ours = result.rowcount == 1
     db.session.commit()

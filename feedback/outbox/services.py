@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import make_msgid
 
+from sqlalchemy import insert
+
 from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage, OutboxStatus
 from feedback.timeutil import utcnow
@@ -36,6 +38,39 @@ def queue_email(
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def queue_many(messages: list[dict]) -> list[int]:
+    """Add many messages in one multi-row INSERT; returns their ids in the given order.
+
+    Each dict has to, subject, body_text, body_html, headers and kind, as for
+    ``queue_email``.
+    """
+    if not messages:
+        return []
+    now = utcnow()
+    rows = [
+        {
+            "to_address": m["to"].strip(),
+            "subject": " ".join(m["subject"].split()),
+            "body_text": m["body_text"],
+            "body_html": m.get("body_html"),
+            "headers": dict(m.get("headers") or {}),
+            "kind": m.get("kind", "general"),
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "message_id": make_msgid(domain="feedback.local"),
+        }
+        for m in messages
+    ]
+    table = OutboxMessage.__table__
+    result = db.session.connection().execute(
+        insert(table).returning(table.c.id, table.c.message_id), rows
+    )
+    ids = {message_id: message_pk for message_pk, message_id in result}
+    return [ids[row["message_id"]] for row in rows]
 
 
 def retry_now(message: OutboxMessage) -> None:

@@ -12,21 +12,23 @@ import threading
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage, OutboxStatus
-from feedback.outbox.services import queue_email
-from feedback.surveys.email import render_for
+from feedback.outbox.services import queue_email, queue_many
+from feedback.surveys.email import EmailRenderer, render_for
 from feedback.surveys.models import (
     Invitation,
     InvitationStatus,
+    InvitationToken,
     SuppressionReason,
+    Survey,
     SurveyStatus,
 )
-from feedback.surveys.tokens import issue_token
+from feedback.surveys.tokens import hash_token, issue_token, new_token
 from feedback.timeutil import utcnow
 
 log = logging.getLogger("feedback.invitations")
@@ -64,13 +66,13 @@ def _take(invitation_id: int, expected: InvitationStatus, **values) -> bool:
     return result.rowcount == 1
 
 
-def _hold_back_reason(invitation: Invitation) -> SuppressionReason | None:
+def _hold_back_reason(row) -> SuppressionReason | None:
     """Things can change between scheduling and sending: check them again."""
-    if invitation.customer.unsubscribed_at is not None:
+    if row.unsubscribed_at is not None:
         return SuppressionReason.UNSUBSCRIBED
-    if not invitation.customer.email:
+    if not row.email:
         return SuppressionReason.INVALID_ADDRESS
-    if invitation.survey.status is not SurveyStatus.ACTIVE:
+    if row.status is not SurveyStatus.ACTIVE:
         return SuppressionReason.SURVEY_PAUSED
     return None
 
@@ -79,60 +81,113 @@ def send_due_invitations(worker: str = "worker", stop: threading.Event | None = 
     """Queue the email of every scheduled invitation whose time has come; returns how many."""
     config = current_app.config
     sent = 0
+    renderer = EmailRenderer()
     while not (stop and stop.is_set()):
         now = utcnow()
         due = and_(Invitation.status == InvitationStatus.SCHEDULED, Invitation.send_at <= now)
         ids = _due_ids(due, config["INVITATION_BATCH_SIZE"])
         if not ids:
             break
-        for invitation_id in ids:
-            sent += _send_one(invitation_id, now)
+        sent += _send_batch(ids, now, renderer)
     return sent
 
 
-def _send_one(invitation_id: int, now) -> int:
+def _send_batch(ids: list[int], now, renderer: EmailRenderer) -> int:
+    """Send one batch in one transaction: check, claim, render, queue, commit.
+
+    The claim is an UPDATE ... WHERE status = 'scheduled' RETURNING id: where two workers
+    reach the same invitation, only one UPDATE matches it, and only that worker queues
+    its email, in the same commit.
+    """
     config = current_app.config
-    invitation = _load(invitation_id)
-    if invitation is None or invitation.status is not InvitationStatus.SCHEDULED:
-        db.session.rollback()
-        return 0
-    reason = _hold_back_reason(invitation)
-    if reason is not None:
-        _take(
-            invitation_id,
-            InvitationStatus.SCHEDULED,
-            status=InvitationStatus.SUPPRESSED,
-            suppression_reason=reason,
+    rows = db.session.execute(
+        select(
+            Invitation.id,
+            Invitation.survey_id,
+            Customer.email,
+            Customer.name,
+            Customer.locale,
+            Customer.unsubscribed_at,
+            Survey.status,
         )
+        .join(Customer, Customer.id == Invitation.customer_id)
+        .join(Survey, Survey.id == Invitation.survey_id)
+        .where(Invitation.id.in_(ids), Invitation.status == InvitationStatus.SCHEDULED)
+    ).all()
+    held: dict[SuppressionReason, list[int]] = {}
+    ready = {}
+    for row in rows:
+        reason = _hold_back_reason(row)
+        if reason is None:
+            ready[row.id] = row
+        else:
+            held.setdefault(reason, []).append(row.id)
+    table = Invitation.__table__
+    connection = db.session.connection()
+    for reason, held_ids in held.items():
+        connection.execute(
+            update(table)
+            .where(table.c.id.in_(held_ids), table.c.status == InvitationStatus.SCHEDULED)
+            .values(status=InvitationStatus.SUPPRESSED, suppression_reason=reason)
+        )
+    won = set()
+    if ready:
+        won = set(
+            connection.execute(
+                update(table)
+                .where(table.c.id.in_(list(ready)), table.c.status == InvitationStatus.SCHEDULED)
+                .values(
+                    status=InvitationStatus.SENT,
+                    sent_at=now,
+                    expires_at=now + timedelta(days=config["INVITATION_LINK_DAYS"]),
+                )
+                .returning(table.c.id)
+            ).scalars()
+        )
+    if not won:
         db.session.commit()
         return 0
-    locale = invitation.customer.locale or config["BABEL_DEFAULT_LOCALE"]
-    won = _take(
-        invitation_id,
-        InvitationStatus.SCHEDULED,
-        status=InvitationStatus.SENT,
-        sent_at=now,
-        locale=locale,
-        expires_at=now + timedelta(days=config["INVITATION_LINK_DAYS"]),
+    surveys = {
+        s.id: s
+        for s in db.session.scalars(
+            select(Survey).where(Survey.id.in_({ready[i].survey_id for i in won}))
+        )
+    }
+    default_locale = config["BABEL_DEFAULT_LOCALE"]
+    tokens, messages, order = [], [], sorted(won)
+    for invitation_id in order:
+        row = ready[invitation_id]
+        locale = row.locale or default_locale
+        token = new_token()
+        tokens.append(
+            {"invitation_id": invitation_id, "token_hash": hash_token(token), "created_at": now}
+        )
+        email = renderer.render(surveys[row.survey_id], locale, token, row.name or "")
+        messages.append(
+            {
+                "to": row.email,
+                "subject": email.subject,
+                "body_text": email.text,
+                "body_html": email.html,
+                "headers": email.headers,
+                "kind": "invitation",
+                "locale": locale,
+            }
+        )
+    connection.execute(insert(InvitationToken.__table__), tokens)
+    message_ids = queue_many(messages)
+    connection.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(outbox_message_id=bindparam("b_message"), locale=bindparam("b_locale")),
+        [
+            {"b_id": invitation_id, "b_message": message_id, "b_locale": message["locale"]}
+            for invitation_id, message_id, message in zip(order, message_ids, messages, strict=True)
+        ],
     )
-    if not won:
-        db.session.rollback()
-        return 0
-    invitation.locale = locale
-    token = issue_token(invitation)
-    email = render_for(invitation, token)
-    message = queue_email(
-        invitation.customer.email,
-        email.subject,
-        email.text,
-        email.html,
-        headers=email.headers,
-        kind="invitation",
-    )
-    invitation.outbox_message_id = message.id
     db.session.commit()
-    log.info("invitation.sent id=%s survey=%s", invitation_id, invitation.survey_id)
-    return 1
+    log.info("invitation.sent count=%s", len(order))
+    return len(order)
 
 
 def send_reminders(worker: str = "worker", stop: threading.Event | None = None) -> int:

@@ -16,8 +16,13 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_token() -> str:
+    """256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
 def issue_token(invitation: Invitation) -> str:
     """A new link token for the invitation; returns it once, keeps its hash."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     db.session.add(InvitationToken(invitation=invitation, token_hash=hash_token(token)))
     return token
