@@ -114,12 +114,72 @@ class TouchpointSchema(Schema):
 
 
 _schema = TouchpointSchema()
+#: the very check marshmallow's Email field runs
+_email = validate.Email()
+
+
+def _text(value, longest: int, shortest: int = 0) -> bool:
+    return isinstance(value, str) and shortest <= len(value) <= longest
+
+
+def _optional_text(value, longest: int) -> bool:
+    return value is None or _text(value, longest)
+
+
+def quick_parse(raw: dict) -> EventInput | None:
+    """The common, plainly valid event, checked in a few microseconds; None at any doubt.
+
+    Marshmallow spends about 50 microseconds an event, a third of a batch's time. This
+    accepts only what TouchpointSchema accepts and builds the same EventInput (a test
+    holds the two to that); anything else goes to the schema, which also words the errors.
+    """
+    customer = raw.get("customer")
+    properties = raw.get("properties", {})
+    if not (
+        _text(raw.get("external_id"), 200, 1)
+        and _text(raw.get("touchpoint"), 40, 1)
+        and isinstance(raw.get("occurred_at"), str)
+        and isinstance(customer, dict)
+        and _text(customer.get("external_id"), 120, 1)
+        and _optional_text(customer.get("email"), 254)
+        and _optional_text(customer.get("name"), 200)
+        and _optional_text(customer.get("locale"), 20)
+        and _optional_text(customer.get("tier"), 40)
+        and isinstance(properties, dict)
+        and all(isinstance(key, str) and len(key) <= 100 for key in properties)
+    ):
+        return None
+    try:
+        occurred_at = datetime.fromisoformat(raw["occurred_at"])  # as marshmallow does
+        email = customer.get("email")
+        if email is not None:
+            _email(email)
+    except (ValueError, ValidationError):
+        return None
+    if occurred_at.tzinfo is None or occurred_at.tzinfo.utcoffset(occurred_at) is None:
+        return None
+    return EventInput(
+        external_id=raw["external_id"],
+        touchpoint=raw["touchpoint"],
+        occurred_at=occurred_at,
+        customer=CustomerInput(
+            external_id=customer["external_id"],
+            email=email.strip().lower() if email else email,
+            name=customer.get("name"),
+            locale=normalise_locale(customer.get("locale")),
+            tier=customer.get("tier"),
+        ),
+        properties=properties,
+    )
 
 
 def parse_event(raw) -> tuple[EventInput | None, dict]:
     """Validate one event; returns the input or the field errors ({} when valid)."""
     if not isinstance(raw, dict):
         return None, {"_schema": ["Each event must be a JSON object."]}
+    event = quick_parse(raw)
+    if event is not None:
+        return event, {}
     try:
         return _schema.load(raw), {}
     except ValidationError as exc:
