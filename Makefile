@@ -49,8 +49,13 @@ translations: install
 		--width 100 --no-fuzzy-matching
 	$(BIN)/pybabel compile -d feedback/translations --statistics
 
+## The benchmarks of the README (answer_post needs wrk: apt-get install wrk).
 bench: install
+	$(BIN)/python -m pip install --quiet gunicorn
 	$(BIN)/python bench/outbox_throughput.py
+	$(BIN)/python bench/invitation_delivery.py
+	$(BIN)/python bench/ingest_batch.py
+	$(BIN)/python bench/answer_post.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
