@@ -111,6 +111,16 @@ def test_manager_creates_a_survey_tied_to_a_touchpoint(surveys, manager_client):
     assert "CSAT after install" in listing
 
 
+def test_edit_page_shows_the_surveys_texts_and_triggers(surveys, manager_client):
+    survey = db.session.scalar(select(Survey).where(Survey.name == "NPS after purchase"))
+    page = manager_client.get(f"/surveys/{survey.id}").get_data(as_text=True)
+    assert 'value="NPS after purchase"' in page
+    assert 'value="您有多大可能向朋友或同事推荐 Acme？"' in page
+    assert '<option selected value="nps">' in page
+    purchase = next(t for t in survey.triggers if t.touchpoint_type.key == "purchase")
+    assert f'name="delay_{purchase.touchpoint_type_id}" type="number" value="1440"' in page
+
+
 def test_survey_form_refuses_missing_texts_and_bad_delays(surveys, manager_client):
     delivery = db.session.scalar(select(TouchpointType).where(TouchpointType.key == "delivery"))
     form = _survey_form(question_zh="", **{f"use_{delivery.id}": "y", f"delay_{delivery.id}": "-5"})

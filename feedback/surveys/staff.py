@@ -12,7 +12,13 @@ from feedback.extensions import db
 from feedback.surveys.email import render_invitation, scale_labels
 from feedback.surveys.forms import AnswerForm
 from feedback.surveys.inputs import normalise_locale
-from feedback.surveys.manage import SurveyError, save_survey, save_touchpoint_type, survey_counts
+from feedback.surveys.manage import (
+    TEXT_FIELDS,
+    SurveyError,
+    save_survey,
+    save_touchpoint_type,
+    survey_counts,
+)
 from feedback.surveys.models import Survey, TouchpointType
 from feedback.surveys.staff_forms import TouchpointTypeForm, survey_form_class
 
@@ -44,7 +50,7 @@ def _survey_form(types, survey: Survey | None):
     form_class = survey_form_class(types)
     if request.method == "POST" or survey is None:
         return form_class()
-    data = {name: getattr(survey, name) for name in form_class.__dict__ if hasattr(survey, name)}
+    data = {name: getattr(survey, name) for name in TEXT_FIELDS}
     data.update(kind=survey.kind.value, status=survey.status.value)
     for trigger in survey.triggers:
         data[f"use_{trigger.touchpoint_type_id}"] = True
