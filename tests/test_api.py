@@ -40,6 +40,8 @@ def test_customer_is_created_then_updated_by_external_id(surveys, api):
         ({"touchpoint": "teleport"}, "touchpoint"),
         ({"occurred_at": "yesterday"}, "occurred_at"),
         ({"occurred_at": "2026-11-20T10:00:00"}, "occurred_at"),  # no time zone
+        ({"occurred_at": "9999-12-31T23:30:00Z"}, "occurred_at"),  # would overflow
+        ({"occurred_at": "0001-01-01T00:30:00+05:00"}, "occurred_at"),
         ({"external_id": 42}, "external_id"),
         ({"external_id": None}, "external_id"),
         ({"customer": {"external_id": "c-1", "email": "not-an-email"}}, "customer"),

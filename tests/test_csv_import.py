@@ -69,3 +69,27 @@ def test_import_in_chunks_keeps_every_row(surveys, runner, tmp_path, monkeypatch
     path.write_text(HEADER + rows)
     result = runner.invoke(args=["touchpoints", "import", str(path)])
     assert "Imported 30, already known 0, rejected 0." in result.output
+
+
+def test_a_file_that_is_not_utf8_gets_a_clear_message(surveys, runner, tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(
+        (HEADER + "o-1,delivery,2026-11-20T10:00:00Z,c-1,a@example.com,王伟,zh,,\n").encode("gbk")
+    )
+    result = runner.invoke(args=["touchpoints", "import", str(path)])
+    assert result.exit_code == 1
+    assert "is not UTF-8 text" in result.output
+    assert db.session.scalar(select(func.count()).select_from(TouchpointEvent)) == 0
+
+
+def test_a_touchpoint_far_in_the_future_is_rejected_not_a_crash(surveys, runner, tmp_path):
+    path = tmp_path / "future.csv"
+    path.write_text(
+        HEADER
+        + "o-1,delivery,9999-12-31T23:30:00Z,c-1,a@example.com,A,en,,\n"
+        + "o-2,delivery,2026-11-20T10:00:00Z,c-2,b@example.com,B,en,,\n"
+    )
+    result = runner.invoke(args=["touchpoints", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 1, already known 0, rejected 1." in result.output
+    assert "line 2: occurred_at: Must be between the years 1970 and 2200." in result.output

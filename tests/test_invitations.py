@@ -45,6 +45,27 @@ def test_second_touchpoint_within_the_cooldown_is_suppressed(surveys, api):
     assert _statuses(second.get_json()) == [("suppressed", "cooldown")]
 
 
+def test_the_cooldown_looks_at_invitations_on_both_sides(surveys, api):
+    """Emailed ten days ago, and another survey scheduled 45 days ahead: a purchase today
+    is within 30 days of the past one, though far from the future one; held back."""
+    api("/api/v1/touchpoints", event("e-1"))
+    _invited_days_ago(10)
+    past = db.session.scalar(select(Invitation))
+    nps = db.session.scalar(select(Survey).where(Survey.name == "NPS after purchase"))
+    db.session.add(
+        Invitation(
+            customer_id=past.customer_id,
+            event_id=past.event_id,
+            survey_id=nps.id,
+            status=InvitationStatus.SCHEDULED,
+            send_at=utcnow() + timedelta(days=45),
+        )
+    )
+    db.session.commit()
+    purchase = api("/api/v1/touchpoints", event("e-2", touchpoint="purchase"))
+    assert _statuses(purchase.get_json()) == [("suppressed", "cooldown")]
+
+
 def test_other_customers_are_not_affected_by_the_cooldown(surveys, api):
     api("/api/v1/touchpoints", event("e-1"))
     other = api("/api/v1/touchpoints", event("e-2", customer_id="c-2", email="bo@example.com"))
@@ -115,20 +136,43 @@ def test_invitation_waits_for_the_touchpoints_delay(surveys, api):
     assert jobs.send_due_invitations() == 1
 
 
-def test_unsubscribing_holds_back_scheduled_invitations(client, surveys, api, runner):
+def test_unsubscribing_holds_back_scheduled_invitations(app, client, surveys, api, runner):
+    from tests.surveys_helpers import html_links, local
+
     api("/api/v1/touchpoints", event("e-1"))
     runner.invoke(args=["worker", "--once"])
-    api("/api/v1/touchpoints", event("e-2", touchpoint="support_call", hours_ago=0))
+    unsubscribe_link = next(
+        local(link) for link in html_links(captured(app)[0]) if link.endswith("/unsubscribe")
+    )
+    # A support call now, with no cooldown for that type: scheduled, an hour from now.
     db.session.execute(
         update(TouchpointType).where(TouchpointType.key == "support_call").values(cooldown_days=0)
     )
     db.session.commit()
-    from feedback.surveys.answers import unsubscribe
+    later = api("/api/v1/touchpoints", event("e-2", touchpoint="support_call", hours_ago=0))
+    assert _statuses(later.get_json()) == [("scheduled", None)]
 
-    unsubscribe(db.session.scalar(select(Customer)))
+    assert client.post(unsubscribe_link).status_code == 200
+    invitation_id = later.get_json()["invitations"][0]["id"]
+    held = db.session.get(Invitation, invitation_id)
+    assert held.status is InvitationStatus.SUPPRESSED
+    assert held.suppression_reason is SuppressionReason.UNSUBSCRIBED
+
+
+def test_ineligible_reminders_do_not_block_the_queue(app, surveys, api):
+    app.config["INVITATION_BATCH_SIZE"] = 1
+    app.config["INVITATION_COOLDOWN_DAYS"] = 0
+    for n in range(4):
+        api("/api/v1/touchpoints", event(f"e-{n}", customer_id=f"c-{n}", email=f"c{n}@example.com"))
+    jobs.send_due_invitations()
+    _sent_days_ago(4)
+    first_three = db.session.scalars(
+        select(Customer).where(Customer.external_id.in_(["c-0", "c-1", "c-2"]))
+    ).all()
+    for customer in first_three:
+        customer.unsubscribed_at = utcnow()
     db.session.commit()
-    statuses = sorted(i.status.value for i in db.session.scalars(select(Invitation)))
-    assert "scheduled" not in statuses
+    assert jobs.send_reminders() == 1  # c-3's, behind three that may not be reminded
 
 
 def _sent_days_ago(days: float) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from feedback.extensions import db
 from feedback.surveys.models import (
@@ -70,13 +71,20 @@ def test_hand_recorded_time_is_read_in_the_staff_members_zone(surveys, api, agen
     assert recorded.occurred_at.isoformat() == "2026-11-21T01:30:00+00:00"
 
 
-def test_bad_hand_recorded_touchpoint_is_400(surveys, api, agent_client):
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"touchpoint": "teleport", "occurred_at": "tomorrow"},
+        {"touchpoint": "delivery", "occurred_at": "9999-12-31T23:59"},
+        {"touchpoint": "delivery", "occurred_at": "2026-11-21T09:30", "external_id": "x" * 151},
+    ],
+)
+def test_bad_hand_recorded_touchpoint_is_400(surveys, api, agent_client, form):
     api("/api/v1/touchpoints", event("e-1"))
     customer_id = db.session.scalar(select(Invitation.customer_id))
-    response = agent_client.submit(
-        f"/customers/{customer_id}", {"touchpoint": "teleport", "occurred_at": "tomorrow"}
-    )
+    response = agent_client.submit(f"/customers/{customer_id}", form)
     assert response.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(TouchpointEvent)) == 1
 
 
 def test_agents_cannot_manage_surveys(agent_client):
@@ -145,12 +153,24 @@ def test_kind_cannot_change_once_answers_exist(surveys, manager_client):
     assert db.session.get(Survey, survey.id).kind is SurveyKind.CSAT
 
 
-def test_pausing_a_survey(surveys, manager_client):
+def test_pausing_a_survey_from_the_form_as_shown(surveys, manager_client):
+    """Load the edit page, change only the status, save: nothing else changes."""
+    import re
+
     survey = db.session.scalar(select(Survey).where(Survey.name == "CSAT after delivery"))
-    form = _survey_form(name=survey.name, status="paused")
-    assert manager_client.submit(f"/surveys/{survey.id}", form).status_code == 302
+    page = manager_client.get(f"/surveys/{survey.id}").get_data(as_text=True)
+    form = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="text"[^>]*value="([^"]*)"', page))
+    form.update(re.findall(r'name="(delay_\d+)" type="number" value="(\d+)"', page))
+    form.update({name: "y" for name in re.findall(r'checked[^>]*name="(use_\d+)"', page)})
+    form.update({name: "y" for name in re.findall(r'name="(use_\d+)"[^>]*checked', page)})
+    form.update(kind="csat", status="paused")
+    response = manager_client.submit(f"/surveys/{survey.id}", form)
+    assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(Survey, survey.id).status is SurveyStatus.PAUSED
+    saved = db.session.get(Survey, survey.id)
+    assert saved.status is SurveyStatus.PAUSED
+    assert saved.question_zh == "您对本次配送满意吗？"
+    assert [(t.touchpoint_type.key, t.delay_minutes) for t in saved.triggers] == [("delivery", 120)]
 
 
 def test_preview_shows_the_page_and_the_email_in_both_languages(surveys, manager_client):

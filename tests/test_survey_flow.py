@@ -110,6 +110,13 @@ def test_link_tokens_are_long_random_and_stored_only_hashed(app, surveys, api, r
     assert token not in stored and len(stored) == 64
     raw = email.as_string()
     assert raw.count(token) >= 6
+    # Once delivered, the outbox keeps no copy of the link.
+    from feedback.outbox.delivery import REDACTED
+    from feedback.outbox.models import OutboxMessage
+
+    kept = db.session.scalar(select(OutboxMessage))
+    assert (kept.body_text, kept.body_html, kept.headers) == (REDACTED, None, {})
+    assert token not in repr(db.session.execute(select(OutboxMessage.__table__)).all())
 
 
 def test_expired_link_is_410_and_takes_no_answer(app, surveys, api, client, runner):

@@ -11,6 +11,7 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms.fields import SelectChoice
 
@@ -76,9 +77,14 @@ def show(customer_id: int):
             occurred_at=occurred,
             customer=CustomerInput(external_id=customer.external_id),
         )
-        (result,) = ingest_events([(0, event_input)], EventSource.STAFF, current_user.id)
-        db.session.commit()
-        if result.outcome == "existing":
+        try:
+            (result,) = ingest_events([(0, event_input)], EventSource.STAFF, current_user.id)
+            db.session.commit()
+            outcome = result.outcome
+        except IntegrityError:  # the same reference sent twice at once: the first stands
+            db.session.rollback()
+            outcome = "existing"
+        if outcome == "existing":
             flash(_("A touchpoint with that reference was recorded before."), "error")
         else:
             flash(_("Touchpoint recorded."), "success")

@@ -49,6 +49,7 @@ class Claimed:
 
     id: int
     kind: str
+    sensitive: bool
     #: attempts before this one, counting one for each worker that died while sending it
     attempts: int
     message: Message
@@ -98,7 +99,9 @@ def claim_due(limit: int, worker: str, now: datetime | None = None) -> tuple[str
         .where(OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.SENDING)
         .order_by(OutboxMessage.id)
     )
-    batch = [Claimed(row.id, row.kind, row.attempts, build_message(row)) for row in rows]
+    batch = [
+        Claimed(row.id, row.kind, row.sensitive, row.attempts, build_message(row)) for row in rows
+    ]
     db.session.commit()
     return token, batch
 
@@ -222,6 +225,9 @@ _MARK_SENT = (
         attempts=bindparam("b_attempts"),
     )
 )
+REDACTED = "(Removed after delivery: this message held a personal link.)"
+#: for sensitive messages: the link is only ever needed until the message is out
+_MARK_SENT_AND_REDACT = _MARK_SENT.values(body_text=REDACTED, body_html=None, headers={})
 
 
 def _record(token: str, claimed: Claimed, values: dict, renew: Claimed | None) -> bool:
@@ -234,8 +240,9 @@ def _record(token: str, claimed: Claimed, values: dict, renew: Claimed | None) -
     connection = db.session.connection()
     ours = {"b_id": claimed.id, "b_token": token}
     if values["status"] is OutboxStatus.SENT:
+        statement = _MARK_SENT_AND_REDACT if claimed.sensitive else _MARK_SENT
         connection.execute(
-            _MARK_SENT, {**ours, "b_now": values["sent_at"], "b_attempts": values["attempts"]}
+            statement, {**ours, "b_now": values["sent_at"], "b_attempts": values["attempts"]}
         )
     else:
         connection.execute(update(_table).where(_OURS).values(**values), ours)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, Index, String, Text
+from sqlalchemy import JSON, Enum, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from feedback.extensions import db
@@ -47,6 +47,8 @@ class OutboxMessage(db.Model):
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: holds a secret (a personal survey link): its bodies and headers are removed once sent
+    sensitive: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: the Message-ID header, fixed at creation so that a retry is recognisably the same mail
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
 

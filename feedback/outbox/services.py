@@ -21,8 +21,13 @@ def queue_email(
     headers: dict[str, str] | None = None,
     kind: str = "general",
     send_at: datetime | None = None,
+    sensitive: bool = False,
 ) -> OutboxMessage:
-    """Add a message for the worker to deliver once the caller commits."""
+    """Add a message for the worker to deliver once the caller commits.
+
+    ``sensitive`` messages carry a secret, such as a personal link: once delivered, their
+    bodies and headers are removed from the outbox.
+    """
     # A newline in a header would let a value inject headers of its own.
     subject = " ".join(subject.split())
     message = OutboxMessage(
@@ -32,6 +37,7 @@ def queue_email(
         body_html=body_html,
         headers=dict(headers or {}),
         kind=kind,
+        sensitive=sensitive,
         next_attempt_at=send_at or utcnow(),
         message_id=make_msgid(domain="feedback.local"),
     )
@@ -43,7 +49,7 @@ def queue_email(
 def queue_many(messages: list[dict]) -> list[int]:
     """Add many messages in one multi-row INSERT; returns their ids in the given order.
 
-    Each dict has to, subject, body_text, body_html, headers and kind, as for
+    Each dict has to, subject, body_text, body_html, headers, kind and sensitive, as for
     ``queue_email``.
     """
     if not messages:
@@ -57,6 +63,7 @@ def queue_many(messages: list[dict]) -> list[int]:
             "body_html": m.get("body_html"),
             "headers": dict(m.get("headers") or {}),
             "kind": m.get("kind", "general"),
+            "sensitive": bool(m.get("sensitive")),
             "status": OutboxStatus.PENDING,
             "attempts": 0,
             "next_attempt_at": now,

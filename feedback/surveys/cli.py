@@ -52,7 +52,12 @@ def import_touchpoints(path: Path) -> None:
     customer_external_id, customer_email, customer_name, customer_locale,
     customer_tier, and any property_NAME columns.
     """
-    total = _count_rows(path)
+    try:
+        total = _count_rows(path)
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(
+            f"{path} is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8 and try again"
+        ) from exc
     imported = known = 0
     rejected: list[tuple[int, str]] = []
     with path.open(encoding="utf-8-sig", newline="") as fh:

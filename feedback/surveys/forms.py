@@ -11,12 +11,18 @@ from feedback.surveys.answers import MAX_COMMENT_LENGTH
 from feedback.surveys.models import SurveyKind
 
 
+def _one_char_line_breaks(value: str | None) -> str | None:
+    """Browsers send a line break as CRLF but count it as one character for maxlength."""
+    return value.replace("\r\n", "\n") if value else value
+
+
 class AnswerForm(Form):
     """No CSRF token: the secret link is the credential, and customers' phones may
     refuse the session cookie that a token would need."""
 
     score = RadioField(coerce=int, validators=[InputRequired(message=_l("Please choose a score."))])
     comment = TextAreaField(
+        filters=[_one_char_line_breaks],
         validators=[
             Length(
                 max=MAX_COMMENT_LENGTH,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from feedback.customers.models import Customer
@@ -189,38 +189,41 @@ def _upsert_customers(wanted: dict[str, CustomerInput]) -> dict[str, _Customer]:
     return found
 
 
-def _last_invitation_times(customer_ids: list[int]) -> dict[int, datetime]:
-    last = {}
+def _invitation_times(customer_ids: list[int], since: datetime) -> dict[int, list[datetime]]:
+    """When each customer was, or will be, invited, from ``since`` on (future included):
+    a new invitation must keep its distance from those on both sides of it."""
+    times: dict[int, list[datetime]] = {}
     for chunk in _chunks(customer_ids):
         rows = db.session.execute(
-            select(Invitation.customer_id, func.max(Invitation.send_at))
-            .where(
+            select(Invitation.customer_id, Invitation.send_at).where(
                 Invitation.customer_id.in_(chunk),
                 Invitation.status.in_(COUNTS_FOR_COOLDOWN),
+                Invitation.send_at >= since,
             )
-            .group_by(Invitation.customer_id)
         )
         for customer_id, when in rows:
-            # max() over a column comes back raw on SQLite: naive UTC
-            last[customer_id] = when if when.tzinfo else when.replace(tzinfo=UTC)
-    return last
+            times.setdefault(customer_id, []).append(when)
+    return times
 
 
 def suppression_for(
     customer,
     survey: Survey,
     send_at: datetime,
-    last_invited: datetime | None,
+    invited_at: list[datetime],
     cooldown: timedelta,
 ) -> SuppressionReason | None:
-    """Why this customer must not get this survey at ``send_at``, or None."""
+    """Why this customer must not get this survey at ``send_at``, or None.
+
+    ``invited_at`` are the customer's other invitations, before and after ``send_at``.
+    """
     if customer.unsubscribed_at is not None:
         return SuppressionReason.UNSUBSCRIBED
     if not customer.email:
         return SuppressionReason.INVALID_ADDRESS
     if survey.status is not SurveyStatus.ACTIVE:
         return SuppressionReason.SURVEY_PAUSED
-    if last_invited is not None and abs(send_at - last_invited) < cooldown:
+    if any(abs(send_at - other) < cooldown for other in invited_at):
         return SuppressionReason.COOLDOWN
     return None
 
@@ -240,11 +243,11 @@ def ingest_events(
     fresh: dict[str, tuple[int, EventInput]] = {}
     repeats: list[tuple[int, str]] = []
     for index, data in inputs:
-        if data.touchpoint not in types:
+        if data.external_id in known:  # first: a replay answers as before, whatever changed
+            results.append(IngestResult(index, "existing", known[data.external_id]))
+        elif data.touchpoint not in types:
             error = _unknown_type(data, types)
             results.append(IngestResult(index, "rejected", errors={"touchpoint": [error]}))
-        elif data.external_id in known:
-            results.append(IngestResult(index, "existing", known[data.external_id]))
         elif data.external_id in fresh:  # the same id twice in one batch
             repeats.append((index, data.external_id))
         else:
@@ -284,7 +287,11 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
 
     triggers = _triggers_by_type()
     global_cooldown = timedelta(days=current_app.config["INVITATION_COOLDOWN_DAYS"])
-    last_invited = _last_invitation_times([c.id for c in customers.values()])
+    longest = max(
+        [global_cooldown]
+        + [timedelta(days=t.cooldown_days) for t in types.values() if t.cooldown_days]
+    )
+    invited = _invitation_times([c.id for c in customers.values()], now - longest)
     invitation_rows, summaries, owners = [], {}, []
     for (index, data), event_id in zip(fresh, event_ids, strict=True):
         touchpoint_type = types[data.touchpoint]
@@ -305,7 +312,7 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
         for trigger in triggers.get(touchpoint_type.id, []):
             send_at = max(data.occurred_at + timedelta(minutes=trigger.delay_minutes), now)
             reason = suppression_for(
-                customer, trigger.survey, send_at, last_invited.get(customer.id), cooldown
+                customer, trigger.survey, send_at, invited.get(customer.id, []), cooldown
             )
             status = InvitationStatus.SUPPRESSED if reason else InvitationStatus.SCHEDULED
             invitation_rows.append(
@@ -321,7 +328,7 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
             )
             owners.append((index, trigger.survey, status, reason, send_at))
             if reason is None:
-                last_invited[customer.id] = send_at
+                invited.setdefault(customer.id, []).append(send_at)
     if invitation_rows:
         table = Invitation.__table__
         rows = _core(

@@ -13,6 +13,18 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 
 #: languages a customer can have; "zh-CN", "zh_Hans" and the like become "zh"
 LOCALES = ("en", "zh")
+#: touchpoints must fall in these years: beyond them a delay or the conversion to UTC
+#: would overflow, and no real touchpoint is there
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
+
+
+def _plausible(moment: datetime) -> bool:
+    return EARLIEST_YEAR <= moment.year <= LATEST_YEAR
+
+
+def validate_occurred_at(moment: datetime) -> None:
+    if not _plausible(moment):
+        raise ValidationError(f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
 
 
 def normalise_locale(value: str | None) -> str | None:
@@ -99,6 +111,7 @@ class TouchpointSchema(Schema):
     )
     occurred_at = fields.AwareDateTime(
         required=True,
+        validate=validate_occurred_at,
         metadata={"description": "ISO 8601 with a time zone.", "example": "2026-11-20T10:00:00Z"},
     )
     customer = fields.Nested(CustomerSchema, required=True)
@@ -157,6 +170,8 @@ def quick_parse(raw: dict) -> EventInput | None:
     except (ValueError, ValidationError):
         return None
     if occurred_at.tzinfo is None or occurred_at.tzinfo.utcoffset(occurred_at) is None:
+        return None
+    if not _plausible(occurred_at):
         return None
     return EventInput(
         external_id=raw["external_id"],

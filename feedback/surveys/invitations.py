@@ -171,6 +171,7 @@ def _send_batch(ids: list[int], now, renderer: EmailRenderer) -> int:
                 "body_html": email.html,
                 "headers": email.headers,
                 "kind": "invitation",
+                "sensitive": True,
                 "locale": locale,
             }
         )
@@ -194,47 +195,64 @@ def send_reminders(worker: str = "worker", stop: threading.Event | None = None) 
     """One reminder, N days after the email, to customers who have not answered."""
     config = current_app.config
     now = utcnow()
+    # Only reminders that may go out: an ineligible row at the head of the queue must
+    # not hold back everyone behind it.
+    eligible = (
+        select(Invitation.id)
+        .join(Customer, Customer.id == Invitation.customer_id)
+        .join(Survey, Survey.id == Invitation.survey_id)
+        .where(
+            Customer.unsubscribed_at.is_(None),
+            Customer.email.is_not(None),
+            Survey.status == SurveyStatus.ACTIVE,
+        )
+    )
     due = and_(
         Invitation.status == InvitationStatus.SENT,
         Invitation.reminder_sent_at.is_(None),
         Invitation.sent_at <= now - timedelta(days=config["INVITATION_REMINDER_DAYS"]),
         Invitation.expires_at > now,
+        Invitation.id.in_(eligible.scalar_subquery()),
     )
     reminded = 0
-    for invitation_id in _due_ids(due, config["INVITATION_BATCH_SIZE"] * 10):
-        if stop and stop.is_set():
+    while not (stop and stop.is_set()):
+        ids = _due_ids(due, config["INVITATION_BATCH_SIZE"])
+        if not ids:
             break
-        invitation = _load(invitation_id)
-        customer: Customer = invitation.customer
-        if customer.unsubscribed_at is not None or not customer.email:
-            db.session.rollback()
-            continue
-        result = db.session.execute(
-            update(Invitation)
-            .where(
-                Invitation.id == invitation_id,
-                Invitation.status == InvitationStatus.SENT,
-                Invitation.reminder_sent_at.is_(None),
-            )
-            .values(reminder_sent_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
-            db.session.rollback()
-            continue
-        token = issue_token(invitation)
-        email = render_for(invitation, token, reminder=True)
-        queue_email(
-            customer.email,
-            email.subject,
-            email.text,
-            email.html,
-            headers=email.headers,
-            kind="reminder",
-        )
-        db.session.commit()
-        reminded += 1
+        reminded += sum(_remind(invitation_id, now) for invitation_id in ids)
     return reminded
+
+
+def _remind(invitation_id: int, now) -> int:
+    """Queue one reminder with a token of its own, unless another worker did it first."""
+    invitation = _load(invitation_id)
+    customer: Customer = invitation.customer
+    result = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation_id,
+            Invitation.status == InvitationStatus.SENT,
+            Invitation.reminder_sent_at.is_(None),
+        )
+        .values(reminder_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # another worker reminded first
+        db.session.rollback()
+        return 0
+    token = issue_token(invitation)
+    email = render_for(invitation, token, reminder=True)
+    queue_email(
+        customer.email,
+        email.subject,
+        email.text,
+        email.html,
+        headers=email.headers,
+        kind="reminder",
+        sensitive=True,
+    )
+    db.session.commit()
+    return 1
 
 
 def expire_invitations(worker: str = "worker", stop: threading.Event | None = None) -> int:

@@ -12,7 +12,16 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from feedback.surveys.inputs import EARLIEST_YEAR, LATEST_YEAR
 
 KIND_CHOICES = [
     SelectChoice("nps", _l("NPS: 0 to 10, how likely to recommend")),
@@ -86,11 +95,22 @@ class TouchpointTypeForm(FlaskForm):
     )
 
 
+def _plausible_year(form, field):
+    if field.data and not (EARLIEST_YEAR <= field.data.year <= LATEST_YEAR):
+        raise ValidationError(
+            _l("Between the years %(a)d and %(b)d.", a=EARLIEST_YEAR, b=LATEST_YEAR)
+        )
+
+
 class RecordTouchpointForm(FlaskForm):
     touchpoint = SelectField(_l("Touchpoint"))
     occurred_at = DateTimeLocalField(
-        _l("When (your time zone)"), validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
+        _l("When (your time zone)"),
+        validators=[DataRequired(), _plausible_year],
+        format="%Y-%m-%dT%H:%M",
     )
     external_id = _text(
-        _l("Reference, e.g. the order or ticket number (optional)"), required=False, max_length=200
+        _l("Reference, e.g. the order or ticket number (optional)"),
+        required=False,
+        max_length=150,  # stored with a "staff-" prefix in a 200-character column
     )
