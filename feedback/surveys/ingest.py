@@ -133,8 +133,8 @@ class _Customer:
     unsubscribed_at: datetime | None
 
 
-def _upsert_customers(wanted: dict[str, CustomerInput]) -> dict[str, _Customer]:
-    """Create missing customers and update changed ones; returns them by external id."""
+def _existing_customers(wanted: dict[str, CustomerInput]) -> dict:
+    """The customers of the batch that we know already, as rows, by external id."""
     columns = (Customer.id, Customer.external_id, Customer.unsubscribed_at) + tuple(
         getattr(Customer, name) for name in CUSTOMER_FIELDS
     )
@@ -142,6 +142,11 @@ def _upsert_customers(wanted: dict[str, CustomerInput]) -> dict[str, _Customer]:
     for chunk in _chunks(sorted(wanted)):
         for row in db.session.execute(select(*columns).where(Customer.external_id.in_(chunk))):
             existing[row.external_id] = row
+    return existing
+
+
+def _upsert_customers(wanted: dict[str, CustomerInput], existing: dict) -> dict[str, _Customer]:
+    """Create missing customers and update changed ones; returns them by external id."""
     now = utcnow()
     found: dict[str, _Customer] = {}
     changes = []
@@ -266,7 +271,18 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
     wanted = {}
     for _, data in fresh:  # the last mention of a customer in the batch wins
         wanted[data.customer.external_id] = data.customer
-    customers = _upsert_customers(wanted)
+    # Every read first: on SQLite the first write takes the database's write lock, and
+    # another worker's batch waits (polling) until this transaction commits.
+    existing = _existing_customers(wanted)
+    triggers = _triggers_by_type()
+    global_cooldown = timedelta(days=current_app.config["INVITATION_COOLDOWN_DAYS"])
+    longest = max(
+        [global_cooldown]
+        + [timedelta(days=t.cooldown_days) for t in types.values() if t.cooldown_days]
+    )
+    invited = _invitation_times([row.id for row in existing.values()], now - longest)
+
+    customers = _upsert_customers(wanted, existing)
     event_rows = [
         {
             "external_id": data.external_id,
@@ -284,14 +300,6 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
     rows = _core(insert(events).returning(events.c.id, events.c.external_id), event_rows)
     ids = {external_id: event_id for event_id, external_id in rows}
     event_ids = [ids[row["external_id"]] for row in event_rows]
-
-    triggers = _triggers_by_type()
-    global_cooldown = timedelta(days=current_app.config["INVITATION_COOLDOWN_DAYS"])
-    longest = max(
-        [global_cooldown]
-        + [timedelta(days=t.cooldown_days) for t in types.values() if t.cooldown_days]
-    )
-    invited = _invitation_times([c.id for c in customers.values()], now - longest)
     invitation_rows, summaries, owners = [], {}, []
     for (index, data), event_id in zip(fresh, event_ids, strict=True):
         touchpoint_type = types[data.touchpoint]
