@@ -100,12 +100,14 @@ def prepare(url: str) -> list[str]:
 def run_wrk(base: str, path_prefix: str, tokens: list[str], seconds: int, folder: Path) -> dict:
     script = folder / f"{path_prefix.strip('/').replace('/', '_')}.lua"
     script.write_text(LUA % (",".join(f'"{t}"' for t in tokens), path_prefix))
-    out = subprocess.run(
+    done = subprocess.run(
         ["wrk", "-t2", "-c10", f"-d{seconds}s", "--latency", "-s", str(script), base],
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
+    )
+    out = done.stdout
+    if "Requests/sec" not in out:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or out}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(\w+)", out)
     p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]

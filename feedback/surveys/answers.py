@@ -73,11 +73,6 @@ _FIND_LINK = (
     .where(InvitationToken.token_hash == bindparam("token_hash"))
 )
 _INSERT_RESPONSE = insert(Response.__table__)
-_MARK_ANSWERED = (
-    update(Invitation.__table__)
-    .where(Invitation.__table__.c.id == bindparam("invitation_id"))
-    .values(status=InvitationStatus.ANSWERED)
-)
 
 
 def find_link(token: str) -> Link | None:
@@ -105,10 +100,10 @@ def clean_comment(comment: str | None) -> str | None:
 def record_answer(
     link: Link, score: int, comment: str | None, locale: str, answered_at: datetime | None = None
 ) -> None:
-    """Store the answer and mark the invitation answered.
+    """Store the answer; a database trigger marks the invitation answered.
 
     The unique invitation_id makes a second answer fail with IntegrityError, which the
-    caller takes as "already answered". Two Core statements, no ORM unit of work.
+    caller takes as "already answered". One prepared Core INSERT, no ORM unit of work.
     """
     if score not in link.kind.scale:
         raise AnswerError("score out of range")
@@ -126,7 +121,6 @@ def record_answer(
             "answered_at": answered_at or utcnow(),
         },
     )
-    connection.execute(_MARK_ANSWERED, {"invitation_id": link.invitation_id})
 
 
 def update_comment(response: Response, comment: str | None) -> None:

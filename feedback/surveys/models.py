@@ -210,7 +210,9 @@ class InvitationToken(db.Model):
 
 
 class Response(db.Model):
-    """A customer's answer. One per invitation, enforced by the database."""
+    """A customer's answer. One per invitation, enforced by the database, whose trigger
+    (see the migration "a response marks its invitation answered") sets the invitation's
+    status to answered when a response is inserted."""
 
     __tablename__ = "responses"
 

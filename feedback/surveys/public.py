@@ -5,7 +5,7 @@ GET never records anything: mail security scanners open every link in a message.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request
 from sqlalchemy.exc import IntegrityError
 
 from feedback.customers.models import Customer
@@ -29,13 +29,13 @@ def no_store(response):
 
 
 def _page_locale(link) -> str:
-    chosen = normalise_locale(request.values.get("lang"))
+    chosen = normalise_locale(request.args.get("lang"))
     g.page_locale = chosen or link.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     return g.page_locale
 
 
 def _unknown():
-    g.page_locale = normalise_locale(request.values.get("lang"))
+    g.page_locale = normalise_locale(request.args.get("lang"))
     return render_template("surveys/unknown.html"), 404
 
 
@@ -61,7 +61,9 @@ def answer(token: str):
         except IntegrityError:
             # Another click of the same link got there first: that answer stands.
             db.session.rollback()
-        return redirect(url_for(".answer", token=token, lang=locale), code=303)
+        # The thank-you page, by GET (a reload does not post again). Built by hand: this
+        # is the hottest path, and url_for costs as much as a statement here.
+        return redirect(f"{request.script_root}/s/{token}?lang={locale}", code=303)
     elif form.score.errors:
         from flask_babel import gettext as _
 
