@@ -97,3 +97,28 @@ def gunicorn(url: str, folder: Path, workers: int = 2, app: str = "wsgi:app"):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def ingest_deliveries(url: str, n: int, occurred_hours_ago: float) -> None:
+    """n delivery touchpoints of n new customers (half in Chinese), ingested as the API
+    would, with no cooldown, so that each schedules an invitation."""
+    from datetime import UTC, datetime, timedelta
+
+    from feedback.extensions import db
+    from feedback.surveys.ingest import ingest_events
+    from feedback.surveys.inputs import CustomerInput, EventInput
+    from feedback.surveys.models import EventSource
+
+    app = app_for(url, INVITATION_COOLDOWN_DAYS=0)
+    occurred = datetime.now(UTC) - timedelta(hours=occurred_hours_ago)
+    with app.app_context():
+        for start in range(0, n, 1000):
+            batch = []
+            for i in range(start, min(start + 1000, n)):
+                customer = CustomerInput(
+                    f"c-{i}", f"c{i}@example.com", "Customer", "zh" if i % 2 else "en"
+                )
+                batch.append((i, EventInput(f"e-{i}", "delivery", occurred, customer)))
+            ingest_events(batch, EventSource.API)
+            db.session.commit()
+        db.engine.dispose()

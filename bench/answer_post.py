@@ -17,7 +17,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _server import app_for, gunicorn, machine, migrated_sqlite
+from _server import app_for, gunicorn, ingest_deliveries, machine, migrated_sqlite
 
 INVITATIONS = 48_000
 LUA = """
@@ -46,35 +46,13 @@ def prepare(url: str) -> list[str]:
     from sqlalchemy import insert, select
 
     from feedback.extensions import db
-    from feedback.surveys.ingest import ingest_events
-    from feedback.surveys.inputs import CustomerInput, EventInput
-    from feedback.surveys.models import (
-        EventSource,
-        Invitation,
-        InvitationStatus,
-        InvitationToken,
-    )
+    from feedback.surveys.models import Invitation, InvitationStatus, InvitationToken
     from feedback.surveys.tokens import hash_token
 
-    app = app_for(url, INVITATION_COOLDOWN_DAYS=0)
+    ingest_deliveries(url, INVITATIONS, occurred_hours_ago=24)
+    app = app_for(url)
     tokens = []
     with app.app_context():
-        occurred = datetime.now(UTC) - timedelta(days=1)
-        for start in range(0, INVITATIONS, 1000):
-            inputs = [
-                (
-                    i,
-                    EventInput(
-                        f"e-{start + i}",
-                        "delivery",
-                        occurred,
-                        CustomerInput(f"c-{start + i}", f"c{start + i}@example.com"),
-                    ),
-                )
-                for i in range(1000)
-            ]
-            ingest_events(inputs, EventSource.API)
-            db.session.commit()
         now = datetime.now(UTC)
         db.session.execute(
             Invitation.__table__.update().values(

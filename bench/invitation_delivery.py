@@ -14,11 +14,10 @@ import smtplib
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from _server import app_for, free_port, machine, migrated_sqlite
+from _server import app_for, free_port, ingest_deliveries, machine, migrated_sqlite
 from aiosmtpd.controller import Controller
 
 
@@ -29,38 +28,6 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
         return "250 OK"
-
-
-def schedule(url: str, n: int) -> None:
-    from feedback.extensions import db
-    from feedback.surveys.ingest import ingest_events
-    from feedback.surveys.inputs import CustomerInput, EventInput
-    from feedback.surveys.models import EventSource
-
-    app = app_for(url, INVITATION_COOLDOWN_DAYS=0)
-    occurred = datetime.now(UTC) - timedelta(hours=3)
-    with app.app_context():
-        for start in range(0, n, 1000):
-            inputs = [
-                (
-                    i,
-                    EventInput(
-                        f"e-{start + i}",
-                        "delivery",
-                        occurred,
-                        CustomerInput(
-                            f"c-{start + i}",
-                            f"c{start + i}@example.com",
-                            "Customer",
-                            "zh" if i % 2 else "en",
-                        ),
-                    ),
-                )
-                for i in range(min(1000, n - start))
-            ]
-            ingest_events(inputs, EventSource.API)
-            db.session.commit()
-        db.engine.dispose()
 
 
 def rendered_messages() -> list[dict]:
@@ -130,7 +97,7 @@ def main() -> None:
     controller.start()
     with tempfile.TemporaryDirectory() as tmp:
         url = migrated_sqlite(Path(tmp))
-        schedule(url, n)
+        ingest_deliveries(url, n, occurred_hours_ago=3)
         queueing, delivering, messages = worker(url, port)
         base = baseline(messages, port, "Feedback <feedback@localhost>")
     controller.stop()
