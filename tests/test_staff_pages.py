@@ -203,3 +203,16 @@ def test_touchpoint_types_are_managed_with_unique_keys(surveys, manager_client):
         "/surveys/touchpoints", {"key": "Has Spaces", "name_en": "x", "name_zh": "x"}
     )
     assert bad_key.status_code == 400
+
+
+def test_customer_list_pages_keep_the_search(surveys, api, agent_client):
+    events = [
+        event(f"p-{n}", customer_id=f"c-{n}", email=f"c{n}@example.com", name=f"Pat {n}")
+        for n in range(60)
+    ]
+    api("/api/v1/touchpoints/batch", {"events": events})
+    first = agent_client.get("/customers?q=pat").get_data(as_text=True)
+    assert "Page 1 of 2" in first
+    assert 'href="/customers?page=2&amp;q=pat"' in first
+    second = agent_client.get("/customers?q=pat&page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and second.count("Pat ") == 10
