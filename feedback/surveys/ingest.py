@@ -211,6 +211,20 @@ def _invitation_times(customer_ids: list[int], since: datetime) -> dict[int, lis
     return times
 
 
+def hold_back_reason(
+    unsubscribed_at: datetime | None, email: str | None, survey_status: SurveyStatus
+) -> SuppressionReason | None:
+    """What holds an invitation back whenever it is checked: when it is scheduled, and
+    again when the worker is about to send it (things change in between)."""
+    if unsubscribed_at is not None:
+        return SuppressionReason.UNSUBSCRIBED
+    if not email:
+        return SuppressionReason.INVALID_ADDRESS
+    if survey_status is not SurveyStatus.ACTIVE:
+        return SuppressionReason.SURVEY_PAUSED
+    return None
+
+
 def suppression_for(
     customer,
     survey: Survey,
@@ -222,12 +236,9 @@ def suppression_for(
 
     ``invited_at`` are the customer's other invitations, before and after ``send_at``.
     """
-    if customer.unsubscribed_at is not None:
-        return SuppressionReason.UNSUBSCRIBED
-    if not customer.email:
-        return SuppressionReason.INVALID_ADDRESS
-    if survey.status is not SurveyStatus.ACTIVE:
-        return SuppressionReason.SURVEY_PAUSED
+    reason = hold_back_reason(customer.unsubscribed_at, customer.email, survey.status)
+    if reason is not None:
+        return reason
     if any(abs(send_at - other) < cooldown for other in invited_at):
         return SuppressionReason.COOLDOWN
     return None

@@ -20,6 +20,7 @@ from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage, OutboxStatus
 from feedback.outbox.services import queue_email, queue_many
 from feedback.surveys.email import EmailRenderer, render_for
+from feedback.surveys.ingest import hold_back_reason
 from feedback.surveys.models import (
     Invitation,
     InvitationStatus,
@@ -66,17 +67,6 @@ def _take(invitation_id: int, expected: InvitationStatus, **values) -> bool:
     return result.rowcount == 1
 
 
-def _hold_back_reason(row) -> SuppressionReason | None:
-    """Things can change between scheduling and sending: check them again."""
-    if row.unsubscribed_at is not None:
-        return SuppressionReason.UNSUBSCRIBED
-    if not row.email:
-        return SuppressionReason.INVALID_ADDRESS
-    if row.status is not SurveyStatus.ACTIVE:
-        return SuppressionReason.SURVEY_PAUSED
-    return None
-
-
 def send_due_invitations(worker: str = "worker", stop: threading.Event | None = None) -> int:
     """Queue the email of every scheduled invitation whose time has come; returns how many."""
     config = current_app.config
@@ -117,7 +107,7 @@ def _send_batch(ids: list[int], now, renderer: EmailRenderer) -> int:
     held: dict[SuppressionReason, list[int]] = {}
     ready = {}
     for row in rows:
-        reason = _hold_back_reason(row)
+        reason = hold_back_reason(row.unsubscribed_at, row.email, row.status)
         if reason is None:
             ready[row.id] = row
         else:
