@@ -20,6 +20,17 @@ def test_sign_in_with_right_password_opens_home(client, make_user):
     assert db.session.get(User, user.id).last_login_at is not None
 
 
+@pytest.mark.parametrize(
+    ("role", "sees_surveys"), [(Role.AGENT, False), (Role.MANAGER, True), (Role.ADMIN, True)]
+)
+def test_home_page_leads_each_role_to_its_work(app, make_user, role, sees_surveys):
+    client = app.test_client()
+    sign_in(client, make_user(role))
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/customers"' in page
+    assert ('href="/surveys"' in page) is sees_surveys
+
+
 def test_sign_in_ignores_case_of_email(client, make_user):
     user = make_user(email="Mixed.Case@Example.com")
     response = client.submit("/login", {"email": "MIXED.case@example.COM", "password": PASSWORD})
