@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -121,8 +121,6 @@ def handle_unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
     original = getattr(exc, "original_exception", exc)
-    from flask import current_app
-
     current_app.logger.error("unhandled %s", type(original).__name__, exc_info=original)
     if wants_json():
         return json_error(500, "Internal error; it has been logged.")

@@ -161,8 +161,8 @@ def _upsert_customers(wanted: dict[str, CustomerInput], existing: dict) -> dict[
             changes.append({"b_id": row.id, **values, "updated_at": now})
         found[external_id] = _Customer(row.id, values["email"], row.unsubscribed_at)
     if changes:
-        table = Customer.__table__  # Core: an executemany UPDATE, not the ORM's bulk mode
-        db.session.execute(
+        table = Customer.__table__
+        _core(
             update(table)
             .where(table.c.id == bindparam("b_id"))
             .values({name: bindparam(name) for name in (*CUSTOMER_FIELDS, "updated_at")}),
