@@ -1,0 +1,53 @@
+"""The labelled comments in ../shared/data/sentiment, split once by a fixed seed.
+
+The tune part is all that training and tuning may read; the test part is only ever
+scored (bench/sentiment_eval.py). Both the trainers in scripts/ and the benchmark import
+this module so that the split is the same everywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("SENTIMENT_DATA", ROOT.parent / "shared" / "data" / "sentiment"))
+SEED = 20261122
+TUNE_SHARE = 0.6
+
+
+def english() -> list[tuple[str, int]]:
+    """(sentence, 1 positive / 0 negative) from amazon_cells_labelled.txt."""
+    rows = []
+    with open(DATA / "amazon_cells_labelled.txt", encoding="utf-8") as f:
+        for line in f:
+            text, _, label = line.rstrip("\n").rpartition("\t")
+            text, label = text.strip(), label.strip().lstrip(",").strip()
+            if text and label in ("0", "1"):
+                rows.append((text, int(label)))
+    return rows
+
+
+def chinese() -> list[tuple[str, int]]:
+    """(review, 1 positive / 0 negative) from ChnSentiCorp_htl_all.csv."""
+    rows = []
+    with open(DATA / "ChnSentiCorp_htl_all.csv", encoding="utf-8", newline="") as f:
+        for record in csv.DictReader(f):
+            text = (record.get("review") or "").strip()
+            if text and record.get("label") in ("0", "1"):
+                rows.append((text, int(record["label"])))
+    return rows
+
+
+def split(rows: list[tuple[str, int]]) -> tuple[list, list]:
+    """(tune, test): a seeded shuffle, the first TUNE_SHARE for tuning."""
+    shuffled = list(rows)
+    random.Random(SEED).shuffle(shuffled)
+    cut = int(len(shuffled) * TUNE_SHARE)
+    return shuffled[:cut], shuffled[cut:]
+
+
+def tune_and_test(language: str) -> tuple[list, list]:
+    return split(english() if language == "en" else chinese())

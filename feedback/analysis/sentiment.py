@@ -1,0 +1,60 @@
+"""Polarity of a comment in English, Chinese or both, and its label.
+
+Each language has its own analyzer (english.py, chinese.py). A mixed comment
+("Service was great, 谢谢") is split by script: the Han runs go to the Chinese analyzer,
+the rest (Latin words, emoji) to the English one, and the two polarities are averaged,
+weighted by how much of the comment each part is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from feedback.analysis import chinese, english
+from feedback.analysis.text import han_runs, simplified
+
+POSITIVE, NEUTRAL, NEGATIVE = "positive", "neutral", "negative"
+LABELS = (POSITIVE, NEUTRAL, NEGATIVE)
+#: polarities closer to 0 than this are neutral: too weak a cue to route a case on
+NEUTRAL_BAND = 0.15
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Chinese punctuation, which ties clauses together for the Chinese analyzer
+_ZH_PUNCT = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
+_SIGNAL = re.compile(r"[^\W\d_]|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+
+
+def label(polarity: float) -> str:
+    if polarity >= NEUTRAL_BAND:
+        return POSITIVE
+    if polarity <= -NEUTRAL_BAND:
+        return NEGATIVE
+    return NEUTRAL
+
+
+def polarity(text: str) -> float:
+    """From -1 (negative) to 1 (positive); 0.0 when nothing in the text carries a cue."""
+    if not _SIGNAL.search(text):
+        return 0.0
+    runs = han_runs(text)
+    if not runs:
+        return english.polarity(text)
+    rest = _HAN_RUN.sub(" ", text)
+    if not _has_latin_signal(rest):
+        return chinese.polarity(simplified(text))
+    zh = chinese.polarity(simplified(_zh_part(text)))
+    en = english.polarity(rest)
+    if en == 0.0 or zh == 0.0:
+        return en or zh
+    zh_weight = sum(len(run) for run in runs) / 1.5  # about a word every 1.5 characters
+    en_weight = max(len(rest.split()), 1)
+    return (zh * zh_weight + en * en_weight) / (zh_weight + en_weight)
+
+
+def _has_latin_signal(rest: str) -> bool:
+    return _SIGNAL.search(_ZH_PUNCT.sub("", rest)) is not None
+
+
+def _zh_part(text: str) -> str:
+    """The Han runs with the Chinese punctuation between them, Latin words dropped."""
+    return "".join(ch for ch in text if _HAN_RUN.match(ch) or _ZH_PUNCT.match(ch)) or text

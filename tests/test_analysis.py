@@ -1,0 +1,175 @@
+"""The analysis entry point: language detection, topics by whole words, mixed comments.
+
+The English and Chinese sentiment tables are in test_analysis_english.py and
+test_analysis_chinese.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from feedback.analysis import Taxonomy, TopicSpec, analyze
+from feedback.analysis.topics import split_keywords
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TAXONOMY = Taxonomy.compile(
+    [
+        TopicSpec("delivery", ("delivery", "deliver*", "courier"), ("快递", "物流", "送货")),
+        TopicSpec("price", ("price", "expensive", "value for money"), ("价格", "贵", "性价比")),
+        TopicSpec("refund", ("refund*", "money back"), ("退款", "退")),
+        TopicSpec("staff", ("staff", "customer service"), ("客服", "态度")),
+        TopicSpec("waiting", ("wait*", "slow"), ("太慢", "等了")),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("ok", "en"),
+        ("thx", "en"),
+        ("meh", "en"),
+        ("Good", "en"),
+        ("The staff was not helpful", "en"),
+        ("好评", "zh"),
+        ("太慢了", "zh"),
+        ("差", "zh"),
+        ("服務態度很差", "zh"),  # traditional characters
+        ("Service was great, 谢谢", "en"),  # mostly English
+        ("快递很快 good", "zh"),  # mostly Chinese
+        ("ＯＫ", "en"),  # full-width letters from a Chinese keyboard
+        ("Muy bueno, llegó rápido y en perfecto estado", "other"),
+        ("Das Essen war kalt und der Kellner unfreundlich", "other"),
+        ("とても良い商品です", "other"),  # Japanese: kana with Han
+        ("배송이 빨라요", "other"),
+        ("Очень хорошо", "other"),
+        ("👍", None),
+        ("!!!", None),
+        ("", None),
+    ],
+)
+def test_language_of_short_and_mixed_comments(text, language):
+    assert analyze(text).language == language
+
+
+@pytest.mark.parametrize(
+    ("text", "topics"),
+    [
+        ("The prices are too high", ["price"]),
+        ("Priceless, thank you", []),  # "price" inside a longer word
+        ("It was expensive", ["price"]),
+        ("I want my money back; refunded late", ["refund"]),
+        ("Delivered on Monday", ["delivery"]),  # deliver* matches a word's start
+        ("Rediscovered the joy", []),  # ... but not the middle of a word
+        ("Customer service was rude", ["staff"]),
+        ("The customer was rude", []),  # a phrase needs all its words in a row
+        ("Waiting for ages, slow courier", ["delivery", "waiting"]),
+        ("客服态度很差", ["staff"]),
+        ("我要退款", ["refund"]),
+        ("退出登录不了", []),  # 退 inside the word 退出
+        ("快递太慢了", ["delivery", "waiting"]),
+        ("性价比很高", ["price"]),
+        ("价格贵", ["price"]),
+        ("物流很快，送貨上門", ["delivery"]),  # traditional 送貨 matches 送货
+        ("Great value for money, 客服很好", ["price", "staff"]),
+        ("", []),
+    ],
+)
+def test_topics_match_whole_words_in_both_languages(text, topics):
+    assert list(analyze(text, TAXONOMY).topics) == topics
+
+
+def test_keywords_are_split_the_way_managers_type_them():
+    assert split_keywords("price,  cost\nvalue  for money ,,price") == [
+        "price",
+        "cost",
+        "value for money",
+    ]
+    assert split_keywords("快递，物流、送货") == ["快递", "物流", "送货"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "...", "？！。", "-_-", "\n\t", "12345"])
+def test_empty_and_punctuation_only_comments_are_neutral(text):
+    found = analyze(text, TAXONOMY)
+    assert (found.polarity, found.label, found.topics) == (0.0, "neutral", ())
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Service was great, 谢谢", "positive"),
+        ("Terrible delivery, 太差了", "negative"),
+        ("东西很好 but the courier was rude and late", "negative"),
+        ("好评👍", "positive"),
+        ("😡😡", "negative"),
+        ("服務態度很差", "negative"),
+        ("Loved it ❤️", "positive"),
+    ],
+)
+def test_mixed_emoji_and_traditional_comments(text, label):
+    assert analyze(text).label == label
+
+
+def test_an_unanalysed_language_is_neutral_not_guessed():
+    found = analyze("Das Essen war kalt und der Kellner unfreundlich")
+    assert (found.language, found.label) == ("other", "neutral")
+
+
+def test_polarity_is_bounded_and_rounded():
+    for text in ("very very very good!!!", "太差了太差了太差了", "worst ever 😡😡😡"):
+        assert -1.0 <= analyze(text).polarity <= 1.0
+
+
+def test_the_analysis_package_imports_no_flask():
+    """Pure: it must run in a script, a worker or a notebook alike."""
+    for path in (ROOT / "feedback" / "analysis").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                assert not name.startswith(("flask", "sqlalchemy")), (path.name, name)
+                if name.startswith("feedback"):
+                    assert name.startswith("feedback.analysis"), (path.name, name)
+
+
+def test_models_load_once_per_process_and_need_no_network(tmp_path):
+    """In a fresh interpreter with no NLTK data, no home directory and no network: the
+    models load on the first analysis and are reused by the next ones."""
+    script = """
+import socket
+def no_network(*args, **kwargs):
+    raise OSError("network used")
+socket.socket.connect = no_network
+socket.create_connection = no_network
+from feedback.analysis import Taxonomy, TopicSpec, analyze, chinese, english, language, text
+taxonomy = Taxonomy.compile([TopicSpec("delivery", ("delivery",), ("快递",))])
+analyze("The staff was not helpful, 快递太慢了", taxonomy)
+loaders = [text._tokenizer, language._en_zh, english.model, chinese.model]
+first = [f.cache_info().misses for f in loaders]
+for _ in range(50):
+    analyze("Great service 服务很好, 快递很快", taxonomy)
+print(first == [f.cache_info().misses for f in loaders] == [1, 1, 1, 1])
+"""
+    env = {
+        **os.environ,
+        "NLTK_DATA": str(tmp_path / "nltk"),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+    assert not (tmp_path / "nltk").exists()
