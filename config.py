@@ -94,6 +94,10 @@ class Config:
     COMMENT_EDIT_HOURS = _int("COMMENT_EDIT_HOURS", 24)
     INVITATION_BATCH_SIZE = _int("INVITATION_BATCH_SIZE", 200)
 
+    # Comment analysis.
+    #: load the language, sentiment and word models when a gunicorn worker starts
+    ANALYSIS_WARM_UP = _bool("ANALYSIS_WARM_UP", True)
+
     # Sign-in protection.
     RATELIMIT_STORAGE_URI = _str("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -158,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.outbox.routes import bp as outbox_bp
     from feedback.surveys.public import bp as survey_pages_bp
     from feedback.surveys.staff import bp as surveys_bp
+    from feedback.tagging.routes import bp as tagging_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -165,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(outbox_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(customers_bp)
+    app.register_blueprint(tagging_bp)
     # The survey link and the API key are the credentials there; no session, no CSRF token.
     csrf.exempt(survey_pages_bp)
     csrf.exempt(api_bp)
@@ -186,11 +188,15 @@ def register_commands(app: Flask) -> None:
     from feedback.surveys.cli import touchpoints_cli
 
     app.cli.add_command(touchpoints_cli)
+    from feedback.tagging.cli import analysis_cli
+
+    app.cli.add_command(analysis_cli)
 
 
 def register_jobs(app: Flask) -> None:
     from feedback.outbox.delivery import deliver_due
     from feedback.surveys import invitations
+    from feedback.tagging.services import retag_job
     from feedback.worker import register_job
 
     register_job(app, "invitations", invitations.send_due_invitations)
@@ -198,6 +204,7 @@ def register_jobs(app: Flask) -> None:
     register_job(app, "expiry", invitations.expire_invitations, every_seconds=300)
     register_job(app, "outbox", deliver_due)
     register_job(app, "failed_invitations", invitations.note_failed_deliveries, every_seconds=60)
+    register_job(app, "retag", retag_job, every_seconds=60)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -216,7 +223,14 @@ def register_template_helpers(app: Flask) -> None:
     )
 
     from feedback.accounts.models import Role
-    from feedback.labels import delay_label, invitation_label, role_label, status_label
+    from feedback.labels import (
+        delay_label,
+        invitation_label,
+        language_label,
+        role_label,
+        sentiment_label,
+        status_label,
+    )
 
     app.jinja_env.globals.update(
         Role=Role,
@@ -227,6 +241,8 @@ def register_template_helpers(app: Flask) -> None:
         format_percent=format_percent,
         delay_label=delay_label,
         invitation_label=invitation_label,
+        sentiment_label=sentiment_label,
+        language_label=language_label,
     )
 
     @app.context_processor

@@ -31,7 +31,9 @@ def load_demo() -> list[str]:
             created.append(f"user {email}")
     db.session.flush()
     from feedback.surveys.demo import ensure_default_surveys, load_demo_touchpoints
+    from feedback.tagging.demo import ensure_default_topics
 
+    created += ensure_default_topics()
     created += ensure_default_surveys()
     created += load_demo_touchpoints()
     return created

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from feedback.accounts.models import Role
 from feedback.outbox.models import OutboxStatus
-from feedback.surveys.models import InvitationStatus, SuppressionReason
+from feedback.surveys.models import InvitationStatus, SentimentLabel, SuppressionReason
 
 ROLE_LABELS = {Role.AGENT: _l("agent"), Role.MANAGER: _l("manager"), Role.ADMIN: _l("admin")}
 STATUS_LABELS = {
@@ -15,7 +15,12 @@ STATUS_LABELS = {
     OutboxStatus.SENT: _l("Sent"),
     OutboxStatus.FAILED: _l("Failed"),
 }
-
+SENTIMENT_LABELS = {
+    SentimentLabel.POSITIVE: _l("Positive"),
+    SentimentLabel.NEUTRAL: _l("Neutral"),
+    SentimentLabel.NEGATIVE: _l("Negative"),
+}
+LANGUAGE_LABELS = {"en": _l("English"), "zh": _l("Chinese"), "other": _l("Other language")}
 
 INVITATION_LABELS = {
     InvitationStatus.SCHEDULED: _l("Scheduled"),
@@ -39,6 +44,14 @@ def invitation_label(invitation) -> str:
     if invitation.suppression_reason is not None:
         return f"{label}: {SUPPRESSION_LABELS[invitation.suppression_reason]}"
     return label
+
+
+def sentiment_label(label: SentimentLabel) -> str:
+    return str(SENTIMENT_LABELS[label])
+
+
+def language_label(code: str) -> str:
+    return str(LANGUAGE_LABELS.get(code, code))
 
 
 def role_label(role: Role) -> str:

@@ -12,3 +12,4 @@ from feedback.surveys.models import (  # noqa: F401
     TouchpointEvent,
     TouchpointType,
 )
+from feedback.tagging.models import AnalysisState, ResponseTopic, Topic  # noqa: F401

@@ -246,6 +246,19 @@ def surveys(app):
 
 
 @pytest.fixture
+def link(app, surveys, api):
+    """The answer page path of a freshly sent CSAT invitation (scores 1 to 5)."""
+    from feedback.outbox.delivery import deliver_due
+    from feedback.surveys import invitations
+    from tests.surveys_helpers import captured, event, html_links, local
+
+    api("/api/v1/touchpoints", event())
+    invitations.send_due_invitations()
+    deliver_due("test")
+    return local(html_links(captured(app)[0])[0]).split("?")[0]
+
+
+@pytest.fixture
 def api_key(app) -> str:
     key = accounts.create_api_key("tests")[1]
     db.session.commit()

@@ -9,21 +9,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from feedback.extensions import db
-from feedback.surveys import invitations as jobs
 from feedback.surveys.models import Response
 from feedback.timeutil import utcnow
-from tests.surveys_helpers import captured, event, html_links, local
-
-
-@pytest.fixture
-def link(app, surveys, api):
-    """The answer page path of a freshly sent CSAT invitation (scores 1 to 5)."""
-    api("/api/v1/touchpoints", event())
-    jobs.send_due_invitations()
-    from feedback.outbox.delivery import deliver_due
-
-    deliver_due("test")
-    return local(html_links(captured(app)[0])[0]).split("?")[0]
 
 
 def _responses() -> list[Response]:

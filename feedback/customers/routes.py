@@ -23,6 +23,7 @@ from feedback.surveys.ingest import ingest_events, touchpoint_types
 from feedback.surveys.inputs import CustomerInput, EventInput
 from feedback.surveys.models import EventSource, Invitation, Response, TouchpointEvent
 from feedback.surveys.staff_forms import RecordTouchpointForm
+from feedback.tagging.services import topics_of
 from feedback.timeutil import local_to_utc
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
@@ -115,5 +116,10 @@ def _page(customer: Customer, form):
         .options(selectinload(Response.survey))
     ).all()
     return render_template(
-        "customers/show.html", customer=customer, events=events, responses=responses, form=form
+        "customers/show.html",
+        customer=customer,
+        events=events,
+        responses=responses,
+        topics_of=topics_of([r.id for r in responses]),
+        form=form,
     )

@@ -20,6 +20,7 @@ from feedback.surveys.models import (
     SurveyKind,
 )
 from feedback.surveys.tokens import TOKEN_LENGTHS, hash_token
+from feedback.tagging import services as tagging
 from feedback.timeutil import utcnow
 
 MAX_COMMENT_LENGTH = 2000
@@ -99,16 +100,19 @@ def clean_comment(comment: str | None) -> str | None:
 
 def record_answer(
     link: Link, score: int, comment: str | None, locale: str, answered_at: datetime | None = None
-) -> None:
-    """Store the answer; a database trigger marks the invitation answered.
+) -> int:
+    """Store the answer with its comment's tags; a database trigger marks the invitation
+    answered. Returns the response's id.
 
     The unique invitation_id makes a second answer fail with IntegrityError, which the
     caller takes as "already answered". One prepared Core INSERT, no ORM unit of work.
     """
     if score not in link.kind.scale:
         raise AnswerError("score out of range")
+    comment = clean_comment(comment)
+    tags, topic_ids = tagging.tags_for(comment)
     connection = db.session.connection()
-    connection.execute(
+    result = connection.execute(
         _INSERT_RESPONSE,
         {
             "invitation_id": link.invitation_id,
@@ -116,20 +120,25 @@ def record_answer(
             "customer_id": link.customer_id,
             "kind": link.kind,
             "score": score,
-            "comment": clean_comment(comment),
+            "comment": comment,
             "locale": locale,
             "answered_at": answered_at or utcnow(),
+            **tags,
         },
     )
+    response_id = result.inserted_primary_key[0]
+    tagging.add_topics(response_id, topic_ids)
+    return response_id
 
 
 def update_comment(response: Response, comment: str | None) -> None:
-    """Change the comment within the edit window; the score stays as first given."""
+    """Change the comment within the edit window; the score stays as first given. The
+    comment is tagged again."""
     if not can_edit_comment(response):
         raise AnswerError("the comment can no longer be changed")
     response.comment = clean_comment(comment)
     response.comment_updated_at = utcnow()
-    db.session.flush()
+    tagging.tag_response(response)
 
 
 def unsubscribe(customer: Customer) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -49,6 +50,12 @@ class InvitationStatus(enum.Enum):
     FAILED = "failed"
     ANSWERED = "answered"
     EXPIRED = "expired"
+
+
+class SentimentLabel(enum.Enum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
 
 
 class SuppressionReason(enum.Enum):
@@ -215,6 +222,12 @@ class Response(db.Model):
     status to answered when a response is inserted."""
 
     __tablename__ = "responses"
+    __table_args__ = (
+        Index("ix_responses_answered_at", "answered_at"),
+        Index("ix_responses_customer_id", "customer_id"),
+        # finds comments tagged with an older taxonomy (see feedback/tagging)
+        Index("ix_responses_tagged_version", "tagged_version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invitation_id: Mapped[int] = mapped_column(
@@ -229,6 +242,14 @@ class Response(db.Model):
     locale: Mapped[str] = mapped_column(String(10))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     comment_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: tags of the comment (feedback.analysis): None while there is no comment
+    language: Mapped[str | None] = mapped_column(String(8))
+    polarity: Mapped[float | None] = mapped_column(Float)
+    sentiment: Mapped[SentimentLabel | None] = mapped_column(
+        _enum(SentimentLabel, "sentiment_label")
+    )
+    #: the taxonomy version the topics were matched with; lower ones are tagged again
+    tagged_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     invitation: Mapped[Invitation] = relationship(back_populates="response")
     survey: Mapped[Survey] = relationship()

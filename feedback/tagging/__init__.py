@@ -1,0 +1,1 @@
+"""Topics that managers define, and the tags every comment gets from feedback.analysis."""
