@@ -43,3 +43,4 @@ def warm_up() -> None:
     request)."""
     words = Taxonomy.compile([TopicSpec("warm-up", ("delivery",), ("快递",))])
     analyze("Service was great, but delivery was slow. 服务很好，但是快递太慢了。", words)
+    analyze("The staff was not helpful at all", words)  # Latin-only: lingua's other models
