@@ -55,6 +55,9 @@ bench: install
 	$(BIN)/python bench/outbox_throughput.py
 	$(BIN)/python bench/invitation_delivery.py
 	$(BIN)/python bench/ingest_batch.py
+	$(BIN)/python bench/sentiment_eval.py
+	$(BIN)/python bench/language_eval.py
+	$(BIN)/python bench/analysis_memory.py
 	$(BIN)/python bench/answer_post.py
 
 clean:

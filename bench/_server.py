@@ -80,6 +80,7 @@ def gunicorn(url: str, folder: Path, workers: int = 2, app: str = "wsgi:app"):
         f"127.0.0.1:{port}",
         "--log-level",
         "warning",
+        "--preload",  # as the README runs it: the analysis models load once, before fork
         app,
     ]
     proc = subprocess.Popen(command, cwd=ROOT, env=env)
