@@ -4,6 +4,7 @@ retag`)."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
 
@@ -252,3 +253,69 @@ def test_analysis_try_shows_the_tags(runner, topics):
     assert result.exit_code == 0
     assert '"label": "negative"' in result.output
     assert '"topics": ["delivery", "waiting-time"]' in result.output
+
+
+def _delete_elsewhere(key: str) -> None:
+    """Another process deletes a topic; this one's cached taxonomy still has it."""
+    with db.engine.begin() as connection:
+        connection.execute(Topic.__table__.delete().where(Topic.__table__.c.key == key))
+
+
+def test_a_topic_deleted_elsewhere_costs_no_answer(client, link, topics):
+    services.current_taxonomy()  # cached, with "delivery"
+    _delete_elsewhere("delivery")
+    page = client.post(link, data={"score": "2", "comment": "The delivery was late again"})
+    assert page.status_code == 303
+    response = db.session.scalars(select(Response)).one()
+    assert response.comment == "The delivery was late again"
+    assert topic_keys(response.id) == ["waiting-time"]
+
+    services.current_taxonomy()
+    _delete_elsewhere("refund")
+    edit = client.post(link, data={"comment": "Still no refund, and so slow"})
+    assert edit.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Response, response.id).comment == "Still no refund, and so slow"
+
+
+def test_nul_characters_are_dropped_not_a_500(client, link, manager_client, topics):
+    assert client.post(link, data={"score": "4", "comment": "fine\x00 thanks"}).status_code == 303
+    assert db.session.scalars(select(Response)).one().comment == "fine thanks"
+    page = manager_client.submit(
+        "/topics", _topic_form(name_en="Par\x00king", keywords_en="a\x00b")
+    )
+    assert page.status_code == 302
+    topic = db.session.scalar(select(Topic).where(Topic.key == "parking"))
+    assert (topic.name_en, topic.keywords_en) == ("Parking", "ab")
+
+
+def test_a_run_that_lost_its_lease_stops(app, topics, surveys):
+    answer_all(["Too expensive", "Rude staff"])
+    services.bump_taxonomy_version()
+    db.session.commit()
+    runs = services.retag(stale_only=True, batch_size=1)
+    assert services.take_retag_lease("slow-worker") is None
+    next(runs)
+    db.session.execute(AnalysisState.__table__.update().values(retag_owner="other-worker"))
+    assert services.renew_retag_lease("slow-worker") is False
+    db.session.rollback()
+
+
+@pytest.mark.skipif("sqlite" not in os.environ.get("TEST_DATABASE_URL", "sqlite"), reason="SQLite")
+def test_downgrading_keeps_the_answered_trigger_on_sqlite(tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    from config import TestingConfig
+    from feedback import create_app
+
+    url = f"sqlite:///{tmp_path / 'migrations.db'}"
+    app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        downgrade(revision="7d65f51c079d")
+        with db.engine.connect() as connection:
+            triggers = connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            ).scalars()
+            assert list(triggers) == ["responses_mark_invitation_answered"]
+        db.engine.dispose()

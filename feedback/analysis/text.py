@@ -19,8 +19,10 @@ _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*")
 
 
 def normalize(text: str) -> str:
-    """NFKC: full-width letters and digits become ASCII, compatibility forms unify."""
-    return unicodedata.normalize("NFKC", text or "").strip()
+    """NFKC: full-width letters and digits become ASCII, compatibility forms unify; text
+    that is not valid Unicode (lone surrogates) gets "?" in their place."""
+    text = (text or "").encode("utf-8", "replace").decode("utf-8")  # lone surrogates
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 def han_count(text: str) -> int:

@@ -92,7 +92,8 @@ def can_edit_comment(response: Response, now: datetime | None = None) -> bool:
 
 
 def clean_comment(comment: str | None) -> str | None:
-    comment = (comment or "").strip()
+    # NUL cannot be stored in PostgreSQL text and means nothing in a comment.
+    comment = (comment or "").replace("\x00", "").strip()
     if len(comment) > MAX_COMMENT_LENGTH:
         raise AnswerError(f"comment longer than {MAX_COMMENT_LENGTH} characters")
     return comment or None

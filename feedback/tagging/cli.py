@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 
 import click
@@ -28,7 +29,7 @@ def retag(stale_only: bool, batch_size: int) -> None:
     (committed one by one: stopping halfway keeps what is done)."""
     if batch_size < 1:
         raise click.BadParameter("must be at least 1", param_hint="--batch-size")
-    owner = f"cli@{socket.gethostname()}"
+    owner = f"cli@{socket.gethostname()}:{os.getpid()}"
     holder = services.take_retag_lease(owner)
     if holder is not None:
         raise click.ClickException(f"{holder} is re-tagging now; try again when it is done")
@@ -37,7 +38,9 @@ def retag(stale_only: bool, batch_size: int) -> None:
     try:
         with click.progressbar(length=total, label="Re-tagging", show_pos=True) as bar:
             for count in services.retag(stale_only=stale_only, batch_size=batch_size):
-                services.renew_retag_lease(owner)
+                if not services.renew_retag_lease(owner):
+                    db.session.rollback()
+                    raise click.ClickException("another run took over the lease; stopped")
                 db.session.commit()
                 done += count
                 bar.update(count)

@@ -11,7 +11,18 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 MAX_KEYWORDS_LENGTH = 4000
 
 
+def _no_nul(value):
+    """NUL cannot be stored in PostgreSQL text; nobody types it on purpose."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class TopicForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", ())
+            options["filters"] = (*filters, _no_nul)
+            return unbound_field.bind(form=form, **options)
+
     key = StringField(
         _l("Key"),
         validators=[

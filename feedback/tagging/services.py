@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal, or_, select, update
 
 from feedback.analysis import Analysis, Taxonomy, TopicSpec, analyze
 from feedback.analysis.topics import split_keywords
@@ -116,9 +116,14 @@ _INSERT_TOPIC = insert(ResponseTopic.__table__)
 
 
 def add_topics(response_id: int, topic_ids: list[int]) -> None:
+    """Link the topics that still exist: another process may have deleted one within the
+    cache's few seconds, and that must not cost the customer their answer."""
     if topic_ids:
-        db.session.connection().execute(
-            _INSERT_TOPIC, [{"response_id": response_id, "topic_id": t} for t in topic_ids]
+        db.session.execute(
+            insert(ResponseTopic).from_select(
+                ["response_id", "topic_id"],
+                select(literal(response_id), Topic.id).where(Topic.id.in_(topic_ids)),
+            )
         )
 
 
@@ -166,11 +171,15 @@ def retag(
         )
     after, batches = 0, 0
     while max_batches is None or batches < max_batches:
+        # Row locks on PostgreSQL: a customer editing a comment meanwhile waits for this
+        # batch, then tags the new comment; without them this batch would overwrite the
+        # new comment's tags with the old one's.
         query = (
             select(responses.c.id, responses.c.comment)
             .where(responses.c.id > after)
             .order_by(responses.c.id)
             .limit(batch_size)
+            .with_for_update()
         )
         if stale_only:
             query = query.where(responses.c.tagged_version < version)
@@ -192,7 +201,14 @@ def retag(
             delete(ResponseTopic.__table__).where(ResponseTopic.__table__.c.response_id.in_(ids))
         )
         if links:
-            connection.execute(_INSERT_TOPIC, links)
+            existing = set(
+                db.session.scalars(
+                    select(Topic.id).where(Topic.id.in_({link["topic_id"] for link in links}))
+                )
+            )
+            links = [link for link in links if link["topic_id"] in existing]
+            if links:
+                connection.execute(_INSERT_TOPIC, links)
         after = ids[-1]
         batches += 1
         yield len(rows)
@@ -238,13 +254,15 @@ def take_retag_lease(owner: str) -> str | None:
     return db.session.scalar(select(AnalysisState.retag_owner).where(state.c.id == _STATE_ID))
 
 
-def renew_retag_lease(owner: str) -> None:
+def renew_retag_lease(owner: str) -> bool:
+    """False when the lease lapsed and another run took it: stop then."""
     state = AnalysisState.__table__
-    db.session.execute(
+    renewed = db.session.execute(
         update(state)
         .where(state.c.id == _STATE_ID, state.c.retag_owner == owner)
         .values(retag_lease_until=utcnow() + LEASE)
-    )
+    ).rowcount
+    return bool(renewed)
 
 
 def release_retag_lease(owner: str) -> None:
@@ -268,7 +286,9 @@ def retag_job(worker_name: str, stop_event) -> int:
     done = 0
     try:
         for count in retag(stale_only=True, max_batches=20):
-            renew_retag_lease(worker_name)
+            if not renew_retag_lease(worker_name):
+                db.session.rollback()
+                break
             db.session.commit()
             done += count
             if stop_event is not None and stop_event.is_set():

@@ -13,6 +13,13 @@ import sqlalchemy as sa
 # PostgreSQL enum type the way create_table does.
 SENTIMENT_LABEL = sa.Enum('positive', 'neutral', 'negative', name='sentiment_label')
 
+SQLITE_TRIGGER = """
+CREATE TRIGGER IF NOT EXISTS responses_mark_invitation_answered AFTER INSERT ON responses
+BEGIN
+    UPDATE invitations SET status = 'answered' WHERE id = NEW.invitation_id;
+END
+"""
+
 # revision identifiers, used by Alembic.
 revision = 'e73cf02b23c6'
 down_revision = '7d65f51c079d'
@@ -77,6 +84,10 @@ def downgrade():
         batch_op.drop_column('sentiment')
         batch_op.drop_column('polarity')
         batch_op.drop_column('language')
+    if op.get_bind().dialect.name == 'sqlite':
+        # The batch copied the responses table, which drops its triggers: put back the
+        # one that marks invitations answered (migration 7d65f51c079d).
+        op.execute(SQLITE_TRIGGER)
 
     with op.batch_alter_table('response_topics', schema=None) as batch_op:
         batch_op.drop_index('ix_response_topics_topic_id')
