@@ -51,3 +51,17 @@ def split(rows: list[tuple[str, int]]) -> tuple[list, list]:
 
 def tune_and_test(language: str) -> tuple[list, list]:
     return split(english() if language == "en" else chinese())
+
+
+def load_analyzer(name: str):
+    """feedback/analysis/{name}.py by its path, for a trainer: importing the package would
+    load every other analyzer's libraries too."""
+    import importlib.util
+    import sys
+
+    path = ROOT / "feedback" / "analysis" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"_{name}_for_training", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look the module up by name
+    spec.loader.exec_module(module)
+    return module

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib.util
 import json
 import math
 import sys
@@ -28,20 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _sentiment_data import tune_and_test  # noqa: E402
+from _sentiment_data import load_analyzer, tune_and_test  # noqa: E402
 
-
-def _load_english():
-    """english.py by its path: the trainer needs none of the other analyzers' libraries."""
-    path = ROOT / "feedback" / "analysis" / "english.py"
-    spec = importlib.util.spec_from_file_location("_english_for_training", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look the module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-english = _load_english()
+english = load_analyzer("english")
 
 # Words whose library value misleads in customer comments: "ok" is neutral here, "like"
 # is handled by english.py, "please fix it" is a complaint, "support" and "care" are

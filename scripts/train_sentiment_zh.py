@@ -40,20 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _sentiment_data import chinese as hotel_reviews  # noqa: E402
-from _sentiment_data import tune_and_test  # noqa: E402
+from _sentiment_data import load_analyzer, tune_and_test  # noqa: E402
 
-
-def _load_chinese():
-    """chinese.py by its path: the trainer needs none of the other analyzers' libraries."""
-    path = ROOT / "feedback" / "analysis" / "chinese.py"
-    spec = importlib.util.spec_from_file_location("_chinese_for_training", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look the module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-chinese = _load_chinese()
+chinese = load_analyzer("chinese")
 
 
 def _w(value: float, words: str) -> dict[str, float]:
