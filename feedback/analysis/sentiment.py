@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 
 from feedback.analysis import chinese, english
-from feedback.analysis.text import han_runs, simplified
+from feedback.analysis.text import HAN_RUN, han_runs, simplified
 
 POSITIVE, NEUTRAL, NEGATIVE = "positive", "neutral", "negative"
 LABELS = (POSITIVE, NEUTRAL, NEGATIVE)
 #: polarities closer to 0 than this are neutral: too weak a cue to route a case on
 NEUTRAL_BAND = 0.15
 
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # Chinese punctuation, which ties clauses together for the Chinese analyzer
 _ZH_PUNCT = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
 _SIGNAL = re.compile(r"[^\W\d_]|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
@@ -39,7 +38,7 @@ def polarity(text: str) -> float:
     runs = han_runs(text)
     if not runs:
         return english.polarity(text)
-    rest = _HAN_RUN.sub(" ", text)
+    rest = HAN_RUN.sub(" ", text)
     if not _has_latin_signal(rest):
         return chinese.polarity(simplified(text))
     zh = chinese.polarity(simplified(_zh_part(text)))
@@ -57,4 +56,4 @@ def _has_latin_signal(rest: str) -> bool:
 
 def _zh_part(text: str) -> str:
     """The Han runs with the Chinese punctuation between them, Latin words dropped."""
-    return "".join(ch for ch in text if _HAN_RUN.match(ch) or _ZH_PUNCT.match(ch)) or text
+    return "".join(ch for ch in text if HAN_RUN.match(ch) or _ZH_PUNCT.match(ch)) or text

@@ -14,7 +14,7 @@ from pathlib import Path
 
 # CJK Unified Ideographs, extension A, compatibility ideographs.
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*")
 
 
@@ -34,7 +34,7 @@ def has_han(text: str) -> bool:
 
 
 def han_runs(text: str) -> list[str]:
-    return _HAN_RUN.findall(text)
+    return HAN_RUN.findall(text)
 
 
 def latin_words(text: str) -> list[str]:
