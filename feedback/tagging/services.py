@@ -8,7 +8,6 @@ the worker's retag job catches any answer tagged in between.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,9 +33,6 @@ class _Cached:
     taxonomy: Taxonomy
     topic_ids: dict[str, int]
     checked_at: float
-
-
-_lock = threading.Lock()
 
 
 def taxonomy_version() -> int:
@@ -86,9 +82,9 @@ def current_taxonomy() -> tuple[Taxonomy, dict[str, int]]:
     if cached is not None and cached.taxonomy.version == version:
         cached.checked_at = now
         return cached.taxonomy, cached.topic_ids
-    with _lock:
-        cached = _load(version)
-        current_app.extensions["tagging.taxonomy"] = cached
+    # Two threads may both load it; the last one's copy stays, and both are right.
+    cached = _load(version)
+    current_app.extensions["tagging.taxonomy"] = cached
     return cached.taxonomy, cached.topic_ids
 
 
