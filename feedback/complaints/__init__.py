@@ -1,0 +1,1 @@
+"""Complaint cases: routing rules, SLA deadlines in business hours, the staff queue."""
