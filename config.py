@@ -92,6 +92,10 @@ class Config:
     INVITATION_LINK_DAYS = _int("INVITATION_LINK_DAYS", 30)
     #: hours after answering during which the customer may still edit the comment
     COMMENT_EDIT_HOURS = _int("COMMENT_EDIT_HOURS", 24)
+    # The business calendar's zone until a manager sets one on the queue settings page.
+    QUEUE_TIMEZONE = _str("QUEUE_TIMEZONE", "Asia/Shanghai")
+    # Resolved cases close (and can no longer be reopened) this many days later.
+    CASE_CLOSE_DAYS = _int("CASE_CLOSE_DAYS", 14)
     INVITATION_BATCH_SIZE = _int("INVITATION_BATCH_SIZE", 200)
 
     # Comment analysis.

@@ -152,6 +152,8 @@ def register_blueprints(app: Flask) -> None:
     from feedback.accounts.admin import bp as admin_bp
     from feedback.accounts.routes import bp as accounts_bp
     from feedback.api.routes import bp as api_bp
+    from feedback.complaints.admin import bp as queue_admin_bp
+    from feedback.complaints.routes import bp as complaints_bp
     from feedback.core.routes import bp as core_bp
     from feedback.customers.routes import bp as customers_bp
     from feedback.extensions import api, csrf, limiter
@@ -167,6 +169,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(customers_bp)
     app.register_blueprint(tagging_bp)
+    app.register_blueprint(complaints_bp)
+    app.register_blueprint(queue_admin_bp)
     # The survey link and the API key are the credentials there; no session, no CSRF token.
     csrf.exempt(survey_pages_bp)
     csrf.exempt(api_bp)
@@ -194,6 +198,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_jobs(app: Flask) -> None:
+    from feedback.complaints.sweep import sweep
     from feedback.outbox.delivery import deliver_due
     from feedback.surveys import invitations
     from feedback.tagging.services import retag_job
@@ -205,6 +210,7 @@ def register_jobs(app: Flask) -> None:
     register_job(app, "outbox", deliver_due)
     register_job(app, "failed_invitations", invitations.note_failed_deliveries, every_seconds=60)
     register_job(app, "retag", retag_job, every_seconds=60)
+    register_job(app, "sla_sweep", sweep, every_seconds=60)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -224,9 +230,13 @@ def register_template_helpers(app: Flask) -> None:
 
     from feedback.accounts.models import Role
     from feedback.labels import (
+        call_outcome_label,
+        case_status_label,
         delay_label,
         invitation_label,
         language_label,
+        priority_label,
+        resolution_label,
         role_label,
         sentiment_label,
         status_label,
@@ -243,6 +253,10 @@ def register_template_helpers(app: Flask) -> None:
         invitation_label=invitation_label,
         sentiment_label=sentiment_label,
         language_label=language_label,
+        priority_label=priority_label,
+        case_status_label=case_status_label,
+        resolution_label=resolution_label,
+        call_outcome_label=call_outcome_label,
     )
 
     @app.context_processor

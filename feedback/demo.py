@@ -35,7 +35,12 @@ def load_demo() -> list[str]:
 
     created += ensure_default_topics()
     created += ensure_default_surveys()
-    created += load_demo_touchpoints()
+    touchpoints = load_demo_touchpoints()
+    created += touchpoints
+    if touchpoints:  # only with the demo answers of this run: a second run changes nothing
+        from feedback.complaints.demo import work_demo_cases
+
+        created += work_demo_cases()
     return created
 
 

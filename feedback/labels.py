@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from feedback.accounts.models import Role
+from feedback.complaints.models import CallOutcome, CasePriority, CaseStatus, ResolutionCode
 from feedback.outbox.models import OutboxStatus
 from feedback.surveys.models import InvitationStatus, SentimentLabel, SuppressionReason
 
@@ -36,6 +37,50 @@ SUPPRESSION_LABELS = {
     SuppressionReason.INVALID_ADDRESS: _l("no valid email address"),
     SuppressionReason.SURVEY_PAUSED: _l("the survey was paused"),
 }
+
+PRIORITY_LABELS = {
+    CasePriority.URGENT: _l("Urgent"),
+    CasePriority.HIGH: _l("High"),
+    CasePriority.NORMAL: _l("Normal"),
+    CasePriority.LOW: _l("Low"),
+}
+CASE_STATUS_LABELS = {
+    CaseStatus.NEW: _l("New"),
+    CaseStatus.OPEN: _l("Open"),
+    CaseStatus.PENDING: _l("Waiting on the customer"),
+    CaseStatus.RESOLVED: _l("Resolved"),
+    CaseStatus.CLOSED: _l("Closed"),
+}
+RESOLUTION_LABELS = {
+    ResolutionCode.SOLVED: _l("Problem solved"),
+    ResolutionCode.REFUND: _l("Refund given"),
+    ResolutionCode.REPLACEMENT: _l("Replacement sent"),
+    ResolutionCode.EXPLAINED: _l("Explained, no fault found"),
+    ResolutionCode.NO_ACTION: _l("No action possible"),
+    ResolutionCode.UNREACHABLE: _l("Customer unreachable"),
+}
+CALL_OUTCOME_LABELS = {
+    CallOutcome.REACHED: _l("Talked to the customer"),
+    CallOutcome.VOICEMAIL: _l("Left a voicemail"),
+    CallOutcome.NO_ANSWER: _l("No answer"),
+    CallOutcome.WRONG_NUMBER: _l("Wrong number"),
+}
+
+
+def priority_label(priority: CasePriority) -> str:
+    return str(PRIORITY_LABELS[priority])
+
+
+def case_status_label(status: CaseStatus) -> str:
+    return str(CASE_STATUS_LABELS[status])
+
+
+def resolution_label(code: ResolutionCode | str) -> str:
+    return str(RESOLUTION_LABELS[ResolutionCode(code)])
+
+
+def call_outcome_label(outcome: CallOutcome | str) -> str:
+    return str(CALL_OUTCOME_LABELS[CallOutcome(outcome)])
 
 
 def invitation_label(invitation) -> str:

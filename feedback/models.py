@@ -1,6 +1,16 @@
 """Every model module, imported so that Alembic and the tests see all tables."""
 
 from feedback.accounts.models import ApiKey, User  # noqa: F401
+from feedback.complaints.models import (  # noqa: F401
+    Case,
+    CaseEvent,
+    CaseResponse,
+    ClosedDate,
+    QueueSettings,
+    ReplyTemplate,
+    RoutingRule,
+    SlaPolicy,
+)
 from feedback.customers.models import Customer  # noqa: F401
 from feedback.outbox.models import OutboxMessage  # noqa: F401
 from feedback.surveys.models import (  # noqa: F401

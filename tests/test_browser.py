@@ -127,3 +127,72 @@ def test_answer_page_works_with_javascript_off(app, surveys, api, live_server, b
     assert page.get_by_role("heading", name="Thank you!").is_visible()
     assert db.session.scalar(select(Response.score)) == 4
     context.close()
+
+
+def test_agent_claims_and_answers_a_detractor_on_time(
+    app, surveys, api, live_server, browser, make_user, tmp_path
+):
+    """A detractor answers on their phone; an agent signs in, finds the case in
+    Unassigned, claims it, replies from a template; the case shows as responded on time
+    and the reply waits in the outbox."""
+    from axe_playwright_python.sync_playwright import Axe
+    from sqlalchemy import select
+
+    from feedback.accounts.models import Role
+    from feedback.complaints.models import Case
+    from feedback.extensions import db
+    from feedback.outbox.delivery import deliver_due
+    from feedback.outbox.models import OutboxMessage
+    from feedback.surveys import invitations
+    from tests.surveys_helpers import captured, event, html_links
+
+    app.config["BASE_URL"] = live_server
+    api("/api/v1/touchpoints", event(name="Dana Detractor"))
+    invitations.send_due_invitations()
+    deliver_due("test")
+    customer = browser.new_page(viewport=PHONE, locale="en-US", has_touch=True, is_mobile=True)
+    customer.goto(html_links(captured(app)[0])[0])  # score 1 of 5
+    customer.get_by_label("What could we have done better?").fill(
+        "The parcel arrived two days late and the box was crushed."
+    )
+    with customer.expect_navigation():
+        customer.get_by_role("button", name="Send").tap()
+
+    agent = make_user(Role.AGENT, name="Ann Agent")
+    page = browser.new_page(viewport=PHONE, locale="en-US")
+    page.goto(f"{live_server}/cases")
+    page.get_by_label("Email").fill(agent.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/cases")
+    tabs = page.get_by_role("navigation", name="Views")
+    assert tabs.get_by_role("link", name="Unassigned 1").get_attribute("aria-current") == "page"
+    assert page.get_by_text("Dana Detractor").is_visible()
+    assert _no_sideways_scroll(page)
+    page.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
+
+    page.get_by_role("link", name="#1").click()
+    assert page.get_by_text("The parcel arrived two days late").is_visible()
+    page.get_by_role("button", name="Claim").click()
+    assert page.get_by_text("Case #1 is yours.").is_visible()
+    page.get_by_label("Template", exact=True).select_option(label="Apology, we are looking into it")
+    page.get_by_role("button", name="Fill in").click()
+    assert "Dear Dana Detractor" in page.get_by_label("Message").input_value()
+    page.get_by_role("button", name="Send reply").click()
+    assert page.get_by_text("Reply sent to the customer").is_visible()
+    assert page.get_by_text("Responded on time").is_visible()
+    assert _no_sideways_scroll(page)
+    results = Axe().run(page)
+    serious = [
+        v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], results.generate_report()
+    page.screenshot(path=str(tmp_path / "case.png"), full_page=True)
+
+    db.session.expire_all()
+    case = db.session.scalar(select(Case))
+    assert case.owner_id == agent.id and case.responded_on_time
+    reply = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "case_reply"))
+    assert reply.to_address == "ann@example.com"
+    assert reply.subject == "About your feedback (case #1)"
+    assert "Dear Dana Detractor" in reply.body_text

@@ -33,7 +33,11 @@ def index():
             .select_from(OutboxMessage)
             .where(OutboxMessage.status == OutboxStatus.FAILED)
         )
-    return render_template("main/index.html", failed_mail=failed_mail)
+    from feedback.complaints import queue
+    from feedback.timeutil import utcnow
+
+    case_counts = queue.counts(current_user.id, utcnow(), queue.Filters())
+    return render_template("main/index.html", failed_mail=failed_mail, case_counts=case_counts)
 
 
 @bp.get("/healthz")

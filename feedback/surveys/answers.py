@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
 
+from feedback.complaints import routing
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.surveys.models import (
@@ -103,7 +104,8 @@ def record_answer(
     link: Link, score: int, comment: str | None, locale: str, answered_at: datetime | None = None
 ) -> int:
     """Store the answer with its comment's tags; a database trigger marks the invitation
-    answered. Returns the response's id.
+    answered. An unhappy answer opens a complaint case (or joins the customer's open
+    one) in the same transaction. Returns the response's id.
 
     The unique invitation_id makes a second answer fail with IntegrityError, which the
     caller takes as "already answered". One prepared Core INSERT, no ORM unit of work.
@@ -111,6 +113,7 @@ def record_answer(
     if score not in link.kind.scale:
         raise AnswerError("score out of range")
     comment = clean_comment(comment)
+    answered_at = answered_at or utcnow()
     tags, topic_ids = tagging.tags_for(comment)
     connection = db.session.connection()
     result = connection.execute(
@@ -123,23 +126,51 @@ def record_answer(
             "score": score,
             "comment": comment,
             "locale": locale,
-            "answered_at": answered_at or utcnow(),
+            "answered_at": answered_at,
             **tags,
         },
     )
     response_id = result.inserted_primary_key[0]
     tagging.add_topics(response_id, topic_ids)
+    routing.route_answer(
+        routing.Answer(
+            response_id=response_id,
+            invitation_id=link.invitation_id,
+            survey_id=link.survey_id,
+            customer_id=link.customer_id,
+            kind=link.kind,
+            score=score,
+            sentiment=tags["sentiment"],
+            topic_ids=frozenset(topic_ids),
+            answered_at=answered_at,
+        )
+    )
     return response_id
 
 
 def update_comment(response: Response, comment: str | None) -> None:
     """Change the comment within the edit window; the score stays as first given. The
-    comment is tagged again."""
+    comment is tagged again, and routed if the answer is not on a case yet (a complaint
+    added to a comment opens one)."""
     if not can_edit_comment(response):
         raise AnswerError("the comment can no longer be changed")
     response.comment = clean_comment(comment)
     response.comment_updated_at = utcnow()
     tagging.tag_response(response)
+    if not routing.is_on_a_case(response.id):
+        topics = tagging.topics_of([response.id]).get(response.id, [])
+        routing.route_answer(
+            routing.Answer(
+                response_id=response.id,
+                invitation_id=response.invitation_id,
+                survey_id=response.survey_id,
+                customer_id=response.customer_id,
+                kind=response.kind,
+                score=response.score,
+                sentiment=response.sentiment,
+                topic_ids=frozenset(topic.id for topic in topics),
+            )
+        )
 
 
 def unsubscribe(customer: Customer) -> None:

@@ -318,9 +318,13 @@ def save_topic(topic: Topic | None, data: dict) -> Topic:
 
 
 def delete_topic(topic: Topic) -> None:
+    """Delete a topic; its tags and the routing rules on it go with it (foreign keys)."""
+    from feedback.complaints import settings as queue_settings
+
     db.session.delete(topic)
     db.session.flush()
     bump_taxonomy_version()
+    queue_settings.changed()  # every process drops the deleted rules from its cache
 
 
 class TopicError(ValueError):

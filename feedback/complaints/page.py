@@ -1,0 +1,136 @@
+"""What the case page shows: the customer, the answers on the case with their tags, the
+customer's earlier answers and cases, the follow-up, the clock, the timeline and the
+forms of the actions the case allows now."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from feedback.accounts.models import Role
+from feedback.complaints import forms, timeline
+from feedback.complaints.cases import fill_template
+from feedback.complaints.models import (
+    ACTIVE_STATUSES,
+    Case,
+    CaseEvent,
+    CaseResponse,
+    CaseStatus,
+    ReplyTemplate,
+)
+from feedback.extensions import db
+from feedback.surveys.models import Response
+from feedback.tagging.services import topics_of
+from feedback.timeutil import utcnow
+
+EARLIER = 20
+
+
+def case_page_context(case: Case, given: dict, args) -> dict:
+    """Everything the template needs. ``given`` holds forms that came back with errors."""
+    from feedback.complaints.routes import owner_choices, template_choices
+
+    now = utcnow()
+    on_case = list(
+        db.session.scalars(
+            select(Response)
+            .join(CaseResponse, CaseResponse.response_id == Response.id)
+            .where(CaseResponse.case_id == case.id)
+            .options(selectinload(Response.survey))
+            .order_by(Response.answered_at)
+        )
+    )
+    on_case_ids = {r.id for r in on_case}
+    earlier = [
+        r
+        for r in db.session.scalars(
+            select(Response)
+            .where(Response.customer_id == case.customer_id)
+            .options(selectinload(Response.survey))
+            .order_by(Response.answered_at.desc())
+            .limit(EARLIER + len(on_case_ids))
+        )
+        if r.id not in on_case_ids
+    ][:EARLIER]
+    other_cases = list(
+        db.session.scalars(
+            select(Case)
+            .where(Case.customer_id == case.customer_id, Case.id != case.id)
+            .order_by(Case.opened_at.desc())
+        )
+    )
+    followup = None
+    if case.followup_invitation is not None:
+        followup = case.followup_invitation
+    events = list(
+        db.session.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id)
+            .options(selectinload(CaseEvent.actor))
+            .order_by(CaseEvent.at, CaseEvent.id)
+        )
+    )
+    context = {
+        "case": case,
+        "customer": case.customer,
+        "on_case": on_case,
+        "earlier": earlier,
+        "other_cases": other_cases,
+        "topics": topics_of([r.id for r in on_case + earlier]),
+        "followup": followup,
+        "events": events,
+        "describe": timeline.describe,
+        "clock": timeline.clock(case, now),
+        "now": now,
+        "is_manager": current_user.has_role(Role.MANAGER),
+        "active": case.status in ACTIVE_STATUSES,
+    }
+    context.update(_forms(case, given, args, owner_choices, template_choices))
+    return context
+
+
+def _forms(case: Case, given: dict, args, owner_choices, template_choices) -> dict:
+    assign = given.get("assign") or forms.AssignForm(formdata=None, owner=case.owner_id or 0)
+    assign.owner.choices = owner_choices()
+    priority = given.get("priority") or forms.PriorityForm(
+        formdata=None, priority=case.priority.value
+    )
+    reply, pick = _reply_forms(case, args)
+    pick.template.choices = template_choices()
+    return {
+        "pick_form": pick,
+        "claim_form": forms.EmptyForm(formdata=None),
+        "assign_form": assign,
+        "priority_form": priority,
+        "reply_form": given.get("reply") or reply,
+        "call_form": given.get("call") or forms.CallForm(formdata=None),
+        "note_form": given.get("note") or forms.NoteForm(formdata=None),
+        "pending_form": given.get("pending") or forms.PendingForm(formdata=None),
+        "resume_form": forms.EmptyForm(formdata=None),
+        "resolve_form": given.get("resolve") or forms.ResolveForm(formdata=None),
+        "reopen_form": given.get("reopen") or forms.ReopenForm(formdata=None),
+        "close_form": forms.EmptyForm(formdata=None),
+        "can_resolve": case.status in (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
+        and case.first_responded_at is not None,
+    }
+
+
+def _reply_forms(case: Case, args) -> tuple[forms.ReplyForm, forms.TemplatePickForm]:
+    """The reply, empty in the customer's language, or filled from the template asked
+    for; and the template picker showing that choice."""
+    language = args.get("lang")
+    if language not in current_app.config["LANGUAGES"]:
+        language = case.customer.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    subject = body = None
+    template_id = args.get("template", "")
+    valid = template_id.isdigit() and len(template_id) < 10
+    template = db.session.get(ReplyTemplate, int(template_id)) if valid else None
+    if template is not None:
+        subject, body = fill_template(template, case, language)
+    reply = forms.ReplyForm(formdata=None, language=language, subject=subject, body=body)
+    pick = forms.TemplatePickForm(
+        formdata=None, template=str(template.id) if template else "", lang=language
+    )
+    return reply, pick

@@ -1,0 +1,73 @@
+"""Helpers for the complaint tests: answers recorded as the answer page records them."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from feedback.complaints.models import Case
+from feedback.extensions import db
+from feedback.surveys.answers import Link, record_answer
+from feedback.surveys.ingest import ingest_events
+from feedback.surveys.inputs import CustomerInput, EventInput
+from feedback.surveys.models import EventSource, Invitation, Response, SurveyKind
+from feedback.timeutil import utcnow
+
+TOUCHPOINT_OF = {"nps": "purchase", "csat": "delivery", "ces": "support_call"}
+_events = itertools.count(1)
+
+
+def answer(
+    kind: str = "csat",
+    score: int = 1,
+    comment: str | None = None,
+    customer: str = "c-1",
+    tier: str | None = None,
+    email: str | None = "ann@example.com",
+    locale: str = "en",
+    name: str = "Ann Lee",
+) -> Response:
+    """A touchpoint for the survey of ``kind``, its invitation and the customer's answer,
+    committed; the default surveys must exist (the ``surveys`` fixture)."""
+    event_id = f"evt-{next(_events)}"
+    data = EventInput(
+        external_id=event_id,
+        touchpoint=TOUCHPOINT_OF[kind],
+        occurred_at=utcnow() - timedelta(minutes=5),
+        customer=CustomerInput(
+            external_id=customer, email=email, name=name, locale=locale, tier=tier
+        ),
+    )
+    ingest_events([(0, data)], EventSource.API)
+    invitation = db.session.scalar(
+        select(Invitation).join(Invitation.event).where(Invitation.event.has(external_id=event_id))
+    )
+    assert invitation.survey.kind is SurveyKind(kind)
+    link = Link(
+        invitation.id,
+        invitation.status,
+        None,
+        invitation.customer_id,
+        invitation.survey_id,
+        invitation.survey.kind,
+        locale,
+        None,
+    )
+    response_id = record_answer(link, score, comment, locale)
+    db.session.commit()
+    return db.session.get(Response, response_id)
+
+
+def cases() -> list[Case]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Case).order_by(Case.id)))
+
+
+def case_of(response: Response) -> Case | None:
+    from feedback.complaints.models import CaseResponse
+
+    return db.session.scalar(
+        select(Case).join(CaseResponse).where(CaseResponse.response_id == response.id)
+    )
