@@ -23,18 +23,20 @@ MINUTE = timedelta(minutes=1)
 WINDOW_MINUTES = 7 * 24 * 60  # how far the oracle walks from each start
 
 ZONES = ["America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Shanghai", "UTC"]
-# UTC dates the random starts cluster around: clock changes and holidays of 2026.
+COUNTRIES = [None, "CN", "US", "GB"]
+# UTC dates the random starts cluster around (clock changes and holidays of 2026), with
+# the zone and country that make them interesting; others are drawn too.
 ANCHORS = [
-    date(2026, 3, 8),  # United States: clocks go forward
-    date(2026, 11, 1),  # United States: clocks go back
-    date(2026, 3, 29),  # Europe: clocks go forward
-    date(2026, 10, 25),  # Europe: clocks go back
-    date(2026, 4, 5),  # Lord Howe: clocks go back half an hour
-    date(2026, 10, 4),  # Lord Howe: clocks go forward half an hour
-    date(2026, 2, 16),  # China: make-up Saturday 14 February, then Chinese New Year
-    date(2026, 10, 9),  # China: National Day week, then make-up Saturday 10 October
-    date(2026, 1, 5),  # China: make-up Sunday 4 January
-    date(2026, 12, 25),  # Christmas
+    (date(2026, 3, 8), "America/New_York", "US"),  # clocks go forward
+    (date(2026, 11, 1), "America/New_York", "US"),  # clocks go back
+    (date(2026, 3, 29), "Europe/London", "GB"),  # clocks go forward
+    (date(2026, 10, 25), "Europe/London", "GB"),  # clocks go back
+    (date(2026, 4, 5), "Australia/Lord_Howe", None),  # clocks go back half an hour
+    (date(2026, 10, 4), "Australia/Lord_Howe", None),  # clocks go forward half an hour
+    (date(2026, 2, 14), "Asia/Shanghai", "CN"),  # make-up Saturday, then Chinese New Year
+    (date(2026, 10, 10), "Asia/Shanghai", "CN"),  # after National Day, a make-up Saturday
+    (date(2026, 1, 4), "Asia/Shanghai", "CN"),  # make-up Sunday
+    (date(2026, 12, 25), "Europe/London", "GB"),  # Christmas and Boxing Day
 ]
 
 
@@ -67,7 +69,7 @@ class Case:
             return []
         made_up = day.weekday() in public.weekend and public.is_working_day(day)
         if made_up and not self.weekly[day.weekday()]:
-            return next(self.weekly[weekday] for weekday in range(7) if self.weekly[weekday])
+            return next((self.weekly[day] for day in range(7) if self.weekly[day]), [])
         return self.weekly[day.weekday()]
 
     def oracle_open_minutes(self, start: datetime) -> list[bool]:
@@ -107,14 +109,16 @@ day_hours = st.one_of(
 
 @st.composite
 def cases(draw) -> tuple[Case, datetime]:
-    anchor = datetime.combine(draw(st.sampled_from(ANCHORS)), datetime.min.time(), UTC)
-    start = anchor + draw(st.integers(-3 * 24 * 60, 24 * 60)) * MINUTE
+    day, zone, country = draw(st.sampled_from(ANCHORS))
+    zone = draw(st.one_of(st.just(zone), st.sampled_from(ZONES)))
+    country = draw(st.one_of(st.just(country), st.sampled_from(COUNTRIES)))
+    start = datetime.combine(day, datetime.min.time(), UTC)
+    start += draw(st.integers(-3 * 24 * 60, 24 * 60)) * MINUTE
     weekdays = draw(st.lists(day_hours, min_size=5, max_size=5))
     weekend = draw(st.lists(st.one_of(st.just([]), day_hours), min_size=2, max_size=2))
     weekly = dict(enumerate(weekdays + weekend))
     closed = {start.date() + timedelta(days=k) for k in draw(st.sets(st.integers(-1, 8)))}
-    country = draw(st.sampled_from([None, "CN", "US", "GB"]))
-    return Case(draw(st.sampled_from(ZONES)), weekly, closed, country), start
+    return Case(zone, weekly, closed, country), start
 
 
 def _index_after(flags: list[bool], minutes: int) -> int | None:

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from sqlalchemy import (
     JSON,
     Date,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -33,13 +32,10 @@ from feedback.surveys.models import (
     SentimentLabel,
     SurveyKind,
     TouchpointType,
+    _enum,
 )
 from feedback.tagging.models import Topic
 from feedback.timeutil import UTCDateTime, utcnow
-
-
-def _enum(cls, name):
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
 
 
 class CasePriority(enum.Enum):
