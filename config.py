@@ -138,8 +138,24 @@ class Config:
     @classmethod
     def check(cls, app_config: dict) -> None:
         """Fill what a development machine can make up; overridden to refuse in production."""
+        _check_zones(app_config)
         if not app_config.get("SECRET_KEY"):
             app_config["SECRET_KEY"] = _development_secret_key()
+
+
+def _check_zones(app_config: dict) -> None:
+    """A misspelt zone would break every deadline (and so every unhappy answer) later."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    for name in ("QUEUE_TIMEZONE", "BABEL_DEFAULT_TIMEZONE"):
+        zone = app_config.get(name)
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            env = "DEFAULT_TIMEZONE" if name == "BABEL_DEFAULT_TIMEZONE" else name
+            raise ConfigError(
+                f"{env}={zone!r} is not a time zone; use a name such as Asia/Shanghai"
+            ) from None
 
 
 class DevelopmentConfig(Config):
@@ -154,6 +170,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls, app_config: dict) -> None:
+        _check_zones(app_config)
         missing = [name for name in ("SECRET_KEY", "BASE_URL") if not app_config.get(name)]
         if missing:
             raise ConfigError(

@@ -402,3 +402,109 @@ def test_lifecycle_refuses_invalid_moves(clock, make_user):
     with pytest.raises(CaseActionError):
         actions.reopen(case, agent, "why")  # not resolved
     assert case.status is CaseStatus.NEW
+
+
+# --- found in review -------------------------------------------------------------------
+
+
+def test_a_case_resolved_twice_for_a_customer_without_email(clock, make_user):
+    agent = make_user(Role.AGENT)
+    case = case_of(answer("csat", 1, email=None))
+    actions.log_call(case, agent, CallOutcome.REACHED, "")
+    for _ in range(2):
+        actions.resolve(case, agent, ResolutionCode.SOLVED)
+        db.session.commit()
+        actions.reopen(case, agent, "called back")
+        db.session.commit()
+    assert len(events(case, "followup_held")) == 2
+
+
+def test_a_response_stays_late_and_deadlines_stay_put_after_later_changes(clock, make_user):
+    """Only a priority change before the first response moves the first-response
+    deadline; pending, resuming, reopening and later priority changes do not."""
+    agent, manager = make_user(Role.AGENT), make_user(Role.MANAGER)
+    case = case_of(answer("csat", 1))  # high: due Monday 14:00
+    clock.move_to(local(23, 15))
+    actions.reply(case, agent, "Sorry", "Late, but here", "en")
+    db.session.commit()
+    assert case.responded_on_time is False and case.breached_at == local(23, 14)
+    actions.change_priority(case, manager, CasePriority.LOW, "Calm now")
+    actions.set_pending(case, agent)
+    actions.resume(case, agent)
+    db.session.commit()
+    assert case.first_response_due_at == local(23, 14)
+    assert case.responded_on_time is False
+    assert case.resolution_due_at is not None  # resolution: recounted for low
+
+
+def test_the_agent_who_answers_an_unowned_case_owns_it_on_the_timeline(clock, make_user):
+    agent = make_user(Role.AGENT, name="Ann Agent")
+    case = case_of(answer("csat", 1))
+    actions.reply(case, agent, "Hello", "On it", "en")
+    db.session.commit()
+    [assigned] = events(case, "assigned")
+    assert (assigned.before, assigned.after, assigned.actor_id) == (None, "Ann Agent", agent.id)
+
+
+def _resolve_with_followup(case, agent):
+    from feedback.surveys.answers import Link
+
+    actions.log_call(case, agent, CallOutcome.REACHED, "")
+    actions.resolve(case, agent, ResolutionCode.SOLVED)
+    db.session.commit()
+    invitation = case.followup_invitation
+    return Link(
+        invitation.id,
+        invitation.status,
+        None,
+        invitation.customer_id,
+        invitation.survey_id,
+        invitation.survey.kind,
+        "en",
+        None,
+    )
+
+
+def test_editing_a_follow_up_comment_does_not_count_it_twice(clock, make_user):
+    from feedback.surveys.answers import record_answer, update_comment
+    from feedback.surveys.models import Response
+
+    agent = make_user(Role.AGENT)
+    case = case_of(answer("csat", 1))
+    link = _resolve_with_followup(case, agent)
+    response = db.session.get(Response, record_answer(link, 1, "Slow", "en"))
+    db.session.commit()
+    assert case.status is CaseStatus.OPEN
+    actions.resolve(case, agent, ResolutionCode.SOLVED)
+    db.session.commit()
+    update_comment(response, "Slow, and nobody called")
+    db.session.commit()
+    assert case.status is CaseStatus.RESOLVED  # not reopened a second time
+    assert len(events(case, "followup_answered")) == 1
+
+
+def test_an_unhappy_follow_up_after_the_case_closed_opens_a_new_case(clock, make_user):
+    from feedback.surveys.answers import record_answer
+
+    agent = make_user(Role.AGENT)
+    case = case_of(answer("csat", 1))
+    link = _resolve_with_followup(case, agent)
+    clock.move_to(MONDAY_10 + timedelta(days=15))
+    sweep()  # closes the case
+    record_answer(link, 1, "You never fixed it", "en")
+    db.session.commit()
+    [old, new] = cases()
+    assert old.status is CaseStatus.CLOSED and events(old, "followup_answered")
+    assert new.status is CaseStatus.NEW and new.priority is CasePriority.HIGH
+
+
+def test_a_broken_queue_configuration_never_costs_the_customer_their_answer(clock, client, link):
+    settings_row = settings.settings_row()
+    settings_row.timezone = "Mars/Olympus_Mons"  # as if edited by hand in the database
+    settings.changed()
+    db.session.commit()
+    assert client.post(link, data={"score": "1", "comment": "Bad"}).status_code == 303
+    from feedback.surveys.models import Response
+
+    assert db.session.scalar(select(Response.score)) == 1
+    assert cases() == []

@@ -69,20 +69,34 @@ def _text(value) -> str | None:
 
 
 def set_deadlines(case: Case, config: QueueConfig | None = None) -> None:
-    """First-response due and warning times from the opening time and the priority, and
-    the resolution due time unless the case is pending (its clock is stopped then)."""
+    """Both deadlines of a case that opens (or changes priority before its first
+    response)."""
     config = config or queue_config()
+    set_first_response_deadline(case, config)
+    set_resolution_deadline(case, config)
+
+
+def set_first_response_deadline(case: Case, config: QueueConfig) -> None:
+    """Due and warning times from the opening time and the priority. Once the customer
+    has had a response this is history: nothing recomputes it."""
     calendar = config.calendar
     first = config.first_response_target(case.priority)
     case.first_response_due_at = calendar.add(case.opened_at, first)
     case.first_response_warn_at = calendar.add(case.opened_at, first * (1 - DUE_SOON_SHARE))
-    if case.status is not CaseStatus.PENDING:
-        waited = timedelta(seconds=case.paused_seconds or 0)
-        case.resolution_due_at = calendar.add(
-            case.opened_at, config.resolution_target(case.priority) + waited
-        )
-        if case.resolution_due_at > utcnow():
-            case.resolution_breached_at = None  # the sweep may escalate it again
+
+
+def set_resolution_deadline(case: Case, config: QueueConfig) -> None:
+    """From the opening time, the target and the business time spent waiting on the
+    customer (or resolved before a reopen); none while pending: its clock is stopped."""
+    if case.status is CaseStatus.PENDING:
+        case.resolution_due_at = None
+        return
+    waited = timedelta(seconds=case.paused_seconds or 0)
+    case.resolution_due_at = config.calendar.add(
+        case.opened_at, config.resolution_target(case.priority) + waited
+    )
+    if case.resolution_due_at > utcnow():
+        case.resolution_breached_at = None  # the sweep may escalate it again
 
 
 def lock(case_id: int) -> Case | None:
@@ -161,7 +175,8 @@ def assign(case: Case, manager: User, owner: User | None) -> None:
 
 def change_priority(case: Case, manager: User, priority: CasePriority, reason: str) -> None:
     """A manager's new priority, with the reason; the deadlines are counted again from
-    the opening time with the new targets."""
+    the opening time with the new targets (the first-response one only while the
+    customer has had no response: an answered case keeps whether it was on time)."""
     _must_be_active(case)
     reason = (reason or "").strip()
     if not reason:
@@ -170,7 +185,10 @@ def change_priority(case: Case, manager: User, priority: CasePriority, reason: s
         raise CaseActionError(_("The case already has that priority."))
     before, before_due = case.priority, case.first_response_due_at
     case.priority = priority
-    set_deadlines(case)
+    config = queue_config()
+    if case.first_responded_at is None:
+        set_first_response_deadline(case, config)
+    set_resolution_deadline(case, config)
     now = utcnow()
     if case.first_responded_at is None and case.first_response_due_at > now:
         # Not late any more under the new target: the sweep may warn and escalate again.
@@ -255,7 +273,7 @@ def _restart_resolution_clock(case: Case) -> None:
         waited = config.calendar.between(case.pending_since, utcnow())
         case.paused_seconds = (case.paused_seconds or 0) + waited.total_seconds()
         case.pending_since = None
-    set_deadlines(case, config)
+    set_resolution_deadline(case, config)
 
 
 def resolve(case: Case, agent: User, code: ResolutionCode, note: str | None = None) -> None:
@@ -297,7 +315,7 @@ def reopen(case: Case, actor: User | None, reason: str | None = None) -> None:
     _move(case, CaseStatus.OPEN, actor, body=(reason or "").strip() or None)
     case.resolved_at = None
     case.resolution_code = None
-    set_deadlines(case, config)
+    set_resolution_deadline(case, config)
     db.session.flush()
 
 
@@ -321,8 +339,9 @@ def _must_be_active(case: Case, message: str | None = None) -> None:
 def _first_response(case: Case, agent: User, at: datetime) -> None:
     if case.status is CaseStatus.NEW:
         _move(case, CaseStatus.OPEN, agent)
-    if case.owner_id is None:
-        case.owner = agent  # who answered the customer has the case
+    if case.owner_id is None:  # who answered the customer has the case
+        case.owner = agent
+        record(case, "assigned", agent, after=agent.display_name, at=at)
     if case.first_responded_at is not None:
         return
     case.first_responded_at = at

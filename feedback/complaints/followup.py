@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from feedback.accounts.models import User
 from feedback.complaints import settings
-from feedback.complaints.models import Case, CaseActionError, CaseStatus
+from feedback.complaints.models import Case, CaseActionError, CaseEvent, CaseStatus
 from feedback.extensions import db
 from feedback.surveys.ingest import hold_back_reason
 from feedback.surveys.models import (
@@ -36,6 +36,12 @@ def followup_survey() -> Survey:
         survey = db.session.get(Survey, row.followup_survey_id)
         if survey is not None:
             return survey
+    # The first resolve of an installation makes it: two at once must not make two.
+    row = db.session.get(type(row), row.id, with_for_update=True, populate_existing=True)
+    if row.followup_survey_id is not None:
+        survey = db.session.get(Survey, row.followup_survey_id)
+        if survey is not None:
+            return survey
     touchpoint = db.session.scalar(
         select(TouchpointType).where(TouchpointType.key == TOUCHPOINT_KEY)
     )
@@ -56,7 +62,6 @@ def followup_survey() -> Survey:
     )
     db.session.add(survey)
     db.session.flush()
-    row = db.session.get(type(row), row.id, with_for_update=True)
     row.followup_survey_id = survey.id
     settings.changed()
     db.session.flush()
@@ -71,7 +76,7 @@ def send_followup(case: Case, agent: User | None) -> Invitation:
     touchpoint = db.session.scalar(
         select(TouchpointType).where(TouchpointType.key == TOUCHPOINT_KEY)
     )
-    sent_before = sum(1 for event in case.events if event.kind == "followup_sent")
+    sent_before = sum(1 for e in case.events if e.kind in ("followup_sent", "followup_held"))
     event = TouchpointEvent(
         external_id=f"case-{case.id}-resolved-{sent_before + 1}",
         touchpoint_type=touchpoint,
@@ -106,27 +111,42 @@ def send_followup(case: Case, agent: User | None) -> Invitation:
 
 
 def record_followup_answer(answer) -> Case | None:
-    """Put a follow-up answer on its case; an unhappy one reopens a resolved case."""
-    from feedback.complaints.cases import record, reopen
+    """Put a follow-up answer on its case; an unhappy one reopens a resolved case.
+    Returns None when the answer is not one the case can take (no case, or the case is
+    closed or cannot be reopened while unhappy): routing then treats it as any answer,
+    so an unhappy customer is never left without a case."""
+    from feedback.complaints.cases import lock, record, reopen
 
-    case = db.session.scalar(
-        select(Case).where(Case.followup_invitation_id == answer.invitation_id)
+    case_id = db.session.scalar(
+        select(Case.id).where(Case.followup_invitation_id == answer.invitation_id)
     )
-    if case is None:  # a follow-up of an earlier resolution of the case
+    if case_id is None:  # a follow-up of an earlier resolution of the case
         event = db.session.scalar(
             select(TouchpointEvent)
             .join(Invitation, Invitation.event_id == TouchpointEvent.id)
             .where(Invitation.id == answer.invitation_id)
         )
         case_id = (event.properties or {}).get("case_id") if event else None
-        case = db.session.get(Case, case_id) if case_id else None
+    case = lock(case_id) if isinstance(case_id, int) else None
     if case is None:
         return None
+    already = db.session.scalar(
+        select(CaseEvent.id).where(
+            CaseEvent.case_id == case.id,
+            CaseEvent.kind == "followup_answered",
+            CaseEvent.response_id == answer.response_id,
+        )
+    )
+    if already is not None:  # the customer edited the follow-up's comment
+        return case
     record(case, "followup_answered", after=str(answer.score), response_id=answer.response_id)
-    if answer.score <= UNHAPPY_AT_MOST and case.status is CaseStatus.RESOLVED:
+    db.session.flush()
+    if answer.score > UNHAPPY_AT_MOST:
+        return case
+    if case.status is CaseStatus.RESOLVED:
         try:
             reopen(case, None, f"Follow-up answer {answer.score}/5: not satisfied")
+            return case
         except CaseActionError:
-            pass  # the customer has another case in the queue; the answer shows here
-    db.session.flush()
-    return case
+            pass  # the customer has another case in the queue: routing adds it there
+    return case if case.is_active else None

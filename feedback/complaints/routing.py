@@ -6,6 +6,7 @@ can match costs no query at all (the rules are cached, see settings.py).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +25,8 @@ from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.surveys.models import Invitation, SentimentLabel, SurveyKind, TouchpointEvent
 from feedback.timeutil import utcnow
+
+log = logging.getLogger("feedback.complaints")
 
 
 @dataclass(frozen=True)
@@ -75,15 +78,35 @@ def route_answer(answer: Answer) -> Case | None:
     """Open a case for an unhappy answer, or attach it to the customer's case in the
     queue. Returns that case, or None when the answer needs none.
 
-    An answer to a case's follow-up survey goes on that case instead (followup.py)."""
-    config = queue_config()
-    if config.followup_survey_id is not None and answer.survey_id == config.followup_survey_id:
+    Never costs the customer their answer: a failure here (a broken configuration, a
+    database error) is logged and undone back to a savepoint, and the answer stays. An
+    answer to a case's follow-up survey goes on that case instead (followup.py)."""
+    try:
+        config = queue_config()
+    except Exception:
+        log.exception("routing.config_failed response=%s", answer.response_id)
+        return None
+    is_followup = config.followup_survey_id is not None and (
+        answer.survey_id == config.followup_survey_id
+    )
+    candidates = _candidates(config, answer)
+    if not candidates and not is_followup:
+        return None  # the happy path: no query at all
+    try:
+        with db.session.begin_nested():
+            return _route(config, answer, candidates, is_followup)
+    except Exception:
+        log.exception("routing.failed response=%s", answer.response_id)
+        return None
+
+
+def _route(config: QueueConfig, answer: Answer, candidates, is_followup: bool) -> Case | None:
+    if is_followup:
         from feedback.complaints.followup import record_followup_answer
 
-        return record_followup_answer(answer)
-    candidates = _candidates(config, answer)
-    if not candidates:
-        return None
+        handled = record_followup_answer(answer)
+        if handled is not None or not candidates:
+            return handled
     tier, touchpoint_type_id = db.session.execute(
         select(Customer.tier, TouchpointEvent.touchpoint_type_id)
         .select_from(Invitation)
@@ -95,8 +118,12 @@ def route_answer(answer: Answer) -> Case | None:
     if decision is None:
         return None
     lock_customer(answer.customer_id)
+    # Locked too: an agent resolving this case right now must finish first, so that the
+    # answer does not land on a case nobody works any more.
     existing = db.session.scalar(
-        select(Case).where(Case.customer_id == answer.customer_id, Case.status.in_(ACTIVE_STATUSES))
+        select(Case)
+        .where(Case.customer_id == answer.customer_id, Case.status.in_(ACTIVE_STATUSES))
+        .with_for_update()
     )
     if existing is not None:
         return _attach(existing, answer, decision)
