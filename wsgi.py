@@ -13,3 +13,6 @@ if os.environ.get("FLASK_RUN_FROM_CLI") != "true" and app.config["ANALYSIS_WARM_
     from feedback.analysis import warm_up
 
     warm_up()
+    from feedback.warmup import load_caches
+
+    load_caches(app)

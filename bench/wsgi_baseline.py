@@ -3,10 +3,9 @@ commit into the same database: the baseline for bench/answer_post.py. Not for pr
 
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
-from feedback import create_app
 from feedback.extensions import csrf, db
+from wsgi import app  # as production runs it: the models and caches load before the fork
 
-app = create_app()
 metadata = MetaData()
 inserts = Table(
     "bench_inserts",
@@ -18,6 +17,7 @@ inserts = Table(
 )
 with app.app_context():
     metadata.create_all(db.engine)
+    db.engine.dispose()  # no connection shared across the fork
 
 
 @app.post("/bench/insert/<token>")

@@ -206,3 +206,21 @@ def test_unknown_time_zone_is_refused(agent_client):
     response = agent_client.submit("/account", {"prefs-locale": "", "prefs-timezone": "Mars/Base"})
     assert response.status_code == 400
     assert "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_the_web_worker_loads_its_caches_before_the_first_answer(app, surveys):
+    """wsgi.py compiles the topics and the queue's rules and calendar before gunicorn
+    forks, so that no customer's answer pays for it; without a database it only skips."""
+    from feedback.warmup import load_caches
+
+    app.extensions.pop("complaints.config", None)
+    app.extensions.pop("tagging.taxonomy", None)
+    load_caches(app)
+    assert app.extensions["complaints.config"].config.rules  # the default rules
+    assert "tagging.taxonomy" in app.extensions
+
+    broken = create_app(
+        TestingConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite:////proc/no-such-dir/x.db"}
+    )
+    load_caches(broken)
+    assert "complaints.config" not in broken.extensions
