@@ -16,3 +16,10 @@ if os.environ.get("FLASK_RUN_FROM_CLI") != "true" and app.config["ANALYSIS_WARM_
     from feedback.warmup import load_caches
 
     load_caches(app)
+    import gc
+
+    # The models are a few million long-lived objects: a full collection walking them
+    # stalls a request for ~100 ms, and touching them after the fork copies the pages
+    # the workers would otherwise share. Frozen, the collector leaves them alone.
+    gc.collect()
+    gc.freeze()
