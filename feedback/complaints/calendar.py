@@ -240,7 +240,7 @@ def _constant_offset_runs(
     for step in range(1, timedelta(days=1) // _PROBE + 1):
         probe = day_start + step * _PROBE
         while _offset(zone, probe) != run_offset:
-            change = _first_change(zone, probed, probe, run_offset)
+            change = _offset_change(zone, probed, probe, run_offset)
             runs.append((run_start, change, run_offset))
             run_start = probed = change
             run_offset = _offset(zone, change)
@@ -249,8 +249,11 @@ def _constant_offset_runs(
     return tuple(run for run in runs if run[0] < run[1])
 
 
-def _first_change(zone: ZoneInfo, before: datetime, after: datetime, offset: timedelta) -> datetime:
-    # Offsets change on whole UTC seconds, and both bounds are whole seconds.
+def _offset_change(
+    zone: ZoneInfo, before: datetime, after: datetime, offset: timedelta
+) -> datetime:
+    # Bisection to the second is exact: offsets change on whole UTC seconds, and both
+    # bounds are whole seconds.
     while after - before > _SECOND:
         middle = before + (after - before) // _SECOND // 2 * _SECOND
         if _offset(zone, middle) == offset:
