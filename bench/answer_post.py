@@ -1,7 +1,9 @@
 """Answers per second for POST /s/<token>, against a baseline endpoint doing one INSERT.
 
-Run by hand: `.venv/bin/python bench/answer_post.py [SECONDS]` (needs `wrk`, from
-Debian: apt-get install wrk). Prepares an SQLite database with 40,000 sent invitations,
+Run by hand: `.venv/bin/python bench/answer_post.py [SECONDS] [--unhappy]` (needs `wrk`,
+from Debian: apt-get install wrk). With --unhappy every answer is a CSAT 1 with a
+complaint, so each one opens a complaint case in the same request (every customer of the
+bench is a different one). Prepares an SQLite database with 40,000 sent invitations,
 serves it with gunicorn (2 workers) on 127.0.0.1, and drives both endpoints with wrk
 (2 threads, 10 connections), each request answering a different invitation. Both
 endpoints are measured in the same run. Targets: at least 0.8x the baseline's rate,
@@ -34,7 +36,7 @@ end
 function request()
   counter = counter + 1
   local token = tokens[((counter * 2 + offset) %% #tokens) + 1]
-  local body = "score=4&comment=Quick+delivery%%2C+friendly+driver."
+  local body = "%s"
   local headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
   return wrk.format("POST", "%s" .. token, headers, body)
 end
@@ -75,9 +77,15 @@ def prepare(url: str) -> list[str]:
     return tokens
 
 
-def run_wrk(base: str, path_prefix: str, tokens: list[str], seconds: int, folder: Path) -> dict:
+HAPPY = "score=4&comment=Quick+delivery%2C+friendly+driver."
+UNHAPPY = "score=1&comment=The+parcel+arrived+two+days+late+and+the+box+was+crushed."
+
+
+def run_wrk(
+    base: str, path_prefix: str, tokens: list[str], seconds: int, folder: Path, body: str = HAPPY
+) -> dict:
     script = folder / f"{path_prefix.strip('/').replace('/', '_')}.lua"
-    script.write_text(LUA % (",".join(f'"{t}"' for t in tokens), path_prefix))
+    script.write_text(LUA % (",".join(f'"{t}"' for t in tokens), body, path_prefix))
     done = subprocess.run(
         ["wrk", "-t2", "-c10", f"-d{seconds}s", "--latency", "-s", str(script), base],
         capture_output=True,
@@ -94,7 +102,9 @@ def run_wrk(base: str, path_prefix: str, tokens: list[str], seconds: int, folder
 
 
 def main() -> None:
-    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    seconds = int(args[0]) if args else 10
+    body = UNHAPPY if "--unhappy" in sys.argv else HAPPY
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         url = migrated_sqlite(folder)
@@ -107,9 +117,9 @@ def main() -> None:
             for round_ in range(2):
                 part = tokens[round_ * 2 * quarter : (round_ * 2 + 2) * quarter]
                 runs["baseline"].append(
-                    run_wrk(base, "/bench/insert/", part[:quarter], seconds, folder)
+                    run_wrk(base, "/bench/insert/", part[:quarter], seconds, folder, body)
                 )
-                runs["answers"].append(run_wrk(base, "/s/", part[quarter:], seconds, folder))
+                runs["answers"].append(run_wrk(base, "/s/", part[quarter:], seconds, folder, body))
         baseline, answers = (
             {
                 "rate": sum(r["rate"] for r in results) / len(results),
@@ -123,15 +133,20 @@ def main() -> None:
         engine = create_engine(url)
         with engine.connect() as conn:
             stored = conn.execute(text("SELECT count(*) FROM responses")).scalar()
+            opened = conn.execute(text("SELECT count(*) FROM cases")).scalar()
         engine.dispose()
     print(
         f"# {machine()}; SQLite; gunicorn 2 workers; wrk 2 threads, 10 connections; "
-        f"2 rounds of {seconds} s each; mean rate, worst p99"
+        f"2 rounds of {seconds} s each; mean rate, worst p99; "
+        + ("unhappy answers (each opens a case)" if body == UNHAPPY else "happy answers")
     )
     for name, r in (("baseline: one INSERT", baseline), ("POST /s/<token>", answers)):
         rate, p99, errors = r["rate"], r["p99_ms"], r["errors"]
         print(f"{name:<22} {rate:8.0f} req/s  p99 {p99:6.1f} ms  non-2xx/3xx {errors}")
-    print(f"ratio {answers['rate'] / baseline['rate']:.2f}x; responses stored: {stored}")
+    print(
+        f"ratio {answers['rate'] / baseline['rate']:.2f}x; responses stored: {stored}; "
+        f"cases opened: {opened}"
+    )
 
 
 if __name__ == "__main__":
