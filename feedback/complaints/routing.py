@@ -10,14 +10,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, insert, select, text
 
-from feedback.complaints.cases import lock_customer, record, set_deadlines
+from feedback.complaints.cases import lock_customer, set_deadlines
 from feedback.complaints.models import (
     ACTIVE_STATUSES,
     Case,
+    CaseEvent,
     CasePriority,
     CaseResponse,
+    CaseStatus,
     RoutingRule,
 )
 from feedback.complaints.settings import QueueConfig, RuleSpec, queue_config
@@ -74,9 +76,9 @@ def _candidates(config: QueueConfig, answer: Answer) -> list[RuleSpec]:
     ]
 
 
-def route_answer(answer: Answer) -> Case | None:
+def route_answer(answer: Answer) -> int | Case | None:
     """Open a case for an unhappy answer, or attach it to the customer's case in the
-    queue. Returns that case, or None when the answer needs none.
+    queue. Returns that case (or its id), or None when the answer needs none.
 
     Never costs the customer their answer: a failure here (a broken configuration, a
     database error) is logged and undone back to a savepoint, and the answer stays. An
@@ -100,19 +102,16 @@ def route_answer(answer: Answer) -> Case | None:
         return None
 
 
-def _route(config: QueueConfig, answer: Answer, candidates, is_followup: bool) -> Case | None:
+def _route(config: QueueConfig, answer: Answer, candidates, is_followup: bool) -> int | Case | None:
     if is_followup:
         from feedback.complaints.followup import record_followup_answer
 
         handled = record_followup_answer(answer)
         if handled is not None or not candidates:
             return handled
-    tier, touchpoint_type_id = db.session.execute(
-        select(Customer.tier, TouchpointEvent.touchpoint_type_id)
-        .select_from(Invitation)
-        .join(Customer, Customer.id == Invitation.customer_id)
-        .join(TouchpointEvent, TouchpointEvent.id == Invitation.event_id)
-        .where(Invitation.id == answer.invitation_id)
+    connection = db.session.connection()
+    tier, touchpoint_type_id = connection.execute(
+        _TIER_AND_TOUCHPOINT, {"invitation_id": answer.invitation_id}
     ).one()
     decision = decide(config, answer, tier, candidates)
     if decision is None:
@@ -120,55 +119,98 @@ def _route(config: QueueConfig, answer: Answer, candidates, is_followup: bool) -
     lock_customer(answer.customer_id)
     # Locked too: an agent resolving this case right now must finish first, so that the
     # answer does not land on a case nobody works any more.
-    existing = db.session.scalar(
-        select(Case)
-        .where(Case.customer_id == answer.customer_id, Case.status.in_(ACTIVE_STATUSES))
-        .with_for_update()
-    )
+    existing = connection.execute(
+        _CASE_IN_QUEUE, {"customer_id": answer.customer_id}
+    ).scalar_one_or_none()
     if existing is not None:
         return _attach(existing, answer, decision)
     return _open(config, answer, decision, touchpoint_type_id)
 
 
-def _open(config: QueueConfig, answer: Answer, decision: Decision, touchpoint_type_id) -> Case:
-    # The cached rule may have been deleted by another process within the cache's few
-    # seconds: the case opens all the same, without the link to its rule.
-    rule_id = db.session.scalar(select(RoutingRule.id).where(RoutingRule.id == decision.rule.id))
-    case = Case(
-        customer_id=answer.customer_id,
-        priority=decision.priority,
-        rule_id=rule_id,
-        touchpoint_type_id=touchpoint_type_id,
-        opened_at=answer.answered_at or utcnow(),
+# The answer page opens cases: statements built once and run as Core, not the ORM's
+# unit of work, which cost three times as much here (bench/answer_post.py --unhappy).
+_CASES, _LINKS, _EVENTS = Case.__table__, CaseResponse.__table__, CaseEvent.__table__
+_TIER_AND_TOUCHPOINT = (
+    select(Customer.tier, TouchpointEvent.touchpoint_type_id)
+    .select_from(Invitation)
+    .join(Customer, Customer.id == Invitation.customer_id)
+    .join(TouchpointEvent, TouchpointEvent.id == Invitation.event_id)
+    .where(Invitation.id == bindparam("invitation_id"))
+)
+_CASE_IN_QUEUE = (
+    select(_CASES.c.id)
+    .where(
+        _CASES.c.customer_id == bindparam("customer_id"),
+        _CASES.c.status.in_(ACTIVE_STATUSES),
     )
-    set_deadlines(case, config)
-    db.session.add(case)
-    db.session.add(CaseResponse(case=case, response_id=answer.response_id))
-    record(
-        case,
-        "opened",
-        after=decision.priority,
-        detail=decision.rule.name + (" (top tier: raised)" if decision.top_tier else ""),
-        response_id=answer.response_id,
-        at=case.opened_at,
+    .with_for_update()
+)
+_INSERT_CASE = (
+    insert(_CASES)
+    .values(
+        # The cached rule may have been deleted by another process within the cache's
+        # few seconds: the case opens all the same, without the link to its rule.
+        rule_id=select(RoutingRule.id)
+        .where(RoutingRule.id == bindparam("wanted_rule_id"))
+        .scalar_subquery()
     )
-    db.session.flush()
-    return case
+    .returning(_CASES.c.id)
+)
+_INSERT_LINK = insert(_LINKS)
+_INSERT_EVENT = insert(_EVENTS)
 
 
-def _attach(case: Case, answer: Answer, decision: Decision) -> Case:
+def _open(config: QueueConfig, answer: Answer, decision: Decision, touchpoint_type_id) -> int:
+    opened_at = answer.answered_at or utcnow()
+    deadlines = Case(priority=decision.priority, opened_at=opened_at, status=CaseStatus.NEW)
+    set_deadlines(deadlines, config)
+    case_id = (
+        db.session.connection()
+        .execute(
+            _INSERT_CASE,
+            {
+                "customer_id": answer.customer_id,
+                "status": CaseStatus.NEW,
+                "priority": decision.priority,
+                "wanted_rule_id": decision.rule.id,
+                "touchpoint_type_id": touchpoint_type_id,
+                "opened_at": opened_at,
+                "first_response_due_at": deadlines.first_response_due_at,
+                "first_response_warn_at": deadlines.first_response_warn_at,
+                "resolution_due_at": deadlines.resolution_due_at,
+            },
+        )
+        .scalar_one()
+    )
+    detail = decision.rule.name + (" (top tier: raised)" if decision.top_tier else "")
+    _link(case_id, answer, "opened", decision.priority, detail, opened_at)
+    return case_id
+
+
+def _attach(case_id: int, answer: Answer, decision: Decision) -> int:
     """Another unhappy answer while a case is in the queue: it shows on that case, which
     keeps its priority and deadlines (a manager can raise them)."""
-    db.session.add(CaseResponse(case_id=case.id, response_id=answer.response_id))
-    record(
-        case,
-        "attached",
-        after=decision.priority,
-        detail=decision.rule.name,
-        response_id=answer.response_id,
+    _link(case_id, answer, "attached", decision.priority, decision.rule.name, utcnow())
+    return case_id
+
+
+def _link(case_id: int, answer: Answer, kind: str, priority, detail: str, at) -> None:
+    connection = db.session.connection()
+    connection.execute(
+        _INSERT_LINK,
+        {"case_id": case_id, "response_id": answer.response_id, "attached_at": at},
     )
-    db.session.flush()
-    return case
+    connection.execute(
+        _INSERT_EVENT,
+        {
+            "case_id": case_id,
+            "at": at,
+            "kind": kind,
+            "after": priority.value,
+            "detail": detail[:300],
+            "response_id": answer.response_id,
+        },
+    )
 
 
 def is_on_a_case(response_id: int) -> bool:
