@@ -59,6 +59,7 @@ bench: install
 	$(BIN)/python bench/language_eval.py
 	$(BIN)/python bench/analysis_memory.py
 	$(BIN)/python bench/answer_post.py
+	$(BIN)/python bench/answer_post.py 10 --unhappy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
