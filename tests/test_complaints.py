@@ -508,3 +508,18 @@ def test_a_broken_queue_configuration_never_costs_the_customer_their_answer(cloc
 
     assert db.session.scalar(select(Response.score)) == 1
     assert cases() == []
+
+
+def test_overdue_is_the_same_rule_in_python_and_in_sql(clock, make_user):
+    agent = make_user(Role.AGENT)
+    waiting = case_of(answer("csat", 1, customer="c-1"))  # due 14:00, no response
+    answered = case_of(answer("csat", 1, customer="c-2"))  # responded; resolution Tue 17:00
+    actions.reply(answered, agent, "Hi", "On it", "en")
+    db.session.commit()
+    for moment, expected in [(local(23, 13), set()), (local(23, 15), {waiting.id})]:
+        clock.move_to(moment)
+        in_sql = set(db.session.scalars(select(Case.id).where(Case.is_overdue(moment))))
+        in_python = {c.id for c in cases() if c.is_overdue(moment)}
+        assert in_sql == in_python == expected
+    clock.move_to(local(24, 17, 1))
+    assert {c.id for c in cases() if c.is_overdue(local(24, 17, 1))} == {waiting.id, answered.id}

@@ -31,8 +31,6 @@ from feedback.extensions import db
 from feedback.outbox.services import queue_email
 from feedback.timeutil import utcnow
 
-MAX_TEXT = 10_000
-
 
 def record(
     case: Case,

@@ -20,7 +20,7 @@ from sqlalchemy import (
     or_,
     text,
 )
-from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from feedback.accounts.models import User
@@ -285,14 +285,15 @@ class Case(db.Model):
             else_=cls.resolution_due_at,
         )
 
+    @hybrid_method
     def is_overdue(self, now: datetime) -> bool:
-        """In the queue and past a deadline that is running."""
+        """In the queue and past a deadline that is running (the Overdue view)."""
         due = self.due_at
         return due is not None and due <= now
 
+    @is_overdue.expression
     @classmethod
-    def overdue_clause(cls, now: datetime):
-        """The same rule as ``is_overdue``, in SQL."""
+    def _is_overdue_expression(cls, now: datetime):
         return and_(
             cls.status.in_(ACTIVE_STATUSES),
             or_(

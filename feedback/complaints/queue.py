@@ -44,7 +44,7 @@ def view_clause(view: str, user_id: int, now: datetime):
             Case.first_response_warn_at <= now,
             Case.first_response_due_at > now,
         ),
-        "overdue": Case.overdue_clause(now),
+        "overdue": Case.is_overdue(now),
         "open": active,
         "resolved": Case.status.in_((CaseStatus.RESOLVED, CaseStatus.CLOSED)),
     }[view]
