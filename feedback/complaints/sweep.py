@@ -66,8 +66,11 @@ def _take(case_id: int, condition, **values) -> Case | None:
 
 
 def _staff(role: Role) -> list[User]:
-    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id))
-    return [user for user in users if user.role is role]
+    return list(
+        db.session.scalars(
+            select(User).where(User.active.is_(True), User.role == role).order_by(User.id)
+        )
+    )
 
 
 def managers() -> list[User]:
