@@ -45,16 +45,7 @@ def answer(
         select(Invitation).join(Invitation.event).where(Invitation.event.has(external_id=event_id))
     )
     assert invitation.survey.kind is SurveyKind(kind)
-    link = Link(
-        invitation.id,
-        invitation.status,
-        None,
-        invitation.customer_id,
-        invitation.survey_id,
-        invitation.survey.kind,
-        locale,
-        None,
-    )
+    link = Link.of(invitation, locale)
     response_id = record_answer(link, score, comment, locale)
     db.session.commit()
     return db.session.get(Response, response_id)

@@ -452,17 +452,7 @@ def _resolve_with_followup(case, agent):
     actions.log_call(case, agent, CallOutcome.REACHED, "")
     actions.resolve(case, agent, ResolutionCode.SOLVED)
     db.session.commit()
-    invitation = case.followup_invitation
-    return Link(
-        invitation.id,
-        invitation.status,
-        None,
-        invitation.customer_id,
-        invitation.survey_id,
-        invitation.survey.kind,
-        "en",
-        None,
-    )
+    return Link.of(case.followup_invitation, "en")
 
 
 def test_editing_a_follow_up_comment_does_not_count_it_twice(clock, make_user):

@@ -44,16 +44,7 @@ def answer_all(comments: list[str | None], score: int = 2) -> list[int]:
     invitations = db.session.scalars(select(Invitation).order_by(Invitation.id)).all()
     ids = []
     for invitation, comment in zip(invitations, comments, strict=True):
-        link = Link(
-            invitation.id,
-            invitation.status,
-            None,
-            invitation.customer_id,
-            invitation.survey_id,
-            invitation.survey.kind,
-            "en",
-            None,
-        )
+        link = Link.of(invitation, "en")
         ids.append(record_answer(link, score, comment, "en"))
     db.session.commit()
     return ids

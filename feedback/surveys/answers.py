@@ -44,6 +44,21 @@ class Link:
     locale: str | None
     response_id: int | None
 
+    @classmethod
+    def of(cls, invitation: Invitation, locale: str | None = None) -> Link:
+        """The link of a loaded invitation (demo data and tests record answers so)."""
+        response = invitation.response
+        return cls(
+            invitation.id,
+            invitation.status,
+            invitation.expires_at,
+            invitation.customer_id,
+            invitation.survey_id,
+            invitation.survey.kind,
+            locale or invitation.locale,
+            response.id if response is not None else None,
+        )
+
     @property
     def state(self) -> str:
         """ "open", "answered" or "expired" (410) for the answer page."""

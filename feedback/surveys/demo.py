@@ -204,16 +204,7 @@ def load_demo_touchpoints() -> list[str]:
             if rng.random() < 0.7:
                 locale = invitation.customer.locale or "en"
                 score = _plausible_score(rng, invitation.survey.kind)
-                link = Link(
-                    invitation.id,
-                    invitation.status,
-                    invitation.expires_at,
-                    invitation.customer_id,
-                    invitation.survey_id,
-                    invitation.survey.kind,
-                    locale,
-                    None,
-                )
+                link = Link.of(invitation, locale)
                 comment = rng.choice(COMMENTS[locale])
                 answered_at = invitation.sent_at + timedelta(hours=3)
                 db.session.flush()  # the invitation's demo history first
