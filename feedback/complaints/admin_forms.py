@@ -25,6 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from feedback.complaints.calendar import BusinessCalendar, format_day_hours, parse_day_hours
 from feedback.complaints.models import CasePriority
 from feedback.complaints.settings import weekly_from_json
+from feedback.forms import NoNulMeta
 from feedback.labels import PRIORITY_LABELS, SENTIMENT_LABELS
 from feedback.surveys.inputs import EARLIEST_YEAR, LATEST_YEAR
 from feedback.surveys.models import SentimentLabel, SurveyKind
@@ -45,21 +46,13 @@ PLACEHOLDERS = ("name", "case")
 _PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
 
 
-def _no_nul(value):
-    """NUL cannot be stored in PostgreSQL text; nobody types it on purpose."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
 class _Form(FlaskForm):
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            filters = unbound_field.kwargs.get("filters", ())
-            options["filters"] = (*filters, _no_nul)
-            return unbound_field.bind(form=form, **options)
+    class Meta(NoNulMeta):
+        pass
 
 
 def _optional(cast):

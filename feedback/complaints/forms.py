@@ -9,6 +9,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from feedback.complaints.models import CallOutcome, CasePriority, ResolutionCode
+from feedback.forms import NoNulMeta
 from feedback.labels import (
     CALL_OUTCOME_LABELS,
     PRIORITY_LABELS,
@@ -18,22 +19,10 @@ from feedback.labels import (
 MAX_TEXT = 10_000
 
 
-def _no_nul(value):
-    """NUL cannot be stored in PostgreSQL text; nobody types it on purpose."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-class _Meta:
-    def bind_field(self, form, unbound_field, options):
-        filters = unbound_field.kwargs.get("filters", ())
-        options["filters"] = (*filters, _no_nul)
-        return unbound_field.bind(form=form, **options)
-
-
 class ActionForm(FlaskForm):
     """Base of the case page's forms: CSRF, NUL stripped."""
 
-    class Meta(_Meta):
+    class Meta(NoNulMeta):
         pass
 
 
@@ -45,7 +34,7 @@ def _choices(labels: dict, blank=None) -> list:
 class QueueFilterForm(Form):
     """The queue's view and filters, read from the query string (no CSRF: GET only)."""
 
-    class Meta(_Meta):
+    class Meta(NoNulMeta):
         pass
 
     priority = SelectField(

@@ -8,20 +8,14 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from feedback.forms import NoNulMeta
+
 MAX_KEYWORDS_LENGTH = 4000
 
 
-def _no_nul(value):
-    """NUL cannot be stored in PostgreSQL text; nobody types it on purpose."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
 class TopicForm(FlaskForm):
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            filters = unbound_field.kwargs.get("filters", ())
-            options["filters"] = (*filters, _no_nul)
-            return unbound_field.bind(form=form, **options)
+    class Meta(NoNulMeta):
+        pass
 
     key = StringField(
         _l("Key"),
