@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
@@ -17,6 +17,11 @@ def utcnow() -> datetime:
 def local_to_utc(naive: datetime, zone: str) -> datetime:
     """A wall-clock time typed by someone in ``zone`` (an IANA name), as aware UTC."""
     return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def local_day(when: datetime, zone: str) -> date:
+    """The calendar day it was in ``zone`` at the aware time ``when``."""
+    return when.astimezone(ZoneInfo(zone)).date()
 
 
 class UTCDateTime(TypeDecorator):

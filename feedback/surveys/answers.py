@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from feedback.complaints import routing
 from feedback.customers.models import Customer
+from feedback.dashboard.days import report_day
 from feedback.extensions import db
 from feedback.surveys.models import (
     Invitation,
@@ -19,6 +20,7 @@ from feedback.surveys.models import (
     SuppressionReason,
     Survey,
     SurveyKind,
+    TouchpointEvent,
 )
 from feedback.surveys.tokens import TOKEN_LENGTHS, hash_token
 from feedback.tagging import services as tagging
@@ -43,6 +45,9 @@ class Link:
     kind: SurveyKind
     locale: str | None
     response_id: int | None
+    touchpoint_type_id: int
+    #: the customer's tier now, kept on the answer for the dashboard ("" for none)
+    tier: str
 
     @classmethod
     def of(cls, invitation: Invitation, locale: str | None = None) -> Link:
@@ -57,6 +62,8 @@ class Link:
             invitation.survey.kind,
             locale or invitation.locale,
             response.id if response is not None else None,
+            invitation.event.touchpoint_type_id,
+            invitation.customer.tier or "",
         )
 
     @property
@@ -82,10 +89,14 @@ _FIND_LINK = (
         Survey.kind,
         Invitation.locale,
         Response.id,
+        TouchpointEvent.touchpoint_type_id,
+        func.coalesce(Customer.tier, ""),
     )
     .select_from(InvitationToken)
     .join(Invitation, Invitation.id == InvitationToken.invitation_id)
     .join(Survey, Survey.id == Invitation.survey_id)
+    .join(TouchpointEvent, TouchpointEvent.id == Invitation.event_id)
+    .join(Customer, Customer.id == Invitation.customer_id)
     .outerjoin(Response, Response.invitation_id == Invitation.id)
     .where(InvitationToken.token_hash == bindparam("token_hash"))
 )
@@ -142,6 +153,9 @@ def record_answer(
             "comment": comment,
             "locale": locale,
             "answered_at": answered_at,
+            "touchpoint_type_id": link.touchpoint_type_id,
+            "tier": link.tier,
+            "report_day": report_day(answered_at),
             **tags,
         },
     )

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from feedback.dashboard.days import report_day
 from feedback.extensions import db
 from feedback.surveys.answers import Link, record_answer
 from feedback.surveys.ingest import ingest_events
@@ -218,6 +219,7 @@ def _pretend_sent(invitation: Invitation, when) -> None:
     """Demo history: these were emailed in the past, not by this run's worker."""
     invitation.status = InvitationStatus.SENT
     invitation.send_at = invitation.sent_at = when
+    invitation.sent_day = report_day(when)
     invitation.locale = invitation.customer.locale or "en"
     invitation.expires_at = invitation.send_at + timedelta(days=30)
 

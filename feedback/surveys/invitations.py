@@ -16,6 +16,7 @@ from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from feedback.customers.models import Customer
+from feedback.dashboard.days import report_day
 from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage, OutboxStatus
 from feedback.outbox.services import queue_email, queue_many
@@ -129,6 +130,7 @@ def _send_batch(ids: list[int], now, renderer: EmailRenderer) -> int:
                 .values(
                     status=InvitationStatus.SENT,
                     sent_at=now,
+                    sent_day=report_day(now),
                     expires_at=now + timedelta(days=config["INVITATION_LINK_DAYS"]),
                 )
                 .returning(table.c.id)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Date,
     Enum,
     Float,
     ForeignKey,
@@ -189,6 +190,8 @@ class Invitation(db.Model):
     #: the language the email went out in
     locale: Mapped[str | None] = mapped_column(String(10))
     error: Mapped[str | None] = mapped_column(Text)
+    #: the day it was delivered, in REPORT_TIMEZONE (see feedback.dashboard)
+    sent_day: Mapped[date | None] = mapped_column(Date)
     #: the first email's row in the outbox, to learn whether delivery failed
     outbox_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("outbox_messages.id", ondelete="SET NULL")
@@ -250,6 +253,12 @@ class Response(db.Model):
     )
     #: the taxonomy version the topics were matched with; lower ones are tagged again
     tagged_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: copies taken when the answer is stored, for the dashboard's summary tables (which
+    #: database triggers keep, see feedback.dashboard): the event's touchpoint type, the
+    #: customer's tier then ("" for none) and the day in REPORT_TIMEZONE
+    touchpoint_type_id: Mapped[int] = mapped_column(Integer)
+    tier: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    report_day: Mapped[date] = mapped_column(Date)
 
     invitation: Mapped[Invitation] = relationship(back_populates="response")
     survey: Mapped[Survey] = relationship()

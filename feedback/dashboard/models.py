@@ -1,0 +1,99 @@
+"""Summary tables: answers, topics and deliveries counted per day, kept up to date by
+database triggers (see the migration "dashboard summary tables") as answers arrive.
+
+A day is a calendar day in ``REPORT_TIMEZONE``. The dashboard adds up days, and reads the
+raw rows only for the part of a period that does not fall on whole days of that zone
+(a manager in another zone). The counts follow inserts and updates; deleting rows (a
+survey or topic goes, with its summary rows) is not subtracted, so erasing a customer
+keeps their anonymous counts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from feedback.extensions import db
+from feedback.surveys.models import SurveyKind, _enum
+
+#: the score columns s0 ... s10 of ScoreDay: how many answers gave each score
+SCORES = range(0, 11)
+
+
+class ScoreDay(db.Model):
+    """The answers of one day, survey, touchpoint, customer tier and language."""
+
+    __tablename__ = "score_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    touchpoint_type_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the customer's tier when they answered; "" for none
+    tier: Mapped[str] = mapped_column(String(40), primary_key=True)
+    #: the language the survey was answered in
+    locale: Mapped[str] = mapped_column(String(10), primary_key=True)
+    kind: Mapped[SurveyKind] = mapped_column(_enum(SurveyKind, "survey_kind"))
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    score_sum: Mapped[int] = mapped_column(Integer, default=0)
+    #: how many answers gave each score (NPS uses s0-s10, CSAT s1-s5, CES s1-s7)
+    s0: Mapped[int] = mapped_column(Integer, default=0)
+    s1: Mapped[int] = mapped_column(Integer, default=0)
+    s2: Mapped[int] = mapped_column(Integer, default=0)
+    s3: Mapped[int] = mapped_column(Integer, default=0)
+    s4: Mapped[int] = mapped_column(Integer, default=0)
+    s5: Mapped[int] = mapped_column(Integer, default=0)
+    s6: Mapped[int] = mapped_column(Integer, default=0)
+    s7: Mapped[int] = mapped_column(Integer, default=0)
+    s8: Mapped[int] = mapped_column(Integer, default=0)
+    s9: Mapped[int] = mapped_column(Integer, default=0)
+    s10: Mapped[int] = mapped_column(Integer, default=0)
+    #: answers with a comment, and of those, by mood (unhappy, neutral, happy score)
+    comments: Mapped[int] = mapped_column(Integer, default=0)
+    comments_unhappy: Mapped[int] = mapped_column(Integer, default=0)
+    comments_neutral: Mapped[int] = mapped_column(Integer, default=0)
+    comments_happy: Mapped[int] = mapped_column(Integer, default=0)
+    #: comments by sentiment label
+    positive: Mapped[int] = mapped_column(Integer, default=0)
+    neutral: Mapped[int] = mapped_column(Integer, default=0)
+    negative: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TopicDay(db.Model):
+    """How many answers of a day and group mention a topic, by the answer's mood."""
+
+    __tablename__ = "topic_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    touchpoint_type_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tier: Mapped[str] = mapped_column(String(40), primary_key=True)
+    locale: Mapped[str] = mapped_column(String(10), primary_key=True)
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: -1 unhappy score (NPS detractor, CSAT 1-2, CES 1-3), 0 neutral, 1 happy
+    mood: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class InvitationDay(db.Model):
+    """Invitations delivered on a day, and how many of those were answered since."""
+
+    __tablename__ = "invitation_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    touchpoint_type_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivered: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,135 @@
+"""Refill the summary tables from the stored rows: after REPORT_TIMEZONE changes, after a
+bulk load that went around the triggers, or to check the triggers (the tests compare).
+
+The triggers that keep the tables as answers arrive are in the migration "dashboard
+summary tables"; the SQL here counts the same way and must stay in step with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from feedback.dashboard.models import SCORES
+
+
+def flag(condition: str) -> str:
+    """1 when the SQL condition holds, else 0, in both dialects."""
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
+def mood(row: str) -> str:
+    """SQL for -1/0/1 (unhappy, neutral, happy) of the answer ``row`` (feedback.scoring.mood)."""
+    return (
+        f"CASE WHEN {row}.kind = 'nps' THEN"
+        f" CASE WHEN {row}.score >= 9 THEN 1 WHEN {row}.score >= 7 THEN 0 ELSE -1 END"
+        f" WHEN {row}.kind = 'csat' THEN"
+        f" CASE WHEN {row}.score >= 4 THEN 1 WHEN {row}.score = 3 THEN 0 ELSE -1 END"
+        f" ELSE CASE WHEN {row}.score >= 5 THEN 1 WHEN {row}.score = 4 THEN 0 ELSE -1 END END"
+    )
+
+
+#: the counted columns of score_days, each with its value for one answer ``{r}``
+SCORE_METRICS = {
+    "answers": "1",
+    "score_sum": "{r}.score",
+    **{f"s{score}": flag(f"{{r}}.score = {score}") for score in SCORES},
+    "comments": flag("{r}.comment IS NOT NULL"),
+    "comments_unhappy": flag("{r}.comment IS NOT NULL AND {mood} = -1"),
+    "comments_neutral": flag("{r}.comment IS NOT NULL AND {mood} = 0"),
+    "comments_happy": flag("{r}.comment IS NOT NULL AND {mood} = 1"),
+    "positive": flag("{r}.sentiment = 'positive'"),
+    "neutral": flag("{r}.sentiment = 'neutral'"),
+    "negative": flag("{r}.sentiment = 'negative'"),
+}
+SCORE_KEY = ("day", "survey_id", "touchpoint_type_id", "tier", "locale")
+
+
+def metric(name: str, row: str) -> str:
+    """The SQL value of one counted column for the answer ``row``."""
+    return SCORE_METRICS[name].format(r=row, mood=mood(row))
+
+
+def refill(connection: Connection) -> None:
+    """Empty the summary tables and count every stored answer and delivery again."""
+    for table in ("score_days", "topic_days", "invitation_days"):
+        connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
+    sums = ", ".join(f"SUM({metric(name, 'r')})" for name in SCORE_METRICS)
+    connection.execute(
+        text(
+            f"INSERT INTO score_days ({', '.join(SCORE_KEY)}, kind, {', '.join(SCORE_METRICS)})"  # noqa: S608
+            f" SELECT r.report_day, r.survey_id, r.touchpoint_type_id, r.tier, r.locale,"
+            f" r.kind, {sums} FROM responses r"
+            " GROUP BY r.report_day, r.survey_id, r.touchpoint_type_id, r.tier, r.locale, r.kind"
+        )
+    )
+    connection.execute(
+        text(
+            "INSERT INTO topic_days (day, survey_id, touchpoint_type_id, tier, locale,"  # noqa: S608
+            " topic_id, mood, answers)"
+            " SELECT r.report_day, r.survey_id, r.touchpoint_type_id, r.tier, r.locale,"
+            f" t.topic_id, {mood('r')}, COUNT(*)"
+            " FROM responses r JOIN response_topics t ON t.response_id = r.id"
+            " GROUP BY r.report_day, r.survey_id, r.touchpoint_type_id, r.tier, r.locale,"
+            f" t.topic_id, {mood('r')}"
+        )
+    )
+    connection.execute(
+        text(
+            "INSERT INTO invitation_days (day, survey_id, touchpoint_type_id, delivered, answered)"  # noqa: S608
+            f" SELECT i.sent_day, i.survey_id, e.touchpoint_type_id, COUNT(*),"
+            f" SUM({flag('r.id IS NOT NULL')})"
+            " FROM invitations i JOIN touchpoint_events e ON e.id = i.event_id"
+            " LEFT JOIN responses r ON r.invitation_id = i.id"
+            " WHERE i.sent_day IS NOT NULL"
+            " GROUP BY i.sent_day, i.survey_id, e.touchpoint_type_id"
+        )
+    )
+
+
+def restamp_days(connection: Connection, zone: str, batch: int = 20_000) -> Iterator[int]:
+    """Set each answer's report_day and each delivery's sent_day in ``zone`` again.
+
+    Yields rows done per batch. The summary tables are wrong until ``refill`` runs:
+    the update triggers leave day changes alone.
+    """
+    if connection.dialect.name == "postgresql":
+        for sql in (
+            "UPDATE responses SET report_day = (answered_at AT TIME ZONE :zone)::date",
+            "UPDATE invitations SET sent_day = (sent_at AT TIME ZONE :zone)::date"
+            " WHERE sent_at IS NOT NULL",
+        ):
+            yield connection.execute(text(sql), {"zone": zone}).rowcount
+        return
+    # SQLite knows no time zones: Python works out each day, a batch of ids at a time.
+    tz = ZoneInfo(zone)
+    for table, stamp, day in (
+        ("responses", "answered_at", "report_day"),
+        ("invitations", "sent_at", "sent_day"),
+    ):
+        after = 0
+        while True:
+            rows = connection.execute(
+                text(
+                    f"SELECT id, {stamp} FROM {table} WHERE id > :after"  # noqa: S608
+                    f" AND {stamp} IS NOT NULL ORDER BY id LIMIT :batch"
+                ),
+                {"after": after, "batch": batch},
+            ).all()
+            if not rows:
+                break
+            connection.execute(
+                text(f"UPDATE {table} SET {day} = :day WHERE id = :id"),  # noqa: S608
+                [{"id": i, "day": _sqlite_day(stamp_value, tz)} for i, stamp_value in rows],
+            )
+            after = rows[-1][0]
+            yield len(rows)
+
+
+def _sqlite_day(stored: str, tz: ZoneInfo) -> str:
+    """The local day of a naive UTC timestamp as SQLite keeps it."""
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(tz).date().isoformat()
