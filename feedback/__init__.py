@@ -151,11 +151,13 @@ def register_url_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from feedback.accounts.admin import bp as admin_bp
     from feedback.accounts.routes import bp as accounts_bp
+    from feedback.api import scores as _api_scores  # noqa: F401 - adds its routes to api_bp
     from feedback.api.routes import bp as api_bp
     from feedback.complaints.admin import bp as queue_admin_bp
     from feedback.complaints.routes import bp as complaints_bp
     from feedback.core.routes import bp as core_bp
     from feedback.customers.routes import bp as customers_bp
+    from feedback.dashboard.routes import bp as dashboard_bp
     from feedback.extensions import api, csrf, limiter
     from feedback.outbox.routes import bp as outbox_bp
     from feedback.surveys.public import bp as survey_pages_bp
@@ -171,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tagging_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(queue_admin_bp)
+    app.register_blueprint(dashboard_bp)
     # The survey link and the API key are the credentials there; no session, no CSRF token.
     csrf.exempt(survey_pages_bp)
     csrf.exempt(api_bp)
@@ -221,6 +224,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import (
+        format_date,
         format_datetime,
         format_decimal,
         format_percent,
@@ -247,6 +251,7 @@ def register_template_helpers(app: Flask) -> None:
         role_label=role_label,
         status_label=status_label,
         format_datetime=format_datetime,  # in the viewer's time zone and language
+        format_date=format_date,
         format_decimal=format_decimal,
         format_percent=format_percent,
         delay_label=delay_label,

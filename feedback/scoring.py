@@ -11,7 +11,7 @@ Sums are kept in integers and turned into a float once, so that exact cases stay
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 MIN_GROUP = 30  # groups with fewer answers are flagged as too small to read
@@ -285,3 +285,25 @@ def change(
     )
     significant = delta is not None and margin is not None and abs(delta) > margin
     return Change(delta=delta, margin=margin, significant=significant)
+
+
+def histogram_median(counts: Sequence[int], bounds: Sequence[float]) -> float | None:
+    """The median of values counted in buckets: bucket i holds values from bounds[i-1]
+    (0 for the first) up to bounds[i]; the last bucket, one more than ``bounds``, is
+    open-ended. Interpolated linearly inside the bucket that holds the middle value;
+    None with no values. A median in the open-ended bucket is its lower bound."""
+    if len(counts) != len(bounds) + 1:
+        raise ValueError("a histogram needs one count more than it has bounds")
+    total = sum(counts)
+    if total == 0:
+        return None
+    middle = total / 2
+    seen = 0
+    for i, n in enumerate(counts):
+        if n and seen + n >= middle:
+            low = bounds[i - 1] if i else 0.0
+            if i == len(bounds):
+                return float(low)
+            return low + (bounds[i] - low) * (middle - seen) / n
+        seen += n
+    raise AssertionError("unreachable")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -28,6 +28,7 @@ def answer(
     email: str | None = "ann@example.com",
     locale: str = "en",
     name: str = "Ann Lee",
+    answered_at: datetime | None = None,
 ) -> Response:
     """A touchpoint for the survey of ``kind``, its invitation and the customer's answer,
     committed; the default surveys must exist (the ``surveys`` fixture)."""
@@ -35,7 +36,7 @@ def answer(
     data = EventInput(
         external_id=event_id,
         touchpoint=TOUCHPOINT_OF[kind],
-        occurred_at=utcnow() - timedelta(minutes=5),
+        occurred_at=(answered_at or utcnow()) - timedelta(minutes=5),
         customer=CustomerInput(
             external_id=customer, email=email, name=name, locale=locale, tier=tier
         ),
@@ -46,7 +47,7 @@ def answer(
     )
     assert invitation.survey.kind is SurveyKind(kind)
     link = Link.of(invitation, locale)
-    response_id = record_answer(link, score, comment, locale)
+    response_id = record_answer(link, score, comment, locale, answered_at)
     db.session.commit()
     return db.session.get(Response, response_id)
 

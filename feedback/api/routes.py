@@ -1,4 +1,5 @@
-"""POST /api/v1/touchpoints and /api/v1/touchpoints/batch."""
+"""POST /api/v1/touchpoints and /api/v1/touchpoints/batch (the score routes are in
+feedback.api.scores and register on the same blueprint)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ bp = Blueprint(
     "api_v1",
     __name__,
     url_prefix="/api/v1",
-    description="Touchpoints in. Authenticate with `Authorization: Bearer <api key>`.",
+    description=(
+        "Touchpoints in; scores and answers out."
+        " Authenticate with `Authorization: Bearer <api key>`."
+    ),
 )
 
 

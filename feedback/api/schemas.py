@@ -63,3 +63,118 @@ class BatchOut(Schema):
 
 
 __all__ = ["TouchpointSchema", "EventOut", "BatchIn", "BatchOut", "MAX_BATCH"]
+
+
+class ScoreFilterArgs(Schema):
+    """The dashboard's filters, as query arguments."""
+
+    range = fields.String(
+        load_default="30d",
+        validate=validate.OneOf(["7d", "30d", "90d", "quarter", "year", "custom"]),
+        metadata={
+            "description": "Days up to today in `timezone`, this quarter or year, or custom."
+        },
+    )
+    start = fields.Date(load_default=None, metadata={"description": "First day, for custom."})
+    end = fields.Date(load_default=None, metadata={"description": "Last day, for custom."})
+    survey = fields.Integer(load_default=None, metadata={"description": "A survey id."})
+    touchpoint = fields.String(load_default=None, metadata={"description": "A touchpoint key."})
+    tier = fields.String(load_default=None, validate=validate.Length(max=40))
+    language = fields.String(load_default=None, validate=validate.OneOf(["en", "zh"]))
+    timezone = fields.String(
+        load_default=None,
+        metadata={
+            "description": "IANA zone the days are counted in; the service default if absent."
+        },
+    )
+
+
+class ResponsesArgs(ScoreFilterArgs):
+    after = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0),
+        metadata={
+            "description": "Return answers with a larger id: the `next_after` of the last page."
+        },
+    )
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class PeriodOut(Schema):
+    first = fields.Date()
+    last = fields.Date()
+    timezone = fields.String()
+
+
+class NpsOut(Schema):
+    score = fields.Float(
+        allow_none=True, metadata={"description": "-100 to 100; null with no answers"}
+    )
+    margin = fields.Float(
+        allow_none=True, metadata={"description": "95% margin of error, in points"}
+    )
+    n = fields.Integer()
+    promoters = fields.Integer()
+    passives = fields.Integer()
+    detractors = fields.Integer()
+
+
+class CsatOut(Schema):
+    percent = fields.Float(allow_none=True, metadata={"description": "Share of 4 and 5"})
+    margin = fields.Float(allow_none=True)
+    mean = fields.Float(allow_none=True)
+    n = fields.Integer()
+
+
+class CesOut(Schema):
+    mean = fields.Float(allow_none=True)
+    margin = fields.Float(allow_none=True)
+    easy_percent = fields.Float(allow_none=True, metadata={"description": "Share of 5-7"})
+    n = fields.Integer()
+
+
+class RateOut(Schema):
+    percent = fields.Float(allow_none=True)
+    margin = fields.Float(allow_none=True)
+    delivered = fields.Integer()
+    answered = fields.Integer()
+
+
+class ScoresOut(Schema):
+    period = fields.Nested(PeriodOut)
+    nps = fields.Nested(NpsOut)
+    csat = fields.Nested(CsatOut)
+    ces = fields.Nested(CesOut)
+    response_rate = fields.Nested(RateOut)
+
+
+class SummaryOut(ScoresOut):
+    previous = fields.Nested(
+        ScoresOut, metadata={"description": "The period of the same length before"}
+    )
+
+
+class ResponseOut(Schema):
+    id = fields.Integer()
+    answered_at = fields.String(metadata={"format": "date-time"})
+    survey = fields.Nested(SurveyRef)
+    kind = fields.String()
+    score = fields.Integer()
+    touchpoint = fields.String(allow_none=True)
+    customer = fields.Nested(CustomerRef)
+    tier = fields.String()
+    locale = fields.String()
+    comment = fields.String(allow_none=True)
+    language = fields.String(allow_none=True)
+    sentiment = fields.String(allow_none=True)
+    polarity = fields.Float(allow_none=True)
+    topics = fields.List(fields.String())
+    case_id = fields.Integer(allow_none=True)
+
+
+class ResponsesOut(Schema):
+    items = fields.List(fields.Nested(ResponseOut))
+    next_after = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Pass as `after` for the next page; null on the last."},
+    )

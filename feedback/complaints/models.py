@@ -206,6 +206,8 @@ class Case(db.Model):
         ),
         Index("ix_cases_status_first_response_due_at", "status", "first_response_due_at"),
         Index("ix_cases_owner_id_status", "owner_id", "status"),
+        # the dashboard's queue health: cases opened in a period
+        Index("ix_cases_opened_at", "opened_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -222,6 +224,8 @@ class Case(db.Model):
         ForeignKey("touchpoint_types.id", ondelete="SET NULL")
     )
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: the day it opened in REPORT_TIMEZONE, for the dashboard's summary (see feedback.dashboard)
+    report_day: Mapped[date | None] = mapped_column(Date)
     #: opened_at plus the priority's first-response target in business time
     first_response_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: when 20% of the first-response target is left: the owner is warned then

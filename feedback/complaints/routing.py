@@ -24,6 +24,7 @@ from feedback.complaints.models import (
 )
 from feedback.complaints.settings import QueueConfig, RuleSpec, queue_config
 from feedback.customers.models import Customer
+from feedback.dashboard.days import report_day
 from feedback.extensions import db
 from feedback.surveys.models import Invitation, SentimentLabel, SurveyKind, TouchpointEvent
 from feedback.timeutil import utcnow
@@ -175,6 +176,7 @@ def _open(config: QueueConfig, answer: Answer, decision: Decision, touchpoint_ty
                 "wanted_rule_id": decision.rule.id,
                 "touchpoint_type_id": touchpoint_type_id,
                 "opened_at": opened_at,
+                "report_day": report_day(opened_at),
                 "first_response_due_at": deadlines.first_response_due_at,
                 "first_response_warn_at": deadlines.first_response_warn_at,
                 "resolution_due_at": deadlines.resolution_due_at,

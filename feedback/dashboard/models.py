@@ -15,11 +15,38 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from feedback.complaints.models import CasePriority
 from feedback.extensions import db
 from feedback.surveys.models import SurveyKind, _enum
 
 #: the score columns s0 ... s10 of ScoreDay: how many answers gave each score
 SCORES = range(0, 11)
+#: upper bounds, in seconds, of the duration buckets of CaseDay (the last is open-ended)
+DURATION_BUCKETS = (
+    900,
+    1800,
+    2700,
+    3600,
+    5400,
+    7200,
+    10800,
+    14400,
+    21600,
+    28800,
+    43200,
+    57600,
+    86400,
+    129600,
+    172800,
+    259200,
+    345600,
+    432000,
+    604800,
+    864000,
+    1209600,
+    1814400,
+    2592000,
+)
 
 
 class ScoreDay(db.Model):
@@ -97,3 +124,75 @@ class InvitationDay(db.Model):
     touchpoint_type_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     delivered: Mapped[int] = mapped_column(Integer, default=0)
     answered: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseDay(db.Model):
+    """Cases by the day they opened, their priority and owner: how many opened, got a first
+    response (on time or not) and were resolved, and histograms of how long those took
+    (fr0... for the first response, res0... for the resolution, bucket i ending at
+    DURATION_BUCKETS[i]), from which the dashboard reads medians.
+
+    Each count goes to the priority and owner the case had when it happened.
+    """
+
+    __tablename__ = "case_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    priority: Mapped[CasePriority] = mapped_column(
+        _enum(CasePriority, "case_priority"), primary_key=True
+    )
+    #: 0 for nobody
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opened: Mapped[int] = mapped_column(Integer, default=0)
+    responded: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    resolved: Mapped[int] = mapped_column(Integer, default=0)
+    fr0: Mapped[int] = mapped_column(Integer, default=0)
+    fr1: Mapped[int] = mapped_column(Integer, default=0)
+    fr2: Mapped[int] = mapped_column(Integer, default=0)
+    fr3: Mapped[int] = mapped_column(Integer, default=0)
+    fr4: Mapped[int] = mapped_column(Integer, default=0)
+    fr5: Mapped[int] = mapped_column(Integer, default=0)
+    fr6: Mapped[int] = mapped_column(Integer, default=0)
+    fr7: Mapped[int] = mapped_column(Integer, default=0)
+    fr8: Mapped[int] = mapped_column(Integer, default=0)
+    fr9: Mapped[int] = mapped_column(Integer, default=0)
+    fr10: Mapped[int] = mapped_column(Integer, default=0)
+    fr11: Mapped[int] = mapped_column(Integer, default=0)
+    fr12: Mapped[int] = mapped_column(Integer, default=0)
+    fr13: Mapped[int] = mapped_column(Integer, default=0)
+    fr14: Mapped[int] = mapped_column(Integer, default=0)
+    fr15: Mapped[int] = mapped_column(Integer, default=0)
+    fr16: Mapped[int] = mapped_column(Integer, default=0)
+    fr17: Mapped[int] = mapped_column(Integer, default=0)
+    fr18: Mapped[int] = mapped_column(Integer, default=0)
+    fr19: Mapped[int] = mapped_column(Integer, default=0)
+    fr20: Mapped[int] = mapped_column(Integer, default=0)
+    fr21: Mapped[int] = mapped_column(Integer, default=0)
+    fr22: Mapped[int] = mapped_column(Integer, default=0)
+    fr23: Mapped[int] = mapped_column(Integer, default=0)
+    res0: Mapped[int] = mapped_column(Integer, default=0)
+    res1: Mapped[int] = mapped_column(Integer, default=0)
+    res2: Mapped[int] = mapped_column(Integer, default=0)
+    res3: Mapped[int] = mapped_column(Integer, default=0)
+    res4: Mapped[int] = mapped_column(Integer, default=0)
+    res5: Mapped[int] = mapped_column(Integer, default=0)
+    res6: Mapped[int] = mapped_column(Integer, default=0)
+    res7: Mapped[int] = mapped_column(Integer, default=0)
+    res8: Mapped[int] = mapped_column(Integer, default=0)
+    res9: Mapped[int] = mapped_column(Integer, default=0)
+    res10: Mapped[int] = mapped_column(Integer, default=0)
+    res11: Mapped[int] = mapped_column(Integer, default=0)
+    res12: Mapped[int] = mapped_column(Integer, default=0)
+    res13: Mapped[int] = mapped_column(Integer, default=0)
+    res14: Mapped[int] = mapped_column(Integer, default=0)
+    res15: Mapped[int] = mapped_column(Integer, default=0)
+    res16: Mapped[int] = mapped_column(Integer, default=0)
+    res17: Mapped[int] = mapped_column(Integer, default=0)
+    res18: Mapped[int] = mapped_column(Integer, default=0)
+    res19: Mapped[int] = mapped_column(Integer, default=0)
+    res20: Mapped[int] = mapped_column(Integer, default=0)
+    res21: Mapped[int] = mapped_column(Integer, default=0)
+    res22: Mapped[int] = mapped_column(Integer, default=0)
+    res23: Mapped[int] = mapped_column(Integer, default=0)

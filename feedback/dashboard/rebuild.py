@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from feedback.dashboard.models import SCORES
+from feedback.dashboard.models import DURATION_BUCKETS, SCORES
 
 
 def flag(condition: str) -> str:
@@ -49,14 +49,55 @@ SCORE_METRICS = {
 SCORE_KEY = ("day", "survey_id", "touchpoint_type_id", "tier", "locale")
 
 
+CASE_KEY = ("day", "priority", "owner_id")
+
+
+def seconds(later: str, earlier: str, dialect: str) -> str:
+    """SQL for the seconds between two timestamps."""
+    if dialect == "postgresql":
+        return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+    # julianday is a float of days: 1 h can come out as 3599.9999 s, so round to the second
+    return f"ROUND((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+def case_metrics(
+    row: str, dialect: str, *, first_response=True, resolution=True, opened=True
+) -> dict[str, str]:
+    """The counted columns of case_days with their SQL value for the case ``row``; the
+    ones left out are 0."""
+    values = {"opened": "1" if opened else "0"}
+    responded = f"{row}.first_responded_at IS NOT NULL"
+    values["responded"] = flag(responded) if first_response else "0"
+    values["on_time"] = (
+        flag(f"{responded} AND {row}.first_responded_at <= {row}.first_response_due_at")
+        if first_response
+        else "0"
+    )
+    values["resolved"] = flag(f"{row}.resolved_at IS NOT NULL") if resolution else "0"
+    for prefix, stamp, wanted in (
+        ("fr", "first_responded_at", first_response),
+        ("res", "resolved_at", resolution),
+    ):
+        took = seconds(f"{row}.{stamp}", f"{row}.opened_at", dialect)
+        low = 0
+        for i in range(len(DURATION_BUCKETS) + 1):
+            high = DURATION_BUCKETS[i] if i < len(DURATION_BUCKETS) else None
+            condition = f"{row}.{stamp} IS NOT NULL AND {took} >= {low}" + (
+                f" AND {took} < {high}" if high is not None else ""
+            )
+            values[f"{prefix}{i}"] = flag(condition) if wanted else "0"
+            low = high
+    return values
+
+
 def metric(name: str, row: str) -> str:
     """The SQL value of one counted column for the answer ``row``."""
     return SCORE_METRICS[name].format(r=row, mood=mood(row))
 
 
 def refill(connection: Connection) -> None:
-    """Empty the summary tables and count every stored answer and delivery again."""
-    for table in ("score_days", "topic_days", "invitation_days"):
+    """Empty the summary tables and count every stored answer, delivery and case again."""
+    for table in ("score_days", "topic_days", "invitation_days", "case_days"):
         connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
     sums = ", ".join(f"SUM({metric(name, 'r')})" for name in SCORE_METRICS)
     connection.execute(
@@ -89,6 +130,16 @@ def refill(connection: Connection) -> None:
             " GROUP BY i.sent_day, i.survey_id, e.touchpoint_type_id"
         )
     )
+    case_sums = case_metrics("c", connection.dialect.name)
+    connection.execute(
+        text(
+            f"INSERT INTO case_days ({', '.join(CASE_KEY)}, {', '.join(case_sums)})"  # noqa: S608
+            " SELECT c.report_day, c.priority, COALESCE(c.owner_id, 0), "
+            + ", ".join(f"SUM({value})" for value in case_sums.values())
+            + " FROM cases c WHERE c.report_day IS NOT NULL"
+            " GROUP BY c.report_day, c.priority, COALESCE(c.owner_id, 0)"
+        )
+    )
 
 
 def restamp_days(connection: Connection, zone: str, batch: int = 20_000) -> Iterator[int]:
@@ -102,6 +153,7 @@ def restamp_days(connection: Connection, zone: str, batch: int = 20_000) -> Iter
             "UPDATE responses SET report_day = (answered_at AT TIME ZONE :zone)::date",
             "UPDATE invitations SET sent_day = (sent_at AT TIME ZONE :zone)::date"
             " WHERE sent_at IS NOT NULL",
+            "UPDATE cases SET report_day = (opened_at AT TIME ZONE :zone)::date",
         ):
             yield connection.execute(text(sql), {"zone": zone}).rowcount
         return
@@ -110,6 +162,7 @@ def restamp_days(connection: Connection, zone: str, batch: int = 20_000) -> Iter
     for table, stamp, day in (
         ("responses", "answered_at", "report_day"),
         ("invitations", "sent_at", "sent_day"),
+        ("cases", "opened_at", "report_day"),
     ):
         after = 0
         while True:

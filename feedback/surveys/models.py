@@ -169,6 +169,8 @@ class Invitation(db.Model):
         UniqueConstraint("customer_id", "event_id", "survey_id"),
         Index("ix_invitations_status_send_at", "status", "send_at"),
         Index("ix_invitations_customer_id_send_at", "customer_id", "send_at"),
+        # the dashboard's deliveries of a period, where the summary cannot answer
+        Index("ix_invitations_sent_at", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

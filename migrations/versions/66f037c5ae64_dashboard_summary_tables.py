@@ -15,7 +15,9 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql
 
 from feedback.dashboard import rebuild
-from feedback.dashboard.rebuild import SCORE_KEY, SCORE_METRICS, flag, metric, mood
+from feedback.dashboard.rebuild import (
+    CASE_KEY, SCORE_KEY, SCORE_METRICS, case_metrics, flag, metric, mood,
+)
 
 
 def _survey_kind():
@@ -80,10 +82,13 @@ TRIGGERS = {
 }
 _DELIVERED = (
     "INSERT INTO invitation_days (day, survey_id, touchpoint_type_id, delivered, answered)"
-    " SELECT NEW.sent_day, NEW.survey_id, e.touchpoint_type_id, 1, 0"
+    " SELECT NEW.sent_day, NEW.survey_id, e.touchpoint_type_id, 1,"
+    # already answered when marked delivered (a bulk load, a test): counted here then
+    " (SELECT COUNT(*) FROM responses WHERE invitation_id = NEW.id)"
     " FROM touchpoint_events e WHERE e.id = NEW.event_id"
     " ON CONFLICT (day, survey_id, touchpoint_type_id)"
-    " DO UPDATE SET delivered = invitation_days.delivered + 1"
+    " DO UPDATE SET delivered = invitation_days.delivered + 1,"
+    " answered = invitation_days.answered + excluded.answered"
 )
 TRIGGERS["invitations_count_delivered"] = (
     "AFTER UPDATE OF sent_day ON invitations",
@@ -97,6 +102,43 @@ TRIGGERS["invitations_count_delivered_new"] = (
     [_DELIVERED],
 )
 
+def _case_upsert(values, only_if=None):
+    """Add a case's counts to its day, priority and owner (NEW's)."""
+    sets = ", ".join(f"{name} = case_days.{name} + excluded.{name}" for name in values)
+    return (
+        f"INSERT INTO case_days ({', '.join(CASE_KEY)}, {', '.join(values)})"
+        f" SELECT NEW.report_day, NEW.priority, COALESCE(NEW.owner_id, 0), {', '.join(values.values())}"
+        f" WHERE {only_if or 'true'}"
+        f" ON CONFLICT ({', '.join(CASE_KEY)}) DO UPDATE SET {sets}"
+    )
+
+
+def _case_triggers(dialect):
+    """Opened, first response and resolution are counted as they happen (dialects differ
+    in how they subtract timestamps, so these are made per dialect)."""
+    resolution = case_metrics("OLD", dialect, first_response=False, opened=False)
+    changed = ("OLD.resolved_at IS DISTINCT FROM NEW.resolved_at" if dialect == "postgresql"
+               else "OLD.resolved_at IS NOT NEW.resolved_at")
+    return {
+        "cases_count_opened": ("AFTER INSERT ON cases", None, [
+            _case_upsert(case_metrics("NEW", dialect))]),
+        "cases_count_first_response": (
+            "AFTER UPDATE OF first_responded_at ON cases",
+            "OLD.first_responded_at IS NULL AND NEW.first_responded_at IS NOT NULL",
+            [_case_upsert(case_metrics("NEW", dialect, resolution=False, opened=False))]),
+        # A reopened case takes its resolution back; resolved again, it counts again.
+        "cases_count_resolution": ("AFTER UPDATE OF resolved_at ON cases", changed, [
+            "UPDATE case_days SET " + ", ".join(
+                f"{name} = {name} - ({value})" for name, value in resolution.items()
+                if value != "0")
+            + " WHERE OLD.resolved_at IS NOT NULL AND day = OLD.report_day"
+            " AND priority = OLD.priority AND owner_id = COALESCE(OLD.owner_id, 0)",
+            _case_upsert(case_metrics("NEW", dialect, first_response=False, opened=False),
+                         "NEW.resolved_at IS NOT NULL"),
+        ]),
+    }
+
+
 # SQLite rebuilds responses to make the new columns NOT NULL, which drops its triggers.
 ANSWERED_TRIGGER_SQLITE = """
 CREATE TRIGGER responses_mark_invitation_answered AFTER INSERT ON responses
@@ -106,10 +148,14 @@ END
 """
 
 
+def _all_triggers(dialect):
+    found = {name: (event, condition[dialect] if condition else None, statements)
+             for name, (event, condition, statements) in TRIGGERS.items()}
+    return {**found, **_case_triggers(dialect)}
+
+
 def _create_triggers(dialect):
-    for name, (event, condition, statements) in TRIGGERS.items():
-        table = event.rsplit(" ON ", 1)[1]
-        when = condition[dialect] if condition else None
+    for name, (event, when, statements) in _all_triggers(dialect).items():
         body = "; ".join(statements) + ";"
         if dialect == "postgresql":
             op.execute(f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body}"
@@ -123,7 +169,7 @@ def _create_triggers(dialect):
 
 
 def _drop_triggers(dialect):
-    for name, (event, _condition, _statements) in TRIGGERS.items():
+    for name, (event, _condition, _statements) in _all_triggers(dialect).items():
         table = event.rsplit(" ON ", 1)[1]
         if dialect == "postgresql":
             op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
@@ -198,6 +244,21 @@ def upgrade():
     )
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sent_day', sa.Date(), nullable=True))
+    op.create_index('ix_invitations_sent_at', 'invitations', ['sent_at'], unique=False)
+    op.create_index('ix_cases_opened_at', 'cases', ['opened_at'], unique=False)
+    op.add_column('cases', sa.Column('report_day', sa.Date(), nullable=True))
+    op.create_table('case_days',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('priority', postgresql.ENUM('urgent', 'high', 'normal', 'low', name='case_priority', create_type=False)
+              if op.get_bind().dialect.name == 'postgresql'
+              else sa.Enum('urgent', 'high', 'normal', 'low', name='case_priority'), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    *[sa.Column(name, sa.Integer(), nullable=False) for name in (
+        'opened', 'responded', 'on_time', 'resolved',
+        *[f'fr{i}' for i in range(24)], *[f'res{i}' for i in range(24)])],
+    sa.PrimaryKeyConstraint('day', 'priority', 'owner_id', name=op.f('pk_case_days')),
+    sqlite_with_rowid=False
+    )
 
     op.add_column('responses', sa.Column('touchpoint_type_id', sa.Integer(), nullable=True))
     op.add_column('responses', sa.Column('tier', sa.String(length=40), server_default='', nullable=False))
@@ -227,6 +288,11 @@ def upgrade():
 def downgrade():
     bind = op.get_bind()
     _drop_triggers(bind.dialect.name)
+    op.drop_index('ix_cases_opened_at', table_name='cases')
+    op.drop_table('case_days')
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_column('report_day')
+    op.drop_index('ix_invitations_sent_at', table_name='invitations')
     if bind.dialect.name == "sqlite":
         # It names invitations, which SQLite's table rebuilds below rename.
         op.execute("DROP TRIGGER IF EXISTS responses_mark_invitation_answered")

@@ -1,0 +1,169 @@
+"""The managers' dashboard at scale: the page with default filters against ONE raw SQL
+GROUP BY over the same answers, measured in the same run, and the memory of a full
+CSV export. Run by hand, on a database filled by bench/dashboard_data.py:
+
+    python bench/dashboard_data.py --responses 1000000 --database sqlite:////tmp/dash_1m.db --fresh
+    python bench/dashboard.py --database sqlite:////tmp/dash_1m.db [--runs 15] [--export]
+
+The manager's time zone is the report zone the generator counted days in (Asia/Shanghai).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._server import app_for, machine  # noqa: E402
+
+ZONE = "Asia/Shanghai"
+EMAIL, PASSWORD = "bench-manager@example.com", "bench-manager-pass"
+
+
+def _url(database: str) -> str:
+    return database.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def _signed_in(app):
+    from sqlalchemy import select
+
+    from feedback.accounts import services as accounts
+    from feedback.accounts.models import Role, User
+    from feedback.extensions import db
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == EMAIL))
+        if user is None:
+            user = accounts.create_user(EMAIL, PASSWORD, Role.MANAGER)
+        user.timezone = ZONE
+        db.session.commit()
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/login", data={"csrf_token": token, "email": EMAIL, "password": PASSWORD}
+    )
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+def _median_ms(run, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def page_against_group_by(database: str, runs: int) -> dict:
+    from sqlalchemy import text
+
+    from feedback.dashboard.periods import resolve
+    from feedback.extensions import db
+    from feedback.timeutil import utcnow
+
+    app = app_for(_url(database), REPORT_TIMEZONE=ZONE, BABEL_DEFAULT_TIMEZONE=ZONE)
+    client = _signed_in(app)
+    with app.app_context():
+        today = utcnow().astimezone(__import__("zoneinfo").ZoneInfo(ZONE)).date()
+        period = resolve("30d", today, ZONE)
+        params = {"start": period.start(), "end": period.end()}
+        if db.engine.dialect.name == "sqlite":  # stored as naive UTC text there
+            params = {k: v.replace(tzinfo=None).isoformat(" ") for k, v in params.items()}
+        period_sql = text(
+            "SELECT survey_id, score, COUNT(*) FROM responses"
+            " WHERE answered_at >= :start AND answered_at < :end GROUP BY survey_id, score"
+        )
+        table_sql = text(
+            "SELECT survey_id, score, COUNT(*) FROM responses GROUP BY survey_id, score"
+        )
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT COUNT(*) FROM responses")).scalar()
+            in_period = sum(r[2] for r in connection.execute(period_sql, params))
+            for _ in range(2):
+                connection.execute(period_sql, params).all()
+            period_ms = _median_ms(lambda: connection.execute(period_sql, params).all(), runs)
+            table_ms = _median_ms(lambda: connection.execute(table_sql).all(), max(3, runs // 3))
+    for _ in range(3):
+        assert client.get("/dashboard").status_code == 200
+    page_ms = _median_ms(lambda: client.get("/dashboard"), runs)
+    return {
+        "rows": rows,
+        "in_period": in_period,
+        "page_ms": page_ms,
+        "group_by_period_ms": period_ms,
+        "group_by_table_ms": table_ms,
+    }
+
+
+def export_memory(database: str) -> dict:
+    """In a child process: peak RSS after start-up, then after streaming every answer."""
+    code = f"""
+import resource, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from bench.dashboard import _signed_in, _url, ZONE
+from bench._server import app_for
+app = app_for(_url({database!r}), REPORT_TIMEZONE=ZONE, BABEL_DEFAULT_TIMEZONE=ZONE)
+client = _signed_in(app)
+client.get("/dashboard")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+response = client.get("/dashboard/export.csv?range=custom&start=2020-01-01&end=2030-12-31",
+                      buffered=False)
+size = lines = 0
+for chunk in response.response:
+    size += len(chunk)
+    lines += chunk.count(b"\\n") if isinstance(chunk, bytes) else chunk.count("\\n")
+seconds = time.perf_counter() - start
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(before, after, size, lines, seconds)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    before, after, size, lines, seconds = out[-5:]
+    return {
+        "rss_before_mb": int(before) / 1024,
+        "rss_peak_mb": int(after) / 1024,
+        "bytes": int(size),
+        "lines": int(lines),
+        "seconds": float(seconds),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--export", action="store_true", help="also stream a full export")
+    options = parser.parse_args()
+    print(f"machine: {machine()}")
+    result = page_against_group_by(options.database, options.runs)
+    print(
+        f"{result['rows']:,} answers, {result['in_period']:,} in the last 30 days\n"
+        f"| what | median ms |\n|---|---|\n"
+        f"| dashboard page, default filters (30 days) | {result['page_ms']:.1f} |\n"
+        f"| one GROUP BY over the 30 days' answers | {result['group_by_period_ms']:.1f} |\n"
+        f"| one GROUP BY over all answers | {result['group_by_table_ms']:.1f} |\n"
+        f"page / GROUP BY over the same 30 days: "
+        f"{result['page_ms'] / result['group_by_period_ms']:.2f}x"
+    )
+    if options.export:
+        memory = export_memory(options.database)
+        print(
+            f"export: {memory['lines'] - 1:,} rows, {memory['bytes'] / 1e6:.0f} MB of CSV in "
+            f"{memory['seconds']:.0f} s; peak RSS {memory['rss_peak_mb']:.0f} MB "
+            f"(after start-up {memory['rss_before_mb']:.0f} MB)"
+        )
+
+
+if __name__ == "__main__":
+    main()

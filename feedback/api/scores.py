@@ -1,0 +1,170 @@
+"""GET /api/v1/summary and /api/v1/responses: the dashboard's numbers and its answers."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
+from flask_smorest import abort as api_abort
+from sqlalchemy import select
+
+from feedback import scoring
+from feedback.api.routes import bp
+from feedback.api.schemas import ResponsesArgs, ResponsesOut, ScoreFilterArgs, SummaryOut
+from feedback.complaints.models import CaseResponse
+from feedback.complaints.settings import queue_config
+from feedback.customers.models import Customer
+from feedback.dashboard.days import report_zone
+from feedback.dashboard.periods import Period, resolve
+from feedback.dashboard.queries import Filters, delivery_totals, score_totals
+from feedback.dashboard.summary import Scores
+from feedback.extensions import db
+from feedback.surveys.models import Response, Survey, TouchpointType
+from feedback.tagging.models import ResponseTopic, Topic
+from feedback.timeutil import utcnow
+
+
+def _period_and_filters(args: dict) -> tuple[Period, Filters]:
+    zone = args["timezone"] or current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        api_abort(
+            422,
+            message="Unknown time zone.",
+            errors={"timezone": ["Use a name such as Asia/Shanghai."]},
+        )
+    today = utcnow().astimezone(ZoneInfo(zone)).date()
+    try:
+        period = resolve(args["range"], today, zone, args["start"], args["end"])
+    except ValueError as error:
+        api_abort(422, message="The dates are not valid.", errors={"range": [str(error)]})
+    touchpoint_id = None
+    if args["touchpoint"]:
+        touchpoint_id = db.session.scalar(
+            select(TouchpointType.id).where(TouchpointType.key == args["touchpoint"])
+        )
+        if touchpoint_id is None:
+            api_abort(422, message="Unknown touchpoint.", errors={"touchpoint": ["No such key."]})
+    filters = Filters(
+        survey_id=args["survey"],
+        touchpoint_type_id=touchpoint_id,
+        tier=args["tier"],
+        locale=args["language"],
+        followup_survey_id=queue_config().followup_survey_id,
+    )
+    return period, filters
+
+
+def _scores(period: Period, scores: Scores, delivery: tuple[int, int]) -> dict:
+    delivered, answered = delivery
+    answered = min(answered, delivered)
+    return {
+        "period": {"first": period.first, "last": period.last, "timezone": period.zone},
+        "nps": {
+            "score": scores.nps.score,
+            "margin": scores.nps.margin,
+            "n": scores.nps.n,
+            "promoters": scores.nps.promoters,
+            "passives": scores.nps.passives,
+            "detractors": scores.nps.detractors,
+        },
+        "csat": {
+            "percent": scores.csat.percent,
+            "margin": scores.csat.percent_margin,
+            "mean": scores.csat.mean,
+            "n": scores.csat.n,
+        },
+        "ces": {
+            "mean": scores.ces.mean,
+            "margin": scores.ces.mean_margin,
+            "easy_percent": scores.ces.easy_share,
+            "n": scores.ces.n,
+        },
+        "response_rate": {
+            "percent": scoring.response_rate(answered, delivered),
+            "margin": scoring.proportion_margin(answered, delivered),
+            "delivered": delivered,
+            "answered": answered,
+        },
+    }
+
+
+@bp.route("/summary", methods=["GET"])
+@bp.arguments(ScoreFilterArgs, location="query")
+@bp.response(200, SummaryOut)
+@bp.alt_response(422, description="A filter is not valid; `error.fields` says which.")
+def summary(args: dict):
+    """NPS, CSAT, CES and the response rate for a period and filters, with the period before."""
+    period, filters = _period_and_filters(args)
+    previous = period.previous()
+    totals = score_totals([period, previous], filters, report_zone(), ("kind",))
+    deliveries = delivery_totals([period, previous], filters, report_zone())
+    result = []
+    for index, each in enumerate((period, previous)):
+        by_kind = {key[1]: value for key, value in totals.items() if key[0] == index}
+        result.append(_scores(each, Scores.of(by_kind), deliveries.get(index, (0, 0))))
+    return {**result[0], "previous": result[1]}
+
+
+@bp.route("/responses", methods=["GET"])
+@bp.arguments(ResponsesArgs, location="query")
+@bp.response(200, ResponsesOut)
+@bp.alt_response(422, description="A filter is not valid; `error.fields` says which.")
+def responses(args: dict):
+    """Answers with their tags, oldest first, a page at a time (by id, stable under new
+    answers): pass the page's `next_after` as `after` for the next one."""
+    period, filters = _period_and_filters(args)
+    r = Response.__table__
+    rows = db.session.execute(
+        select(r, Customer.external_id, Survey.name.label("survey_name"))
+        .join(Customer, Customer.id == r.c.customer_id)
+        .join(Survey, Survey.id == r.c.survey_id)
+        .where(
+            r.c.id > args["after"],
+            r.c.answered_at >= period.start(),
+            r.c.answered_at < period.end(),
+            *filters.where(r),
+        )
+        .order_by(r.c.id)
+        .limit(args["limit"] + 1)
+    ).all()
+    more = len(rows) > args["limit"]
+    rows = rows[: args["limit"]]
+    ids = [row.id for row in rows]
+    topics: dict[int, list[str]] = {}
+    for response_id, key in db.session.execute(
+        select(ResponseTopic.response_id, Topic.key)
+        .join(Topic, Topic.id == ResponseTopic.topic_id)
+        .where(ResponseTopic.response_id.in_(ids))
+    ):
+        topics.setdefault(response_id, []).append(key)
+    cases = dict(
+        db.session.execute(
+            select(CaseResponse.response_id, CaseResponse.case_id).where(
+                CaseResponse.response_id.in_(ids)
+            )
+        ).all()
+    )
+    keys = dict(db.session.execute(select(TouchpointType.id, TouchpointType.key)).all())
+    items = [
+        {
+            "id": row.id,
+            "answered_at": row.answered_at.isoformat(),
+            "survey": {"id": row.survey_id, "name": row.survey_name},
+            "kind": row.kind.value,
+            "score": row.score,
+            "touchpoint": keys.get(row.touchpoint_type_id),
+            "customer": {"id": row.customer_id, "external_id": row.external_id},
+            "tier": row.tier,
+            "locale": row.locale,
+            "comment": row.comment,
+            "language": row.language,
+            "sentiment": row.sentiment.value if row.sentiment else None,
+            "polarity": row.polarity,
+            "topics": sorted(topics.get(row.id, [])),
+            "case_id": cases.get(row.id),
+        }
+        for row in rows
+    ]
+    return {"items": items, "next_after": ids[-1] if more else None}

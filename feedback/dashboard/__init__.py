@@ -1,0 +1,1 @@
+"""Managers' dashboard: scores, trends, breakdowns, drivers, queue health, export."""

@@ -1,0 +1,83 @@
+"""The dashboard's filters, read from the query string so that a view can be shared."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, Form, SelectField, StringField
+from wtforms.fields import SelectChoice
+from wtforms.validators import Length, Optional
+
+from feedback.dashboard.periods import DEFAULT_RANGE, MAX_DAYS
+from feedback.forms import NoNulMeta
+
+RANGE_CHOICES = [
+    SelectChoice("7d", _l("Last 7 days")),
+    SelectChoice("30d", _l("Last 30 days")),
+    SelectChoice("90d", _l("Last 90 days")),
+    SelectChoice("quarter", _l("This quarter")),
+    SelectChoice("year", _l("This year")),
+    SelectChoice("custom", _l("Custom dates")),
+]
+INTERVAL_CHOICES = [
+    SelectChoice("", _l("Automatic")),
+    SelectChoice("week", _l("Weekly")),
+    SelectChoice("month", _l("Monthly")),
+]
+LANGUAGE_CHOICES = [
+    SelectChoice("", _l("Any")),
+    SelectChoice("en", _l("English")),
+    SelectChoice("zh", _l("Chinese")),
+]
+
+
+class DashboardFilterForm(Form):
+    """No CSRF: GET only, nothing changes."""
+
+    class Meta(NoNulMeta):
+        pass
+
+    range = SelectField(_l("Period"), choices=RANGE_CHOICES, default=DEFAULT_RANGE)
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+    survey = SelectField(_l("Survey"), validators=[Optional()])
+    touchpoint = SelectField(_l("Touchpoint"), validators=[Optional()])
+    tier = StringField(_l("Customer tier"), validators=[Optional(), Length(max=40)])
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, validators=[Optional()])
+    interval = SelectField(_l("Trend by"), choices=INTERVAL_CHOICES, validators=[Optional()])
+    by = SelectField(_l("Break down by property"), validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.range.data != "custom":
+            return True
+        start, end = self.start.data, self.end.data
+        if start is None or end is None:
+            self.end.errors.append(_l("Custom dates need a start and an end date."))
+        elif start > end:
+            self.end.errors.append(_l("The end date is before the start date."))
+        elif (end - start).days + 1 > MAX_DAYS:
+            self.end.errors.append(_l("Choose at most %(days)d days.", days=MAX_DAYS))
+        return not self.end.errors
+
+    def shared_args(self) -> dict:
+        """The filters as query arguments, for links that keep them (export, the API)."""
+        names = (
+            "range",
+            "start",
+            "end",
+            "survey",
+            "touchpoint",
+            "tier",
+            "language",
+            "interval",
+            "by",
+        )
+        args = {}
+        for name in names:
+            value = self[name].data
+            if name in ("start", "end") and self.range.data != "custom":
+                continue
+            if value not in (None, ""):
+                args[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        return args

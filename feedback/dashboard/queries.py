@@ -1,0 +1,221 @@
+"""The dashboard's counts: summary days added up in SQL, plus the raw answers at the
+edges of a period that does not fall on whole summary days (see periods.cover)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, false, func, literal_column, or_, select
+
+from feedback.dashboard.models import InvitationDay, ScoreDay, TopicDay
+from feedback.dashboard.periods import Cover, Period, cover
+from feedback.dashboard.rebuild import SCORE_METRICS, metric, mood
+from feedback.extensions import db
+from feedback.surveys.models import Invitation, Response, TouchpointEvent
+from feedback.tagging.models import ResponseTopic
+
+METRICS = tuple(SCORE_METRICS)
+#: what a breakdown can group by: the column shared by the summary and answer tables
+DIMENSIONS = ("survey_id", "touchpoint_type_id", "tier", "locale")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The manager's filters; None means any."""
+
+    survey_id: int | None = None
+    touchpoint_type_id: int | None = None
+    tier: str | None = None
+    locale: str | None = None
+    #: the follow-up CSAT after a complaint: reported apart, unless asked for by name
+    followup_survey_id: int | None = None
+
+    def where(self, table) -> list:
+        """Conditions on a table with the four dimension columns."""
+        conditions = []
+        if self.survey_id is not None:
+            conditions.append(table.c.survey_id == self.survey_id)
+        elif self.followup_survey_id is not None:
+            conditions.append(table.c.survey_id != self.followup_survey_id)
+        if self.touchpoint_type_id is not None:
+            conditions.append(table.c.touchpoint_type_id == self.touchpoint_type_id)
+        if self.tier is not None:
+            conditions.append(table.c.tier == self.tier)
+        if self.locale is not None:
+            conditions.append(table.c.locale == self.locale)
+        return conditions
+
+
+class Totals(dict):
+    """Counted columns of ScoreDay (answers, s0 ... s10, comments ...), added up."""
+
+    def __missing__(self, key):
+        return 0
+
+    def add(self, values: Iterable[tuple[str, int]]) -> Totals:
+        for name, value in values:
+            self[name] += int(value or 0)
+        return self
+
+    def counts(self) -> dict[int, int]:
+        """The distribution of scores, for feedback.scoring."""
+        return {score: self[f"s{score}"] for score in range(11) if self[f"s{score}"]}
+
+
+def _day_bucket(column, spans):
+    return case(*[(column.between(a, b), i) for i, a, b in spans], else_=-1)
+
+
+def _time_bucket(column, spans):
+    return case(*[(and_(column >= a, column < b), i) for i, a, b in spans], else_=-1)
+
+
+def _day_ranges(column, spans):
+    return or_(*[column.between(a, b) for _i, a, b in spans]) if spans else false()
+
+
+def _time_ranges(column, spans):
+    return or_(*[and_(column >= a, column < b) for _i, a, b in spans]) if spans else false()
+
+
+def score_totals(
+    periods: list[Period], filters: Filters, report_zone: str, group: tuple[str, ...] = ()
+) -> dict[tuple, Totals]:
+    """Totals per (period index, *group values), for the answers in each period."""
+    where = cover(periods, report_zone)
+    result: dict[tuple, Totals] = {}
+    for rows in _score_rows(where, filters, group):
+        for row in rows:
+            key = tuple(row[: len(group) + 1])
+            result.setdefault(key, Totals()).add(zip(METRICS, row[len(group) + 1 :], strict=True))
+    return result
+
+
+def _score_rows(where: Cover, filters: Filters, group: tuple[str, ...]):
+    connection = db.session.connection()
+    if where.days:
+        t = ScoreDay.__table__
+        yield connection.execute(
+            select(
+                _day_bucket(t.c.day, where.days).label("bucket"),
+                *[t.c[name] for name in group],
+                *[func.sum(t.c[name]) for name in METRICS],
+            )
+            .where(_day_ranges(t.c.day, where.days), *filters.where(t))
+            .group_by(literal_column("bucket"), *[t.c[name] for name in group])
+        ).all()
+    if where.edges:
+        r = Response.__table__
+        yield connection.execute(
+            select(
+                _time_bucket(r.c.answered_at, where.edges).label("bucket"),
+                *[r.c[name] for name in group],
+                *[func.sum(literal_column(metric(name, "responses"))) for name in METRICS],
+            )
+            .where(_time_ranges(r.c.answered_at, where.edges), *filters.where(r))
+            .group_by(literal_column("bucket"), *[r.c[name] for name in group])
+        ).all()
+
+
+def topic_totals(period: Period, filters: Filters, report_zone: str) -> dict[tuple[int, int], int]:
+    """Answers mentioning each topic in the period, by (topic id, mood)."""
+    where = cover([period], report_zone)
+    connection = db.session.connection()
+    result: dict[tuple[int, int], int] = {}
+    if where.days:
+        t = TopicDay.__table__
+        rows = connection.execute(
+            select(t.c.topic_id, t.c.mood, func.sum(t.c.answers))
+            .where(_day_ranges(t.c.day, where.days), *filters.where(t))
+            .group_by(t.c.topic_id, t.c.mood)
+        )
+        for topic_id, answer_mood, n in rows:
+            result[(topic_id, answer_mood)] = result.get((topic_id, answer_mood), 0) + int(n)
+    if where.edges:
+        r, rt = Response.__table__, ResponseTopic.__table__
+        answer_mood = literal_column(mood("responses")).label("mood")
+        rows = connection.execute(
+            select(rt.c.topic_id, answer_mood, func.count())
+            .select_from(r.join(rt, rt.c.response_id == r.c.id))
+            .where(_time_ranges(r.c.answered_at, where.edges), *filters.where(r))
+            .group_by(rt.c.topic_id, literal_column("mood"))
+        )
+        for topic_id, m, n in rows:
+            result[(topic_id, m)] = result.get((topic_id, m), 0) + int(n)
+    return result
+
+
+def delivery_totals(
+    periods: list[Period], filters: Filters, report_zone: str
+) -> dict[int, tuple[int, int]]:
+    """(delivered, answered since) per period index, of invitations sent in each period.
+
+    The summary counts deliveries by survey and touchpoint only: a tier or language
+    filter reads the invitations themselves (the customer's tier now, the email's language).
+    """
+    result: dict[int, list[int]] = {}
+    connection = db.session.connection()
+
+    def add(rows):
+        for index, delivered, answered in rows:
+            totals = result.setdefault(index, [0, 0])
+            totals[0] += int(delivered or 0)
+            totals[1] += int(answered or 0)
+
+    raw_only = filters.tier is not None or filters.locale is not None
+    where = cover(periods, report_zone)
+    if raw_only:
+        where = Cover(edges=[(i, p.start(), p.end()) for i, p in enumerate(periods)])
+    if where.days:
+        t = InvitationDay.__table__
+        conditions = [_day_ranges(t.c.day, where.days)]
+        if filters.survey_id is not None:
+            conditions.append(t.c.survey_id == filters.survey_id)
+        elif filters.followup_survey_id is not None:
+            conditions.append(t.c.survey_id != filters.followup_survey_id)
+        if filters.touchpoint_type_id is not None:
+            conditions.append(t.c.touchpoint_type_id == filters.touchpoint_type_id)
+        add(
+            connection.execute(
+                select(
+                    _day_bucket(t.c.day, where.days).label("bucket"),
+                    func.sum(t.c.delivered),
+                    func.sum(t.c.answered),
+                )
+                .where(*conditions)
+                .group_by(literal_column("bucket"))
+            )
+        )
+    if where.edges:
+        add(connection.execute(_raw_deliveries(where, filters)))
+    return {index: (d, a) for index, (d, a) in result.items()}
+
+
+def _raw_deliveries(where: Cover, filters: Filters):
+    from feedback.customers.models import Customer
+    from feedback.surveys.models import InvitationStatus
+
+    i, e, c = Invitation.__table__, TouchpointEvent.__table__, Customer.__table__
+    conditions = [_time_ranges(i.c.sent_at, where.edges)]
+    if filters.survey_id is not None:
+        conditions.append(i.c.survey_id == filters.survey_id)
+    elif filters.followup_survey_id is not None:
+        conditions.append(i.c.survey_id != filters.followup_survey_id)
+    if filters.touchpoint_type_id is not None:
+        conditions.append(e.c.touchpoint_type_id == filters.touchpoint_type_id)
+    if filters.tier is not None:
+        conditions.append(func.coalesce(c.c.tier, "") == filters.tier)
+    if filters.locale is not None:
+        conditions.append(i.c.locale == filters.locale)
+    answered = case((i.c.status == InvitationStatus.ANSWERED, 1), else_=0)
+    return (
+        select(
+            _time_bucket(i.c.sent_at, where.edges).label("bucket"),
+            func.count(),
+            func.sum(answered),
+        )
+        .select_from(i.join(e, e.c.id == i.c.event_id).join(c, c.c.id == i.c.customer_id))
+        .where(*conditions)
+        .group_by(literal_column("bucket"))
+    )

@@ -1,0 +1,169 @@
+"""How well the queue keeps its promises: open and overdue cases now, and for the cases
+opened in a period, first responses on time and the median times, by priority and agent.
+
+The period's figures come from the case_days summary (its medians from duration
+histograms); the open cases are counted as they stand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, literal_column, select
+
+from feedback.complaints.models import ACTIVE_STATUSES, Case
+from feedback.customers.models import Customer
+from feedback.dashboard.models import DURATION_BUCKETS, CaseDay
+from feedback.dashboard.periods import Period, cover
+from feedback.dashboard.rebuild import case_metrics
+from feedback.extensions import db
+from feedback.scoring import histogram_median
+
+GROUPS = {"priority": "priority", "agent": "owner_id"}
+BUCKETS = len(DURATION_BUCKETS) + 1
+
+
+@dataclass
+class Row:
+    """One priority's or one agent's figures; times in seconds."""
+
+    open: int = 0
+    overdue: int = 0
+    opened: int = 0
+    responded: int = 0
+    on_time: int = 0
+    #: opened in the period, not answered yet and past the first-response deadline
+    waiting_late: int = 0
+    resolved: int = 0
+    first_response: list[int] = field(default_factory=lambda: [0] * BUCKETS)
+    resolution: list[int] = field(default_factory=lambda: [0] * BUCKETS)
+
+    @property
+    def late(self) -> int:
+        return self.responded - self.on_time + self.waiting_late
+
+    @property
+    def on_time_percent(self) -> float | None:
+        judged = self.on_time + self.late
+        return 100.0 * self.on_time / judged if judged else None
+
+    @property
+    def median_first_response(self) -> float | None:
+        return histogram_median(self.first_response, DURATION_BUCKETS)
+
+    @property
+    def median_resolution(self) -> float | None:
+        return histogram_median(self.resolution, DURATION_BUCKETS)
+
+    def add(self, other: Row) -> None:
+        for name in (
+            "open",
+            "overdue",
+            "opened",
+            "responded",
+            "on_time",
+            "waiting_late",
+            "resolved",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.first_response = [
+            a + b for a, b in zip(self.first_response, other.first_response, strict=True)
+        ]
+        self.resolution = [a + b for a, b in zip(self.resolution, other.resolution, strict=True)]
+
+
+COUNTED = ("opened", "responded", "on_time", "resolved")
+HISTOGRAMS = [f"fr{i}" for i in range(BUCKETS)] + [f"res{i}" for i in range(BUCKETS)]
+
+
+def _scope(touchpoint_type_id: int | None, tier: str | None) -> list:
+    conditions = []
+    if touchpoint_type_id is not None:
+        conditions.append(Case.touchpoint_type_id == touchpoint_type_id)
+    if tier is not None:
+        conditions.append(
+            Case.customer_id.in_(
+                select(Customer.id).where(func.coalesce(Customer.tier, "") == tier)
+            )
+        )
+    return conditions
+
+
+def queue_health(
+    period: Period,
+    now: datetime,
+    report_zone: str,
+    touchpoint_type_id: int | None = None,
+    tier: str | None = None,
+) -> dict[str, dict]:
+    """{"priority": {priority: Row}, "agent": {user id or 0: Row}, "total": Row}.
+
+    The summary has no touchpoint or tier: with those filters the cases are read.
+    """
+    scope = _scope(touchpoint_type_id, tier)
+    result: dict[str, dict] = {name: {} for name in GROUPS}
+    for name, column in GROUPS.items():
+        rows = result[name]
+        for key, *counts in _period_counts(period, report_zone, column, scope):
+            row = rows.setdefault(key, Row())
+            for position, counted in enumerate(COUNTED):
+                setattr(row, counted, getattr(row, counted) + int(counts[position] or 0))
+            histogram = [int(n or 0) for n in counts[len(COUNTED) :]]
+            row.first_response = [
+                a + b for a, b in zip(row.first_response, histogram[:BUCKETS], strict=True)
+            ]
+            row.resolution = [
+                a + b for a, b in zip(row.resolution, histogram[BUCKETS:], strict=True)
+            ]
+        owner = func.coalesce(Case.owner_id, 0) if column == "owner_id" else Case.priority
+        in_period = and_(Case.opened_at >= period.start(), Case.opened_at < period.end())
+        waiting = and_(
+            Case.first_responded_at.is_(None), Case.first_response_due_at <= now, in_period
+        )
+        for key, n, overdue, late in db.session.execute(
+            select(
+                owner,
+                func.count(),
+                func.sum(case((Case.is_overdue(now), 1), else_=0)),
+                func.sum(case((waiting, 1), else_=0)),
+            )
+            .where(Case.status.in_(ACTIVE_STATUSES), *scope)
+            .group_by(owner)
+        ):
+            row = rows.setdefault(key, Row())
+            row.open, row.overdue, row.waiting_late = n, int(overdue or 0), int(late or 0)
+    total = Row()
+    for row in result["priority"].values():
+        total.add(row)
+    result["total"] = total
+    return result
+
+
+def _period_counts(period: Period, report_zone: str, column: str, scope: list):
+    """(group, counts...) rows: summary days, and the cases themselves at the edges (or
+    everywhere when filtered by touchpoint or tier)."""
+    where = cover([period], report_zone)
+    if scope:
+        edges = [(0, period.start(), period.end())]
+        days = []
+    else:
+        edges, days = where.edges, where.days
+    if days:
+        t = CaseDay.__table__
+        yield from db.session.execute(
+            select(t.c[column], *[func.sum(t.c[name]) for name in (*COUNTED, *HISTOGRAMS)])
+            .where(*[t.c.day.between(a, b) for _i, a, b in days])
+            .group_by(t.c[column])
+        )
+    dialect = db.session.get_bind().dialect.name
+    metrics = case_metrics("cases", dialect)
+    key = func.coalesce(Case.owner_id, 0) if column == "owner_id" else Case.priority
+    for _i, start, end in edges:
+        yield from db.session.execute(
+            select(
+                key, *[func.sum(literal_column(metrics[name])) for name in (*COUNTED, *HISTOGRAMS)]
+            )
+            .where(Case.opened_at >= start, Case.opened_at < end, *scope)
+            .group_by(key)
+        )

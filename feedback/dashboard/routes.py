@@ -1,0 +1,174 @@
+"""The managers' dashboard page and its CSV export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Response, render_template, request
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms.fields import SelectChoice
+
+from feedback.accounts.access import role_required
+from feedback.accounts.models import Role, User
+from feedback.dashboard import charts, export, summary
+from feedback.dashboard.days import report_zone
+from feedback.dashboard.forms import DashboardFilterForm
+from feedback.dashboard.periods import Period, resolve
+from feedback.dashboard.queries import Filters
+from feedback.extensions import db
+from feedback.surveys.models import Survey, TouchpointType
+from feedback.tagging.models import Topic
+from feedback.timeutil import utcnow
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+@bp.before_request
+@role_required(Role.MANAGER)
+def require_manager():
+    """Scores and exports are for managers and admins."""
+
+
+def read_filters(args) -> tuple[DashboardFilterForm, Period | None, Filters | None]:
+    """The form, and the period and filters it means (None when the form is not valid)."""
+    form = DashboardFilterForm(args)
+    locale = str(get_locale())
+    surveys = db.session.scalars(select(Survey).order_by(Survey.name)).all()
+    touchpoints = db.session.scalars(select(TouchpointType).order_by(TouchpointType.key)).all()
+    form.survey.choices = [SelectChoice("", _("Any"))] + [
+        SelectChoice(str(s.id), s.name) for s in surveys
+    ]
+    form.touchpoint.choices = [SelectChoice("", _("Any"))] + [
+        SelectChoice(t.key, t.name(locale)) for t in touchpoints
+    ]
+    form.by.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(key, key) for key in summary.property_keys()
+    ]
+    if not form.validate():
+        return form, None, None
+    zone = str(get_timezone())
+    today = utcnow().astimezone(get_timezone()).date()
+    period = resolve(form.range.data, today, zone, form.start.data, form.end.data)
+    from feedback.complaints.settings import queue_config
+
+    filters = Filters(
+        survey_id=int(form.survey.data) if form.survey.data else None,
+        touchpoint_type_id=next((t.id for t in touchpoints if t.key == form.touchpoint.data), None),
+        tier=form.tier.data.strip() if form.tier.data and form.tier.data.strip() else None,
+        locale=form.language.data or None,
+        followup_survey_id=queue_config().followup_survey_id,
+    )
+    return form, period, filters
+
+
+@bp.get("")
+def index():
+    form, period, filters = read_filters(request.args)
+    if period is None:
+        return render_template("dashboard/index.html", form=form, invalid=True), 400
+    interval = form.interval.data or ("week" if period.days <= 120 else "month")
+    board = summary.build(period, filters, report_zone(), utcnow(), interval, form.by.data or None)
+    locale = str(get_locale())
+    return render_template(
+        "dashboard/index.html",
+        form=form,
+        board=board,
+        args=form.shared_args(),
+        names=_names(locale),
+        charts=_charts(board, locale),
+        now=utcnow(),
+    )
+
+
+def _names(locale: str) -> dict:
+    """Labels of the ids in breakdowns and drivers."""
+    return {
+        "survey_id": {s.id: s.name for s in db.session.scalars(select(Survey))},
+        "touchpoint_type_id": {
+            t.id: t.name(locale) for t in db.session.scalars(select(TouchpointType))
+        },
+        "topic": {t.id: t.name(locale) for t in db.session.scalars(select(Topic))},
+        "agent": {u.id: u.display_name for u in db.session.scalars(select(User))},
+    }
+
+
+def _charts(board: summary.Dashboard, locale: str) -> dict:
+    labels = [_point_label(point["period"], board.interval, locale) for point in board.trend]
+    result = {
+        "nps": charts.trend_chart(
+            _("NPS"),
+            labels,
+            {_("NPS"): [p["scores"].nps.score for p in board.trend]},
+            [p["scores"].nps.n for p in board.trend],
+            y_min=-100,
+            y_max=100,
+        ),
+        "csat": charts.trend_chart(
+            _("CSAT"),
+            labels,
+            {_("CSAT %"): [p["scores"].csat.percent for p in board.trend]},
+            [p["scores"].csat.n for p in board.trend],
+            y_min=0,
+            y_max=100,
+            unit="%",
+        ),
+        "ces": charts.trend_chart(
+            _("CES"),
+            labels,
+            {_("CES mean"): [p["scores"].ces.mean for p in board.trend]},
+            [p["scores"].ces.n for p in board.trend],
+            y_min=1,
+            y_max=7,
+        ),
+    }
+    from feedback.scoring import mood
+
+    for kind, counts in board.distributions.items():
+        scale = list(kind.scale)
+        result[f"dist_{kind.value}"] = charts.distribution_chart(
+            _("How %(kind)s answers were spread", kind=kind.value.upper()),
+            scale,
+            [counts.get(score, 0) for score in scale],
+            [mood(kind.value, score) for score in scale],
+        )
+    total = sum(board.sentiment.values())
+    result["sentiment"] = charts.share_bars(
+        _("Sentiment of comments"),
+        [_("Positive"), _("Neutral"), _("Negative")],
+        [
+            100.0 * board.sentiment[name] / total if total else None
+            for name in ("positive", "neutral", "negative")
+        ],
+    )
+    return result
+
+
+def _point_label(period: Period, interval: str, locale: str) -> str:
+    from flask_babel import format_date
+
+    if interval == "month":
+        return format_date(period.first, "MMM yyyy")
+    return format_date(period.first, "MMM d")
+
+
+@bp.get("/export.csv")
+def export_csv():
+    form, period, filters = read_filters(request.args)
+    if period is None:
+        errors = "; ".join(
+            f"{form[name].label.text}: {' '.join(str(m) for m in e)}"
+            for name, e in form.errors.items()
+        )
+        return Response(
+            _("These filters are not valid: %(errors)s", errors=errors) + "\n",
+            400,
+            mimetype="text/plain",
+        )
+    stamp = datetime.now().strftime("%Y%m%d")  # noqa: DTZ005 - a file name
+    return Response(
+        export.rows_as_csv(period, filters, str(get_timezone())),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="responses-{stamp}.csv"'},
+    )

@@ -1,0 +1,318 @@
+"""What the dashboard shows, put together from the counts: tiles, trends, breakdowns,
+drivers and queue health. Scores come from feedback.scoring; nothing here reads a request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, func, literal_column, select
+
+from feedback import scoring
+from feedback.complaints.models import CaseResponse
+from feedback.dashboard import queue_health as health
+from feedback.dashboard.periods import Period, trend_periods
+from feedback.dashboard.queries import (
+    METRICS,
+    Filters,
+    Totals,
+    delivery_totals,
+    score_totals,
+    topic_totals,
+)
+from feedback.dashboard.rebuild import metric, mood
+from feedback.extensions import db
+from feedback.surveys.models import Invitation, Response, SurveyKind, TouchpointEvent
+
+KINDS = (SurveyKind.NPS, SurveyKind.CSAT, SurveyKind.CES)
+#: breakdowns by these dimensions, in this order
+BREAKDOWNS = ("touchpoint_type_id", "survey_id", "tier", "locale")
+LATEST_COMMENTS = 8
+PROPERTY_GROUPS = 20
+
+
+@dataclass
+class Scores:
+    """The three scores of one group of answers."""
+
+    nps: scoring.Nps
+    csat: scoring.Csat
+    ces: scoring.Ces
+
+    @classmethod
+    def of(cls, by_kind: dict[SurveyKind, Totals]) -> Scores:
+        empty = Totals()
+        return cls(
+            scoring.nps(by_kind.get(SurveyKind.NPS, empty).counts()),
+            scoring.csat(by_kind.get(SurveyKind.CSAT, empty).counts()),
+            scoring.ces(by_kind.get(SurveyKind.CES, empty).counts()),
+        )
+
+    @property
+    def n(self) -> int:
+        return self.nps.n + self.csat.n + self.ces.n
+
+
+@dataclass
+class Tile:
+    """One headline figure with its margin and its change from the previous period."""
+
+    key: str
+    value: float | None
+    margin: float | None
+    n: int
+    change: scoring.Change
+    unit: str = ""
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    previous: Period
+    interval: str
+    current: Scores
+    before: Scores
+    tiles: list[Tile]
+    response_rate: tuple[int, int]
+    trend: list[dict]
+    distributions: dict[SurveyKind, dict[int, int]]
+    breakdowns: dict[str, list[dict]]
+    sentiment: dict[str, int]
+    drivers: list[dict]
+    unhappy_comments: int
+    happy_comments: int
+    latest: list
+    queue: dict
+    followup: scoring.Csat
+    followup_before: scoring.Csat
+    properties: list[dict] = field(default_factory=list)
+
+
+def _by_kind(totals: dict[tuple, Totals], index: int) -> dict[SurveyKind, Totals]:
+    return {key[1]: value for key, value in totals.items() if key[0] == index}
+
+
+def build(
+    period: Period,
+    filters: Filters,
+    report_zone: str,
+    now: datetime,
+    interval: str,
+    prop: str | None = None,
+) -> Dashboard:
+    """Everything on the page for one period and set of filters."""
+    previous = period.previous()
+    headline = score_totals([period, previous], filters, report_zone, ("kind",))
+    current, before = Scores.of(_by_kind(headline, 0)), Scores.of(_by_kind(headline, 1))
+    deliveries = delivery_totals([period, previous], filters, report_zone)
+    rate_now = _rate(deliveries.get(0))
+    rate_before = _rate(deliveries.get(1))
+    tiles = [
+        Tile(
+            "nps",
+            current.nps.score,
+            current.nps.margin,
+            current.nps.n,
+            scoring.change(
+                current.nps.score, current.nps.margin, before.nps.score, before.nps.margin
+            ),
+        ),
+        Tile(
+            "csat",
+            current.csat.percent,
+            current.csat.percent_margin,
+            current.csat.n,
+            scoring.change(
+                current.csat.percent,
+                current.csat.percent_margin,
+                before.csat.percent,
+                before.csat.percent_margin,
+            ),
+            "%",
+        ),
+        Tile(
+            "ces",
+            current.ces.mean,
+            current.ces.mean_margin,
+            current.ces.n,
+            scoring.change(
+                current.ces.mean, current.ces.mean_margin, before.ces.mean, before.ces.mean_margin
+            ),
+        ),
+        Tile(
+            "response_rate",
+            rate_now[0],
+            rate_now[1],
+            deliveries.get(0, (0, 0))[0],
+            scoring.change(rate_now[0], rate_now[1], rate_before[0], rate_before[1]),
+            "%",
+        ),
+    ]
+    all_kinds = Totals()
+    for key, value in headline.items():
+        if key[0] == 0:
+            all_kinds.add(value.items())
+    followup = _followup(period, previous, filters, report_zone)
+    topics = topic_totals(period, filters, report_zone)
+    return Dashboard(
+        period=period,
+        previous=previous,
+        interval=interval,
+        current=current,
+        before=before,
+        tiles=tiles,
+        response_rate=deliveries.get(0, (0, 0)),
+        trend=_trend(period, filters, report_zone, interval),
+        distributions={kind: _by_kind(headline, 0).get(kind, Totals()).counts() for kind in KINDS},
+        breakdowns=_breakdowns(period, filters, report_zone),
+        sentiment={name: all_kinds[name] for name in ("positive", "neutral", "negative")},
+        drivers=_drivers(topics, all_kinds),
+        unhappy_comments=all_kinds["comments_unhappy"],
+        happy_comments=all_kinds["comments_happy"],
+        latest=latest_unhappy(period, filters),
+        queue=health.queue_health(
+            period, now, report_zone, filters.touchpoint_type_id, filters.tier
+        ),
+        followup=followup[0],
+        followup_before=followup[1],
+        properties=property_breakdown(period, filters, prop) if prop else [],
+    )
+
+
+def _rate(totals: tuple[int, int] | None) -> tuple[float | None, float | None]:
+    delivered, answered = totals or (0, 0)
+    answered = min(answered, delivered)
+    return scoring.response_rate(answered, delivered), scoring.proportion_margin(
+        answered, delivered
+    )
+
+
+def _followup(period, previous, filters, report_zone) -> tuple[scoring.Csat, scoring.Csat]:
+    if filters.followup_survey_id is None:
+        return scoring.csat({}), scoring.csat({})
+    only = Filters(
+        survey_id=filters.followup_survey_id,
+        touchpoint_type_id=None,
+        tier=filters.tier,
+        locale=filters.locale,
+    )
+    totals = score_totals([period, previous], only, report_zone, ())
+    empty = Totals()
+    return (
+        scoring.csat(totals.get((0,), empty).counts()),
+        scoring.csat(totals.get((1,), empty).counts()),
+    )
+
+
+def _trend(period, filters, report_zone, interval) -> list[dict]:
+    buckets = trend_periods(period, interval)
+    totals = score_totals(buckets, filters, report_zone, ("kind",))
+    points = []
+    for index, bucket in enumerate(buckets):
+        scores = Scores.of(_by_kind(totals, index))
+        points.append({"period": bucket, "scores": scores})
+    return points
+
+
+def _breakdowns(period, filters, report_zone) -> dict[str, list[dict]]:
+    """Per dimension, one row per value: its scores and its number of answers."""
+    totals = score_totals([period], filters, report_zone, (*BREAKDOWNS, "kind"))
+    result = {}
+    for position, dimension in enumerate(BREAKDOWNS):
+        groups: dict = {}
+        for key, value in totals.items():
+            by_kind = groups.setdefault(key[1 + position], {})
+            by_kind.setdefault(key[-1], Totals()).add(value.items())
+        result[dimension] = sorted(
+            ({"value": value, "scores": Scores.of(by_kind)} for value, by_kind in groups.items()),
+            key=lambda row: -row["scores"].n,
+        )
+    return result
+
+
+def _drivers(topics: dict[tuple[int, int], int], totals: Totals) -> list[dict]:
+    """Topics among unhappy against happy answers with a comment: count and share."""
+    unhappy, happy = totals["comments_unhappy"], totals["comments_happy"]
+    rows: dict[int, dict] = {}
+    for (topic_id, answer_mood), n in topics.items():
+        if answer_mood == 0 or n <= 0:
+            continue
+        row = rows.setdefault(topic_id, {"topic_id": topic_id, "unhappy": 0, "happy": 0})
+        row["unhappy" if answer_mood < 0 else "happy"] += n
+    for row in rows.values():
+        row["unhappy_share"] = 100.0 * row["unhappy"] / unhappy if unhappy else None
+        row["happy_share"] = 100.0 * row["happy"] / happy if happy else None
+    return sorted(rows.values(), key=lambda row: (-row["unhappy"], -row["happy"]))
+
+
+def latest_unhappy(period: Period, filters: Filters) -> list:
+    """The newest unhappy answers with a comment in the period, with their case if any."""
+    r = Response.__table__
+    case_id = (
+        select(func.min(CaseResponse.case_id))
+        .where(CaseResponse.response_id == r.c.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            r.c.id,
+            r.c.answered_at,
+            r.c.kind,
+            r.c.score,
+            r.c.comment,
+            r.c.language,
+            r.c.sentiment,
+            r.c.locale,
+            case_id.label("case_id"),
+        )
+        .where(
+            r.c.answered_at >= period.start(),
+            r.c.answered_at < period.end(),
+            r.c.comment.is_not(None),
+            literal_column(mood("responses")) == -1,
+            *filters.where(r),
+        )
+        .order_by(r.c.answered_at.desc(), r.c.id.desc())
+        .limit(LATEST_COMMENTS)
+    ).all()
+    return rows
+
+
+def property_keys(sample: int = 500) -> list[str]:
+    """Property names seen on recent touchpoint events, for the breakdown's list."""
+    keys: set[str] = set()
+    for properties in db.session.scalars(
+        select(TouchpointEvent.properties).order_by(TouchpointEvent.id.desc()).limit(sample)
+    ):
+        if isinstance(properties, dict):
+            keys.update(key for key in properties if isinstance(key, str))
+    return sorted(keys)[:100]
+
+
+def property_breakdown(period: Period, filters: Filters, key: str) -> list[dict]:
+    """Scores by the value of one event property, the largest groups first. Read from the
+    answers themselves: properties are free-form, so no summary table can hold them."""
+    r, i, e = Response.__table__, Invitation.__table__, TouchpointEvent.__table__
+    value = TouchpointEvent.properties[key].as_string().label("value")
+    rows = db.session.execute(
+        select(
+            value,
+            r.c.kind,
+            *[func.sum(literal_column(metric(name, "responses"))) for name in METRICS],
+        )
+        .select_from(r.join(i, i.c.id == r.c.invitation_id).join(e, e.c.id == i.c.event_id))
+        .where(
+            and_(r.c.answered_at >= period.start(), r.c.answered_at < period.end()),
+            *filters.where(r),
+        )
+        .group_by(literal_column("value"), r.c.kind)
+    ).all()
+    groups: dict = {}
+    for row in rows:
+        by_kind = groups.setdefault(row[0], {})
+        by_kind.setdefault(row[1], Totals()).add(zip(METRICS, row[2:], strict=True))
+    ranked = sorted(
+        ({"value": v, "scores": Scores.of(k)} for v, k in groups.items()),
+        key=lambda row: -row["scores"].n,
+    )
+    return ranked[:PROPERTY_GROUPS]

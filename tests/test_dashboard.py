@@ -1,0 +1,291 @@
+"""The managers' dashboard: summary tables kept by triggers, the page, the time zones of
+periods, queue health, the CSV export and the score API."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, text, update
+
+from feedback.complaints.models import Case
+from feedback.dashboard import rebuild
+from feedback.extensions import db
+from feedback.surveys.answers import update_comment
+from feedback.surveys.models import Invitation, Response
+from feedback.tagging import services as tagging
+from feedback.tagging.models import Topic
+from feedback.timeutil import utcnow
+from tests.complaints_helpers import answer
+
+SUMMARY_TABLES = {
+    "score_days": "day, survey_id, touchpoint_type_id, tier, locale",
+    "topic_days": "day, survey_id, touchpoint_type_id, tier, locale, topic_id, mood",
+    "invitation_days": "day, survey_id, touchpoint_type_id",
+    "case_days": "day, priority, owner_id",
+}
+
+
+def _summaries() -> dict[str, list[tuple]]:
+    """Every summary row with a count, in key order (rows emptied to 0 are left out)."""
+    result = {}
+    for table, key in SUMMARY_TABLES.items():
+        rows = db.session.execute(text(f"SELECT * FROM {table} ORDER BY {key}")).all()  # noqa: S608
+        result[table] = [
+            tuple(str(v) for v in row)
+            for row in rows
+            if any(isinstance(v, int) and v for v in row[len(key.split(",")) :])
+        ]
+    return result
+
+
+def _recounted() -> dict[str, list[tuple]]:
+    with db.session.begin_nested():
+        rebuild.refill(db.session.connection())
+        result = _summaries()
+        db.session.rollback()
+    return result
+
+
+@pytest.fixture
+def topics(app):
+    from feedback.tagging.demo import ensure_default_topics
+
+    ensure_default_topics()
+    db.session.commit()
+
+
+def test_the_triggers_count_as_a_full_recount_does(app, surveys, topics):
+    """Answers, a comment edit, re-tagging, a delivery and a deleted topic: the summary
+    tables the triggers keep equal the ones counted again from the rows."""
+    first = answer("nps", 2, "The delivery was late and the staff were rude", customer="a")
+    answer("nps", 10, "Great price, fast delivery", customer="b", tier="gold", locale="zh")
+    answer("csat", 4, None, customer="c")
+    answer("ces", 2, "The app kept crashing", customer="d")
+    db.session.execute(update(Invitation).values(sent_at=utcnow(), sent_day=utcnow().date()))
+    update_comment(db.session.get(Response, first.id), "Thank you, all good now")
+    db.session.commit()
+    for _done in tagging.retag():
+        pass
+    db.session.commit()
+    db.session.delete(db.session.scalars(select(Topic).order_by(Topic.id)).first())
+    db.session.commit()
+    kept = _summaries()
+    assert kept["score_days"] and kept["topic_days"] and kept["invitation_days"]
+    assert kept == _recounted()
+    answers = db.session.execute(
+        text("SELECT SUM(answers), SUM(s2), SUM(s10) FROM score_days")
+    ).one()
+    assert tuple(answers) == (4, 2, 1)  # the NPS 2 and the CES 2
+
+
+def test_a_response_rate_counts_delivered_invitations_that_were_answered(app, surveys):
+    answer("csat", 5, customer="a")
+    answer("csat", 1, customer="b")
+    db.session.execute(update(Invitation).values(sent_at=utcnow(), sent_day=utcnow().date()))
+    db.session.commit()
+    delivered, answered = db.session.execute(
+        text("SELECT SUM(delivered), SUM(answered) FROM invitation_days")
+    ).one()
+    # Marked delivered after they were answered (as a bulk load may): still both counted.
+    assert (delivered, answered) == (2, 2)
+    assert _summaries()["invitation_days"] == _recounted()["invitation_days"]
+
+
+# --- the page ---------------------------------------------------------------------------
+
+
+def test_agents_cannot_see_the_scores(agent_client):
+    assert agent_client.get("/dashboard").status_code == 403
+
+
+def test_the_page_shows_hand_worked_scores(manager_client, surveys):
+    # NPS: 10, 9 promoters, 8 passive, 3 detractor -> (2 - 1) / 4 = +25
+    for customer, score in (("a", 10), ("b", 9), ("c", 8), ("d", 3)):
+        answer("nps", score, customer=customer)
+    # CSAT: 5, 4, 2 -> 2 of 3 satisfied = 66.7%, mean 3.67
+    for customer, score in (("e", 5), ("f", 4), ("g", 2)):
+        answer("csat", score, customer=customer)
+    page = manager_client.get("/dashboard").get_data(as_text=True)
+    assert '<p class="tile-value">+25.0' in page
+    assert "Promoters 2 (50%), passives 1 (25%), detractors 1 (25%)" in page
+    assert '<p class="tile-value">66.7%' in page
+    assert "Mean 3.67 of 5" in page
+    assert "few answers" in page  # 4 answers are too few to read
+    assert "<svg" in page and "n=4" in page
+
+
+def test_no_answers_show_no_score_rather_than_zero(manager_client, surveys):
+    page = manager_client.get("/dashboard").get_data(as_text=True)
+    assert '<p class="tile-value">— ' in page or '<p class="tile-value">—<' in page
+    assert "+0.0" not in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?range=fortnight",
+        "?range=custom",
+        "?range=custom&start=2026-02-01&end=2026-01-01",
+        "?range=custom&start=2020-01-01&end=2026-01-01",
+        "?range=custom&start=not-a-date&end=2026-01-01",
+        "?survey=999999",
+        "?touchpoint=nowhere",
+        "?interval=hourly",
+        "?by=" + "x" * 120,
+    ],
+)
+def test_bad_filters_get_400_with_a_message(manager_client, surveys, query):
+    response = manager_client.get("/dashboard" + query)
+    assert response.status_code == 400
+    assert "These filters are not valid" in response.get_data(as_text=True)
+
+
+def test_filters_travel_in_the_url(manager_client, surveys):
+    answer("csat", 5, customer="a", tier="gold")
+    answer("csat", 1, customer="b", tier="silver")
+    page = manager_client.get("/dashboard?tier=gold&range=7d").get_data(as_text=True)
+    assert '<p class="tile-value">100.0%' in page
+    assert "/dashboard/export.csv?range=7d&amp;tier=gold" in page
+
+
+def test_drivers_compare_topics_of_unhappy_and_happy_answers(manager_client, surveys, topics):
+    answer("nps", 1, "The delivery was late again", customer="a")
+    answer("nps", 2, "Delivery took two weeks", customer="b")
+    answer("nps", 10, "Friendly staff", customer="c")
+    page = manager_client.get("/dashboard").get_data(as_text=True)
+    drivers = page[page.index('id="h-drivers"') :]
+    row = drivers[drivers.index("Delivery") : drivers.index("</tr>", drivers.index("Delivery"))]
+    assert ">100.0%<" in row and ">2<" in row  # both unhappy comments name delivery
+    assert "The delivery was late again" in drivers
+    assert "/cases/" in drivers  # the unhappy answers opened cases
+
+
+# --- periods in the manager's time zone --------------------------------------------------
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata", "UTC"])
+def test_an_answer_at_2330_on_the_last_day_of_a_month_counts_in_that_month(
+    app, manager_client, surveys, zone
+):
+    from zoneinfo import ZoneInfo
+
+    from feedback.accounts.models import User
+
+    local = datetime(2026, 10, 31, 23, 30, tzinfo=ZoneInfo(zone))
+    answer("csat", 5, customer="a", answered_at=local.astimezone(UTC))
+    answer("csat", 1, customer="b", answered_at=(local + timedelta(hours=1)).astimezone(UTC))
+    for user in db.session.scalars(select(User)):
+        user.timezone = zone
+    db.session.commit()
+    october = manager_client.get(
+        "/dashboard?range=custom&start=2026-10-01&end=2026-10-31"
+    ).get_data(as_text=True)
+    november = manager_client.get(
+        "/dashboard?range=custom&start=2026-11-01&end=2026-11-30"
+    ).get_data(as_text=True)
+    assert '<p class="tile-value">100.0%' in october  # only the 23:30 answer, a 5
+    assert '<p class="tile-value">0.0%' in november  # only the 00:30 one, a 1
+
+
+# --- queue health ------------------------------------------------------------------------
+
+
+def test_queue_health_counts_on_time_and_late_first_responses(app, manager_client, surveys):
+    now = utcnow()
+    for customer in ("a", "b", "c"):
+        answer("nps", 1, customer=customer)
+    first, second, third = db.session.scalars(select(Case).order_by(Case.id)).all()
+    first.first_responded_at = first.opened_at + timedelta(hours=1)
+    first.first_response_due_at = first.opened_at + timedelta(hours=2)
+    second.first_responded_at = second.opened_at + timedelta(hours=3)
+    second.first_response_due_at = second.opened_at + timedelta(hours=2)
+    third.first_response_due_at = now - timedelta(minutes=1)  # overdue, no response
+    db.session.commit()
+    page = manager_client.get("/dashboard").get_data(as_text=True)
+    queue = page[page.index('id="h-queue"') :]
+    assert "1 on time, 2 late, of 3 cases opened in the period" in queue
+    assert '<p class="tile-value">33.3%' in queue
+    # Medians come from duration histograms: of 1 h and 3 h, the middle answer is the
+    # top of the 1-1.5 h bucket.
+    assert "1.5 h" in queue
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def test_the_export_is_csv_with_formulas_disarmed(manager_client, surveys):
+    answer("csat", 1, '=HYPERLINK("http://evil.example","click")', customer="a")
+    answer("csat", 5, "送货很快，谢谢", customer="b", locale="zh")
+    answer("csat", 3, "-2+3", customer="@c")
+    response = manager_client.get("/dashboard/export.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.is_streamed
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    assert len(rows) == 3
+    by_score = {row["score"]: row for row in rows}
+    assert by_score["1"]["comment"].startswith("'=HYPERLINK")
+    assert by_score["3"]["comment"] == "'-2+3"
+    assert by_score["3"]["customer"] == "'@c"
+    assert by_score["5"]["comment"] == "送货很快，谢谢"
+    assert by_score["1"]["case_id"]  # the unhappy answer opened a case
+
+
+def test_the_export_refuses_bad_filters(manager_client, surveys):
+    response = manager_client.get("/dashboard/export.csv?range=custom&start=2026-01-01")
+    assert response.status_code == 400
+    assert "not valid" in response.get_data(as_text=True)
+
+
+# --- the API -----------------------------------------------------------------------------
+
+
+def _get(client, api_key, path):
+    return client.get(path, headers={"Authorization": f"Bearer {api_key}"})
+
+
+def test_the_summary_api_gives_the_headline_numbers(client, api_key, surveys):
+    for customer, score in (("a", 10), ("b", 9), ("c", 0)):
+        answer("nps", score, customer=customer)
+    assert client.get("/api/v1/summary").status_code == 401
+    body = _get(client, api_key, "/api/v1/summary?range=7d").get_json()
+    assert body["nps"]["n"] == 3
+    assert body["nps"]["score"] == pytest.approx(100 * (2 - 1) / 3)
+    assert body["nps"]["margin"] > 0
+    assert body["csat"]["percent"] is None and body["csat"]["n"] == 0
+    assert body["previous"]["nps"]["n"] == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["range=week", "range=custom", "timezone=Mars/Olympus", "touchpoint=moon", "language=fr"],
+)
+def test_the_summary_api_refuses_bad_filters_with_422(client, api_key, surveys, query):
+    response = _get(client, api_key, "/api/v1/summary?" + query)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "validation_error"
+
+
+def test_the_responses_api_pages_by_id(client, api_key, surveys, topics):
+    ids = [answer("ces", 2 + n % 5, "The app is slow", customer=f"c{n}").id for n in range(5)]
+    first = _get(client, api_key, "/api/v1/responses?limit=2").get_json()
+    assert [item["id"] for item in first["items"]] == ids[:2]
+    assert first["items"][0]["topics"]
+    second = _get(
+        client, api_key, f"/api/v1/responses?limit=2&after={first['next_after']}"
+    ).get_json()
+    last = _get(
+        client, api_key, f"/api/v1/responses?limit=2&after={second['next_after']}"
+    ).get_json()
+    assert [item["id"] for item in second["items"] + last["items"]] == ids[2:]
+    assert last["next_after"] is None
+
+
+def test_the_openapi_document_lists_the_score_routes(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "/api/v1/summary" in paths and "/api/v1/responses" in paths
