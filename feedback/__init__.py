@@ -198,6 +198,9 @@ def register_commands(app: Flask) -> None:
     from feedback.tagging.cli import analysis_cli
 
     app.cli.add_command(analysis_cli)
+    from feedback.dashboard.cli import dashboard_cli
+
+    app.cli.add_command(dashboard_cli)
 
 
 def register_jobs(app: Flask) -> None:

@@ -289,3 +289,16 @@ def test_the_responses_api_pages_by_id(client, api_key, surveys, topics):
 def test_the_openapi_document_lists_the_score_routes(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "/api/v1/summary" in paths and "/api/v1/responses" in paths
+
+
+def test_rebuild_recounts_in_a_new_report_zone(app, runner, surveys):
+    # 23:30 UTC on Oct 31 is Nov 1 in Shanghai.
+    answer("csat", 5, customer="a", answered_at=datetime(2026, 10, 31, 23, 30, tzinfo=UTC))
+    day = lambda: db.session.execute(text("SELECT day FROM score_days")).scalar()  # noqa: E731
+    assert str(day()) == "2026-10-31"
+    app.config["REPORT_TIMEZONE"] = "Asia/Shanghai"
+    result = runner.invoke(args=["dashboard", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Asia/Shanghai" in result.output
+    db.session.expire_all()
+    assert str(day()) == "2026-11-01"
