@@ -11,16 +11,13 @@ from sqlalchemy import select
 from feedback import scoring
 from feedback.api.routes import bp
 from feedback.api.schemas import ResponsesArgs, ResponsesOut, ScoreFilterArgs, SummaryOut
-from feedback.complaints.models import CaseResponse
 from feedback.complaints.settings import queue_config
-from feedback.customers.models import Customer
 from feedback.dashboard.days import report_zone
 from feedback.dashboard.periods import Period, resolve
-from feedback.dashboard.queries import Filters, delivery_totals, score_totals
+from feedback.dashboard.queries import Filters, answers_after, delivery_totals, score_totals
 from feedback.dashboard.summary import Scores
 from feedback.extensions import db
-from feedback.surveys.models import Response, Survey, TouchpointType
-from feedback.tagging.models import ResponseTopic, Topic
+from feedback.surveys.models import Survey, TouchpointType
 from feedback.timeutil import utcnow
 
 
@@ -115,43 +112,17 @@ def responses(args: dict):
     """Answers with their tags, oldest first, a page at a time (by id, stable under new
     answers): pass the page's `next_after` as `after` for the next one."""
     period, filters = _period_and_filters(args)
-    r = Response.__table__
-    rows = db.session.execute(
-        select(r, Customer.external_id, Survey.name.label("survey_name"))
-        .join(Customer, Customer.id == r.c.customer_id)
-        .join(Survey, Survey.id == r.c.survey_id)
-        .where(
-            r.c.id > args["after"],
-            r.c.answered_at >= period.start(),
-            r.c.answered_at < period.end(),
-            *filters.where(r),
-        )
-        .order_by(r.c.id)
-        .limit(args["limit"] + 1)
-    ).all()
-    more = len(rows) > args["limit"]
-    rows = rows[: args["limit"]]
-    ids = [row.id for row in rows]
-    topics: dict[int, list[str]] = {}
-    for response_id, key in db.session.execute(
-        select(ResponseTopic.response_id, Topic.key)
-        .join(Topic, Topic.id == ResponseTopic.topic_id)
-        .where(ResponseTopic.response_id.in_(ids))
-    ):
-        topics.setdefault(response_id, []).append(key)
-    cases = dict(
-        db.session.execute(
-            select(CaseResponse.response_id, CaseResponse.case_id).where(
-                CaseResponse.response_id.in_(ids)
-            )
-        ).all()
-    )
+    page = answers_after(period, filters, args["after"], args["limit"] + 1)
+    more = len(page.rows) > args["limit"]
+    rows = page.rows[: args["limit"]]
+    topics, cases = page.topics, page.cases
+    surveys = dict(db.session.execute(select(Survey.id, Survey.name)).all())
     keys = dict(db.session.execute(select(TouchpointType.id, TouchpointType.key)).all())
     items = [
         {
             "id": row.id,
             "answered_at": row.answered_at.isoformat(),
-            "survey": {"id": row.survey_id, "name": row.survey_name},
+            "survey": {"id": row.survey_id, "name": surveys.get(row.survey_id)},
             "kind": row.kind.value,
             "score": row.score,
             "touchpoint": keys.get(row.touchpoint_type_id),
@@ -162,9 +133,9 @@ def responses(args: dict):
             "language": row.language,
             "sentiment": row.sentiment.value if row.sentiment else None,
             "polarity": row.polarity,
-            "topics": sorted(topics.get(row.id, [])),
+            "topics": topics.get(row.id, []),
             "case_id": cases.get(row.id),
         }
         for row in rows
     ]
-    return {"items": items, "next_after": ids[-1] if more else None}
+    return {"items": items, "next_after": rows[-1].id if more else None}

@@ -11,13 +11,10 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
-from feedback.complaints.models import CaseResponse
-from feedback.customers.models import Customer
 from feedback.dashboard.periods import Period
-from feedback.dashboard.queries import Filters
+from feedback.dashboard.queries import Filters, answers_after
 from feedback.extensions import db
-from feedback.surveys.models import Response, Survey, TouchpointType
-from feedback.tagging.models import ResponseTopic, Topic
+from feedback.surveys.models import Survey, TouchpointType
 
 BATCH = 2000
 HEADER = (
@@ -83,56 +80,14 @@ def _names() -> dict[str, dict[int, str]]:
     return {
         "survey": {s.id: s.name for s in db.session.scalars(select(Survey))},
         "touchpoint": {t.id: t.key for t in db.session.scalars(select(TouchpointType))},
-        "topic": {t.id: t.key for t in db.session.scalars(select(Topic))},
     }
 
 
 def _batch(period, filters, zone, names, after: int) -> tuple[list[tuple], int]:
     """The CSV rows of the next batch of answers after id ``after``, and the last id."""
-    r, c = Response.__table__, Customer.__table__
-    rows = db.session.execute(
-        select(
-            r.c.id,
-            r.c.answered_at,
-            r.c.survey_id,
-            r.c.kind,
-            r.c.score,
-            r.c.touchpoint_type_id,
-            c.c.external_id,
-            r.c.tier,
-            r.c.locale,
-            r.c.comment,
-            r.c.language,
-            r.c.sentiment,
-            r.c.polarity,
-        )
-        .select_from(r.join(c, c.c.id == r.c.customer_id))
-        .where(
-            r.c.id > after,
-            r.c.answered_at >= period.start(),
-            r.c.answered_at < period.end(),
-            *filters.where(r),
-        )
-        .order_by(r.c.id)
-        .limit(BATCH)
-    ).all()
-    if not rows:
+    page = answers_after(period, filters, after, BATCH)
+    if not page.rows:
         return [], after
-    ids = [row.id for row in rows]
-    topics: dict[int, list[str]] = {}
-    for response_id, topic_id in db.session.execute(
-        select(ResponseTopic.response_id, ResponseTopic.topic_id).where(
-            ResponseTopic.response_id.in_(ids)
-        )
-    ):
-        topics.setdefault(response_id, []).append(names["topic"].get(topic_id, ""))
-    cases = dict(
-        db.session.execute(
-            select(CaseResponse.response_id, CaseResponse.case_id).where(
-                CaseResponse.response_id.in_(ids)
-            )
-        ).all()
-    )
     out = [
         (
             row.id,
@@ -148,9 +103,9 @@ def _batch(period, filters, zone, names, after: int) -> tuple[list[tuple], int]:
             row.language or "",
             row.sentiment.value if row.sentiment else "",
             "" if row.polarity is None else f"{row.polarity:.3f}",
-            safe_cell(",".join(sorted(topics.get(row.id, [])))),
-            cases.get(row.id, ""),
+            safe_cell(",".join(page.topics.get(row.id, []))),
+            page.cases.get(row.id, ""),
         )
-        for row in rows
+        for row in page.rows
     ]
-    return out, ids[-1]
+    return out, page.rows[-1].id

@@ -95,7 +95,7 @@ def _names(locale: str) -> dict:
 
 
 def _charts(board: summary.Dashboard, locale: str) -> dict:
-    labels = [_point_label(point["period"], board.interval, locale) for point in board.trend]
+    labels = [_point_label(point["period"], board.interval) for point in board.trend]
     result = {
         "nps": charts.trend_chart(
             _("NPS"),
@@ -145,7 +145,7 @@ def _charts(board: summary.Dashboard, locale: str) -> dict:
     return result
 
 
-def _point_label(period: Period, interval: str, locale: str) -> str:
+def _point_label(period: Period, interval: str) -> str:
     from flask_babel import format_date
 
     if interval == "month":
