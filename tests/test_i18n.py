@@ -73,7 +73,10 @@ def _source_messages() -> set[str]:
     with (ROOT / "pyproject.toml").open("rb") as fh:
         mappings = tomllib.load(fh)["tool"]["babel"]["mappings"]
     method_map = [(m["pattern"], m["method"]) for m in mappings]
-    options_map = {m["pattern"]: {} for m in mappings}
+    options_map = {
+        m["pattern"]: {k: v for k, v in m.items() if k not in ("method", "pattern")}
+        for m in mappings
+    }
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
