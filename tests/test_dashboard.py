@@ -190,6 +190,89 @@ def test_an_answer_at_2330_on_the_last_day_of_a_month_counts_in_that_month(
     assert '<p class="tile-value">0.0%' in november  # only the 00:30 one, a 1
 
 
+def _recount(responses, period, zone: str, skip_survey: int | None):
+    """The scores of a period, counted from the answers one by one."""
+    from zoneinfo import ZoneInfo
+
+    from feedback import scoring
+    from feedback.dashboard.summary import Scores
+
+    counts: dict[str, dict[int, int]] = {"nps": {}, "csat": {}, "ces": {}}
+    for response in responses:
+        day = response.answered_at.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).date()
+        if period.first <= day <= period.last and response.survey_id != skip_survey:
+            of_kind = counts[response.kind.value]
+            of_kind[response.score] = of_kind.get(response.score, 0) + 1
+    return Scores(
+        scoring.nps(counts["nps"]), scoring.csat(counts["csat"]), scoring.ces(counts["ces"])
+    )
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
+def test_every_figure_read_from_the_summaries_matches_a_recount(app, surveys, make_user, zone):
+    """Headline, previous period, each trend week, the breakdowns and the follow-up CSAT,
+    for a manager in the report zone and in zones whose days cut the summary days."""
+    import random
+
+    from feedback.accounts.models import Role
+    from feedback.complaints import cases as actions
+    from feedback.complaints.models import CallOutcome, ResolutionCode
+    from feedback.complaints.settings import queue_config
+    from feedback.dashboard import summary
+    from feedback.dashboard.periods import resolve
+    from feedback.dashboard.queries import Filters
+    from feedback.surveys.answers import Link, record_answer
+    from tests.complaints_helpers import case_of
+
+    rng = random.Random(20261204)  # noqa: S311 -- repeatable answers, not a secret
+    now = utcnow()
+    scales = {"nps": range(0, 11), "csat": range(1, 6), "ces": range(1, 8)}
+    for number in range(45):
+        kind = rng.choice(list(scales))
+        answer(
+            kind,
+            rng.choice(scales[kind]),
+            customer=f"c{number}",
+            tier=rng.choice([None, "gold", "silver"]),
+            locale=rng.choice(["en", "zh"]),
+            answered_at=now - timedelta(minutes=rng.randrange(0, 100 * 24 * 60)),
+        )
+    agent = make_user(Role.AGENT)
+    case = case_of(answer("csat", 1, customer="unhappy", answered_at=now - timedelta(days=2)))
+    actions.log_call(case, agent, CallOutcome.REACHED, "")
+    actions.resolve(case, agent, ResolutionCode.SOLVED)
+    db.session.commit()
+    record_answer(Link.of(case.followup_invitation, "en"), 5, None, "en")
+    db.session.commit()
+    followup_id = queue_config().followup_survey_id
+    assert followup_id is not None
+
+    responses = db.session.scalars(select(Response)).all()
+    today = now.astimezone(__import__("zoneinfo").ZoneInfo(zone)).date()
+    period = resolve("30d", today, zone)
+    board = summary.build(period, Filters(followup_survey_id=followup_id), "UTC", now, "week")
+    current = _recount(responses, period, zone, followup_id)
+    assert current.n > 5 and board.current == current
+    assert board.before == _recount(responses, period.previous(), zone, followup_id)
+    assert len(board.trend) >= 12
+    for point in board.trend:
+        assert point["scores"] == _recount(responses, point["period"], zone, followup_id)
+    for dimension, rows in board.breakdowns.items():
+        assert sum(row["scores"].n for row in rows) == current.n, dimension
+    gold = next(row for row in board.breakdowns["tier"] if row["value"] == "gold")
+    assert gold["scores"] == _recount(
+        [r for r in responses if r.tier == "gold"], period, zone, followup_id
+    )
+    followup = [r for r in responses if r.survey_id == followup_id]
+    assert board.followup.n == 1 and board.followup.percent == 100.0
+    assert followup and all(r.score == 5 for r in followup)
+    # The follow-up survey filtered by name: read apart, and the same figure.
+    alone = summary.build(
+        period, Filters(survey_id=followup_id, followup_survey_id=followup_id), "UTC", now, "week"
+    )
+    assert alone.followup.n == 1 and alone.current.csat.n == 1
+
+
 # --- queue health ------------------------------------------------------------------------
 
 
@@ -211,6 +294,37 @@ def test_queue_health_counts_on_time_and_late_first_responses(app, manager_clien
     # Medians come from duration histograms: of 1 h and 3 h, the middle answer is the
     # top of the 1-1.5 h bucket.
     assert "1.5 h" in queue
+
+
+def test_queue_health_adds_up_by_priority_and_by_agent(app, manager_client, surveys, make_user):
+    from feedback.accounts.models import Role
+    from feedback.complaints.models import CasePriority
+
+    ann, bob = make_user(Role.AGENT, name="Ann Agent"), make_user(Role.AGENT, name="Bob Agent")
+    for customer in ("a", "b", "c", "d"):
+        answer("nps", 1, customer=customer)
+    first, second, third, fourth = db.session.scalars(select(Case).order_by(Case.id)).all()
+    first.owner_id, second.owner_id, third.owner_id = ann.id, ann.id, bob.id
+    first.priority = CasePriority.URGENT
+    db.session.commit()
+    page = manager_client.get("/dashboard").get_data(as_text=True)
+    agents = page[page.index("By agent") :]
+    rows = {
+        name: agents[agents.index(name) : agents.index("</tr>", agents.index(name))]
+        for name in ("Ann Agent", "Bob Agent", "nobody")
+    }
+    assert '<td data-label="Open">2</td>' in rows["Ann Agent"]
+    assert '<td data-label="Open">1</td>' in rows["Bob Agent"]
+    assert '<td data-label="Open">1</td>' in rows["nobody"]
+    # An opening counts for the owner the case had then: nobody, for all four.
+    assert '<td data-label="Opened in period">4</td>' in rows["nobody"]
+    assert '<td data-label="Opened in period">0</td>' in rows["Ann Agent"]
+    priorities = page[page.index("By priority") : page.index("By agent")]
+    assert priorities.index("Urgent") < priorities.index("High")  # most pressing first
+    urgent = priorities[
+        priorities.index("Urgent") : priorities.index("</tr>", priorities.index("Urgent"))
+    ]
+    assert '<td data-label="Open">1</td>' in urgent
 
 
 # --- export ------------------------------------------------------------------------------

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import and_, case, false, func, literal_column, or_, select
 
-from feedback.dashboard.models import InvitationDay, ScoreDay, TopicDay
+from feedback.dashboard.models import SCORES, InvitationDay, ScoreDay, TopicDay
 from feedback.dashboard.periods import Cover, Period, cover
 from feedback.dashboard.rebuild import SCORE_METRICS, metric, mood
 from feedback.extensions import db
@@ -116,6 +117,66 @@ def _score_rows(where: Cover, filters: Filters, group: tuple[str, ...]):
             .where(_time_ranges(r.c.answered_at, where.edges), *filters.where(r))
             .group_by(literal_column("bucket"), *[r.c[name] for name in group])
         ).all()
+
+
+#: the distribution columns of ScoreDay: how many answers gave each score
+DISTRIBUTION = tuple(f"s{score}" for score in SCORES)
+
+
+def distributions(
+    groups: list[list[Period]], filters: Filters, report_zone: str
+) -> list[dict[tuple[int, int], list[int]]]:
+    """Per list of periods: the answers per score (s0 ... s10) by (period index, survey id).
+
+    The periods within a list must not overlap; the lists may overlap one another (the
+    trend's weeks and the current and previous periods). Their whole summary days are one
+    read grouped by (day, survey), in the summary's key order so the database adds up as
+    it scans, and shared out here; the raw answers at the edges are one read per list.
+    """
+    results: list[dict[tuple[int, int], list[int]]] = [{} for _ in groups]
+    covers = [cover(periods, report_zone) for periods in groups]
+    owners: dict[date, list[tuple[dict, int]]] = {}
+    for result, where in zip(results, covers, strict=True):
+        for index, first, last in where.days:
+            day = first
+            while day <= last:
+                owners.setdefault(day, []).append((result, index))
+                day += timedelta(days=1)
+    connection = db.session.connection()
+    if owners:
+        t = ScoreDay.__table__
+        rows = connection.execute(
+            select(t.c.day, t.c.survey_id, *[func.sum(t.c[name]) for name in DISTRIBUTION])
+            .where(t.c.day.between(min(owners), max(owners)), *filters.where(t))
+            .group_by(t.c.day, t.c.survey_id)
+        )
+        for day, survey_id, *counts in rows:
+            for result, index in owners.get(day, ()):
+                _add(result, (index, survey_id), counts)
+    r = Response.__table__
+    for result, where in zip(results, covers, strict=True):
+        if not where.edges:
+            continue
+        rows = connection.execute(
+            select(
+                _time_bucket(r.c.answered_at, where.edges).label("bucket"),
+                r.c.survey_id,
+                *[func.sum(literal_column(metric(name, "responses"))) for name in DISTRIBUTION],
+            )
+            .where(_time_ranges(r.c.answered_at, where.edges), *filters.where(r))
+            .group_by(literal_column("bucket"), r.c.survey_id)
+        )
+        for index, survey_id, *counts in rows:
+            _add(result, (index, survey_id), counts)
+    return results
+
+
+def _add(result: dict, key: tuple, counts: list) -> None:
+    totals = result.get(key)
+    if totals is None:
+        result[key] = [int(n or 0) for n in counts]
+    else:
+        result[key] = [a + int(n or 0) for a, n in zip(totals, counts, strict=True)]
 
 
 def topic_totals(period: Period, filters: Filters, report_zone: str) -> dict[tuple[int, int], int]:

@@ -20,7 +20,6 @@ from feedback.dashboard.rebuild import case_metrics
 from feedback.extensions import db
 from feedback.scoring import histogram_median
 
-GROUPS = {"priority": "priority", "agent": "owner_id"}
 BUCKETS = len(DURATION_BUCKETS) + 1
 
 
@@ -72,6 +71,18 @@ class Row:
         ]
         self.resolution = [a + b for a, b in zip(self.resolution, other.resolution, strict=True)]
 
+    def count(self, counts: list) -> None:
+        """Add a row of COUNTED and HISTOGRAMS sums."""
+        self.opened += int(counts[0] or 0)
+        self.responded += int(counts[1] or 0)
+        self.on_time += int(counts[2] or 0)
+        self.resolved += int(counts[3] or 0)
+        fr, res = counts[4 : 4 + BUCKETS], counts[4 + BUCKETS :]
+        self.first_response = [
+            a + int(b or 0) for a, b in zip(self.first_response, fr, strict=True)
+        ]
+        self.resolution = [a + int(b or 0) for a, b in zip(self.resolution, res, strict=True)]
+
 
 COUNTED = ("opened", "responded", "on_time", "resolved")
 HISTOGRAMS = [f"fr{i}" for i in range(BUCKETS)] + [f"res{i}" for i in range(BUCKETS)]
@@ -97,42 +108,37 @@ def queue_health(
     touchpoint_type_id: int | None = None,
     tier: str | None = None,
 ) -> dict[str, dict]:
-    """{"priority": {priority: Row}, "agent": {user id or 0: Row}, "total": Row}.
+    """{"priority": {priority: Row}, "agent": {user id or 0: Row}, "total": Row}, the most
+    pressing priority first and agents by id (0, nobody, first).
 
-    The summary has no touchpoint or tier: with those filters the cases are read.
+    Each source is read once by (priority, owner) and added up here both ways. The summary
+    has no touchpoint or tier: with those filters the cases are read.
     """
     scope = _scope(touchpoint_type_id, tier)
-    result: dict[str, dict] = {name: {} for name in GROUPS}
-    for name, column in GROUPS.items():
-        rows = result[name]
-        for key, *counts in _period_counts(period, report_zone, column, scope):
-            row = rows.setdefault(key, Row())
-            for position, counted in enumerate(COUNTED):
-                setattr(row, counted, getattr(row, counted) + int(counts[position] or 0))
-            histogram = [int(n or 0) for n in counts[len(COUNTED) :]]
-            row.first_response = [
-                a + b for a, b in zip(row.first_response, histogram[:BUCKETS], strict=True)
-            ]
-            row.resolution = [
-                a + b for a, b in zip(row.resolution, histogram[BUCKETS:], strict=True)
-            ]
-        owner = func.coalesce(Case.owner_id, 0) if column == "owner_id" else Case.priority
-        in_period = and_(Case.opened_at >= period.start(), Case.opened_at < period.end())
-        waiting = and_(
-            Case.first_responded_at.is_(None), Case.first_response_due_at <= now, in_period
+    cells: dict[tuple, Row] = {}
+    for priority, owner, *counts in _period_counts(period, report_zone, scope):
+        cells.setdefault((priority, owner or 0), Row()).count(counts)
+    owner = func.coalesce(Case.owner_id, 0)
+    in_period = and_(Case.opened_at >= period.start(), Case.opened_at < period.end())
+    waiting = and_(Case.first_responded_at.is_(None), Case.first_response_due_at <= now, in_period)
+    for priority, owner_id, n, overdue, late in db.session.execute(
+        select(
+            Case.priority,
+            owner,
+            func.count(),
+            func.sum(case((Case.is_overdue(now), 1), else_=0)),
+            func.sum(case((waiting, 1), else_=0)),
         )
-        for key, n, overdue, late in db.session.execute(
-            select(
-                owner,
-                func.count(),
-                func.sum(case((Case.is_overdue(now), 1), else_=0)),
-                func.sum(case((waiting, 1), else_=0)),
-            )
-            .where(Case.status.in_(ACTIVE_STATUSES), *scope)
-            .group_by(owner)
-        ):
-            row = rows.setdefault(key, Row())
-            row.open, row.overdue, row.waiting_late = n, int(overdue or 0), int(late or 0)
+        .where(Case.status.in_(ACTIVE_STATUSES), *scope)
+        .group_by(Case.priority, owner)
+    ):
+        row = cells.setdefault((priority, owner_id), Row())
+        row.open, row.overdue, row.waiting_late = n, int(overdue or 0), int(late or 0)
+    result: dict[str, dict] = {"priority": {}, "agent": {}}
+    for (priority, _owner), row in sorted(cells.items(), key=lambda kv: kv[0][0].rank):
+        result["priority"].setdefault(priority, Row()).add(row)
+    for (_priority, owner_id), row in sorted(cells.items(), key=lambda kv: kv[0][1]):
+        result["agent"].setdefault(owner_id, Row()).add(row)
     total = Row()
     for row in result["priority"].values():
         total.add(row)
@@ -140,30 +146,32 @@ def queue_health(
     return result
 
 
-def _period_counts(period: Period, report_zone: str, column: str, scope: list):
-    """(group, counts...) rows: summary days, and the cases themselves at the edges (or
-    everywhere when filtered by touchpoint or tier)."""
-    where = cover([period], report_zone)
+def _period_counts(period: Period, report_zone: str, scope: list):
+    """(priority, owner, counts...) rows: summary days, and the cases themselves at the
+    edges (or everywhere when filtered by touchpoint or tier)."""
     if scope:
         edges = [(0, period.start(), period.end())]
         days = []
     else:
+        where = cover([period], report_zone)
         edges, days = where.edges, where.days
+    sums = (*COUNTED, *HISTOGRAMS)
     if days:
         t = CaseDay.__table__
         yield from db.session.execute(
-            select(t.c[column], *[func.sum(t.c[name]) for name in (*COUNTED, *HISTOGRAMS)])
+            select(t.c.priority, t.c.owner_id, *[func.sum(t.c[name]) for name in sums])
             .where(*[t.c.day.between(a, b) for _i, a, b in days])
-            .group_by(t.c[column])
+            .group_by(t.c.priority, t.c.owner_id)
         )
-    dialect = db.session.get_bind().dialect.name
-    metrics = case_metrics("cases", dialect)
-    key = func.coalesce(Case.owner_id, 0) if column == "owner_id" else Case.priority
+    if not edges:
+        return
+    metrics = case_metrics("cases", db.session.get_bind().dialect.name)
+    owner = func.coalesce(Case.owner_id, 0)
     for _i, start, end in edges:
         yield from db.session.execute(
             select(
-                key, *[func.sum(literal_column(metrics[name])) for name in (*COUNTED, *HISTOGRAMS)]
+                Case.priority, owner, *[func.sum(literal_column(metrics[name])) for name in sums]
             )
             .where(Case.opened_at >= start, Case.opened_at < end, *scope)
-            .group_by(key)
+            .group_by(Case.priority, owner)
         )

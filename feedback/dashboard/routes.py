@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Blueprint, Response, render_template, request
@@ -31,8 +32,20 @@ def require_manager():
     """Scores and exports are for managers and admins."""
 
 
-def read_filters(args) -> tuple[DashboardFilterForm, Period | None, Filters | None]:
-    """The form, and the period and filters it means (None when the form is not valid)."""
+@dataclass
+class Reading:
+    """The filter form, the period and filters it means (None when it is not valid), and
+    the surveys and touchpoint types its lists were filled from."""
+
+    form: DashboardFilterForm
+    period: Period | None
+    filters: Filters | None
+    surveys: list[Survey]
+    touchpoints: list[TouchpointType]
+
+
+def read_filters(args) -> Reading:
+    """The dashboard's filters read from the query string."""
     form = DashboardFilterForm(args)
     locale = str(get_locale())
     surveys = db.session.scalars(select(Survey).order_by(Survey.name)).all()
@@ -47,7 +60,7 @@ def read_filters(args) -> tuple[DashboardFilterForm, Period | None, Filters | No
         SelectChoice(key, key) for key in summary.property_keys()
     ]
     if not form.validate():
-        return form, None, None
+        return Reading(form, None, None, surveys, touchpoints)
     zone = str(get_timezone())
     today = utcnow().astimezone(get_timezone()).date()
     period = resolve(form.range.data, today, zone, form.start.data, form.end.data)
@@ -60,37 +73,47 @@ def read_filters(args) -> tuple[DashboardFilterForm, Period | None, Filters | No
         locale=form.language.data or None,
         followup_survey_id=queue_config().followup_survey_id,
     )
-    return form, period, filters
+    return Reading(form, period, filters, surveys, touchpoints)
 
 
 @bp.get("")
 def index():
-    form, period, filters = read_filters(request.args)
+    reading = read_filters(request.args)
+    form, period, filters = reading.form, reading.period, reading.filters
     if period is None:
         return render_template("dashboard/index.html", form=form, invalid=True), 400
     interval = form.interval.data or ("week" if period.days <= 120 else "month")
-    board = summary.build(period, filters, report_zone(), utcnow(), interval, form.by.data or None)
+    kinds = {survey.id: survey.kind for survey in reading.surveys}
+    board = summary.build(
+        period, filters, report_zone(), utcnow(), interval, kinds, form.by.data or None
+    )
     locale = str(get_locale())
     return render_template(
         "dashboard/index.html",
         form=form,
         board=board,
         args=form.shared_args(),
-        names=_names(locale),
+        names=_names(reading, board, locale),
         charts=_charts(board, locale),
         now=utcnow(),
     )
 
 
-def _names(locale: str) -> dict:
-    """Labels of the ids in breakdowns and drivers."""
+def _names(reading: Reading, board: summary.Dashboard, locale: str) -> dict:
+    """Labels of the ids in breakdowns, drivers and the queue."""
+    agents = [key for key in board.queue["agent"] if key]
     return {
-        "survey_id": {s.id: s.name for s in db.session.scalars(select(Survey))},
-        "touchpoint_type_id": {
-            t.id: t.name(locale) for t in db.session.scalars(select(TouchpointType))
-        },
+        "survey_id": {s.id: s.name for s in reading.surveys},
+        "touchpoint_type_id": {t.id: t.name(locale) for t in reading.touchpoints},
         "topic": {t.id: t.name(locale) for t in db.session.scalars(select(Topic))},
-        "agent": {u.id: u.display_name for u in db.session.scalars(select(User))},
+        "agent": {
+            user_id: name or email
+            for user_id, name, email in db.session.execute(
+                select(User.id, User.name, User.email).where(User.id.in_(agents))
+            )
+        }
+        if agents
+        else {},
     }
 
 
@@ -155,7 +178,8 @@ def _point_label(period: Period, interval: str) -> str:
 
 @bp.get("/export.csv")
 def export_csv():
-    form, period, filters = read_filters(request.args)
+    reading = read_filters(request.args)
+    form, period, filters = reading.form, reading.period, reading.filters
     if period is None:
         errors = "; ".join(
             f"{form[name].label.text}: {' '.join(str(m) for m in e)}"

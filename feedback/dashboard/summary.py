@@ -4,7 +4,7 @@ drivers and queue health. Scores come from feedback.scoring; nothing here reads 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import and_, func, literal_column, select
@@ -14,16 +14,18 @@ from feedback.complaints.models import CaseResponse
 from feedback.dashboard import queue_health as health
 from feedback.dashboard.periods import Period, trend_periods
 from feedback.dashboard.queries import (
+    DISTRIBUTION,
     METRICS,
     Filters,
     Totals,
     delivery_totals,
+    distributions,
     score_totals,
     topic_totals,
 )
 from feedback.dashboard.rebuild import metric, mood
 from feedback.extensions import db
-from feedback.surveys.models import Invitation, Response, SurveyKind, TouchpointEvent
+from feedback.surveys.models import Invitation, Response, Survey, SurveyKind, TouchpointEvent
 
 KINDS = (SurveyKind.NPS, SurveyKind.CSAT, SurveyKind.CES)
 #: breakdowns by these dimensions, in this order
@@ -89,8 +91,16 @@ class Dashboard:
     properties: list[dict] = field(default_factory=list)
 
 
-def _by_kind(totals: dict[tuple, Totals], index: int) -> dict[SurveyKind, Totals]:
-    return {key[1]: value for key, value in totals.items() if key[0] == index}
+def _spread(
+    distribution: dict[tuple[int, int], list[int]], index: int, kinds: dict[int, SurveyKind]
+) -> dict[SurveyKind, Totals]:
+    """The answers per score of one period, by survey kind."""
+    result: dict[SurveyKind, Totals] = {}
+    for (i, survey_id), counts in distribution.items():
+        kind = kinds.get(survey_id)
+        if i == index and kind is not None:
+            result.setdefault(kind, Totals()).add(zip(DISTRIBUTION, counts, strict=True))
+    return result
 
 
 def build(
@@ -99,12 +109,30 @@ def build(
     report_zone: str,
     now: datetime,
     interval: str,
+    kinds: dict[int, SurveyKind] | None = None,
     prop: str | None = None,
 ) -> Dashboard:
-    """Everything on the page for one period and set of filters."""
+    """Everything on the page for one period and set of filters; ``kinds`` is each
+    survey's kind by id, when the caller has read the surveys already."""
     previous = period.previous()
-    headline = score_totals([period, previous], filters, report_zone, ("kind",))
-    current, before = Scores.of(_by_kind(headline, 0)), Scores.of(_by_kind(headline, 1))
+    buckets = trend_periods(period, interval)
+    if kinds is None:
+        kinds = dict(db.session.execute(select(Survey.id, Survey.kind)).all())
+    # The follow-up survey's answers come in the same read when no filter tells them apart.
+    followup_id = filters.followup_survey_id
+    shared = followup_id is not None and filters.survey_id is None
+    shared = shared and filters.touchpoint_type_id is None
+    read = replace(filters, followup_survey_id=None) if shared else filters
+    headline, by_bucket = distributions([[period, previous], buckets], read, report_zone)
+    if shared:
+        followup = _csat_pair({k: v for k, v in headline.items() if k[1] == followup_id})
+        headline = {k: v for k, v in headline.items() if k[1] != followup_id}
+        by_bucket = {k: v for k, v in by_bucket.items() if k[1] != followup_id}
+    else:
+        followup = _followup(period, previous, filters, report_zone)
+    spread = [_spread(headline, index, kinds) for index in (0, 1)]
+    current, before = Scores.of(spread[0]), Scores.of(spread[1])
+    breakdown_totals = score_totals([period], filters, report_zone, (*BREAKDOWNS, "kind"))
     deliveries = delivery_totals([period, previous], filters, report_zone)
     rate_now = _rate(deliveries.get(0))
     rate_before = _rate(deliveries.get(1))
@@ -150,10 +178,8 @@ def build(
         ),
     ]
     all_kinds = Totals()
-    for key, value in headline.items():
-        if key[0] == 0:
-            all_kinds.add(value.items())
-    followup = _followup(period, previous, filters, report_zone)
+    for value in breakdown_totals.values():
+        all_kinds.add(value.items())
     topics = topic_totals(period, filters, report_zone)
     return Dashboard(
         period=period,
@@ -163,9 +189,12 @@ def build(
         before=before,
         tiles=tiles,
         response_rate=deliveries.get(0, (0, 0)),
-        trend=_trend(period, filters, report_zone, interval),
-        distributions={kind: _by_kind(headline, 0).get(kind, Totals()).counts() for kind in KINDS},
-        breakdowns=_breakdowns(period, filters, report_zone),
+        trend=[
+            {"period": bucket, "scores": Scores.of(_spread(by_bucket, index, kinds))}
+            for index, bucket in enumerate(buckets)
+        ],
+        distributions={kind: spread[0].get(kind, Totals()).counts() for kind in KINDS},
+        breakdowns=_breakdowns(breakdown_totals),
         sentiment={name: all_kinds[name] for name in ("positive", "neutral", "negative")},
         drivers=_drivers(topics, all_kinds),
         unhappy_comments=all_kinds["comments_unhappy"],
@@ -197,27 +226,20 @@ def _followup(period, previous, filters, report_zone) -> tuple[scoring.Csat, sco
         tier=filters.tier,
         locale=filters.locale,
     )
-    totals = score_totals([period, previous], only, report_zone, ())
-    empty = Totals()
-    return (
-        scoring.csat(totals.get((0,), empty).counts()),
-        scoring.csat(totals.get((1,), empty).counts()),
-    )
+    (totals,) = distributions([[period, previous]], only, report_zone)
+    return _csat_pair(totals)
 
 
-def _trend(period, filters, report_zone, interval) -> list[dict]:
-    buckets = trend_periods(period, interval)
-    totals = score_totals(buckets, filters, report_zone, ("kind",))
-    points = []
-    for index, bucket in enumerate(buckets):
-        scores = Scores.of(_by_kind(totals, index))
-        points.append({"period": bucket, "scores": scores})
-    return points
+def _csat_pair(totals: dict[tuple[int, int], list[int]]) -> tuple[scoring.Csat, scoring.Csat]:
+    """CSAT of the current (0) and previous (1) period from their answers per score."""
+    spread = [Totals() for _ in (0, 1)]
+    for (index, _survey_id), counts in totals.items():
+        spread[index].add(zip(DISTRIBUTION, counts, strict=True))
+    return scoring.csat(spread[0].counts()), scoring.csat(spread[1].counts())
 
 
-def _breakdowns(period, filters, report_zone) -> dict[str, list[dict]]:
+def _breakdowns(totals: dict[tuple, Totals]) -> dict[str, list[dict]]:
     """Per dimension, one row per value: its scores and its number of answers."""
-    totals = score_totals([period], filters, report_zone, (*BREAKDOWNS, "kind"))
     result = {}
     for position, dimension in enumerate(BREAKDOWNS):
         groups: dict = {}
