@@ -267,12 +267,6 @@ def register_template_helpers(app: Flask) -> None:
         call_outcome_label=call_outcome_label,
     )
 
-    @app.template_filter("figure")
-    def figure(value, digits: int = 1) -> str:
-        """A number with thousands separators, or a dash for none (the same in en and zh;
-        babel's format_decimal costs 50 µs a call, too much for a page of figures)."""
-        return "—" if value is None else f"{value:,.{digits}f}"
-
     @app.context_processor
     def inject_locale():
         return {

@@ -163,6 +163,29 @@ def test_drivers_compare_topics_of_unhappy_and_happy_answers(manager_client, sur
     assert "/cases/" in drivers  # the unhappy answers opened cases
 
 
+def test_figures_show_margins_counts_and_few_answer_badges(app):
+    from feedback import scoring
+    from feedback.dashboard.figures import Figures
+    from feedback.dashboard.summary import Scores
+
+    with app.test_request_context("/dashboard"):
+        figures = Figures()
+        small = Scores(scoring.nps({10: 3, 0: 1}), scoring.csat({}), scoring.ces({7: 40}))
+        cells = str(figures.score_cells(small))
+        assert cells.count("<td ") == 3
+        nps_cell, csat_cell, ces_cell = cells.split("</td>")[:3]
+        assert "50.0 <span" in nps_cell and "n=4" in nps_cell and "few answers" in nps_cell
+        assert "—" in csat_cell and "n=0" in csat_cell and "few answers" not in csat_cell
+        assert "7.00" in ces_cell and "n=40" in ces_cell and "few answers" not in ces_cell
+        assert (figures.hours(59 * 60), figures.hours(3 * 3600), figures.hours(3 * 86400)) == (
+            "59 min",
+            "3.0 h",
+            "3.0 days",
+        )
+        assert figures.signed(2.5) == "+2.5" and figures.signed(-2.5) == "-2.5"
+        assert figures.num(12345.678, 0) == "12,346" and figures.num(None) == "—"
+
+
 # --- periods in the manager's time zone --------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from feedback.accounts.access import role_required
 from feedback.accounts.models import Role, User
 from feedback.dashboard import charts, export, summary
 from feedback.dashboard.days import report_zone
+from feedback.dashboard.figures import Figures
 from feedback.dashboard.forms import DashboardFilterForm
 from feedback.dashboard.periods import Period, resolve
 from feedback.dashboard.queries import Filters
@@ -81,7 +82,9 @@ def index():
     reading = read_filters(request.args)
     form, period, filters = reading.form, reading.period, reading.filters
     if period is None:
-        return render_template("dashboard/index.html", form=form, invalid=True), 400
+        return render_template(
+            "dashboard/index.html", form=form, invalid=True, figures=Figures()
+        ), 400
     interval = form.interval.data or ("week" if period.days <= 120 else "month")
     kinds = {survey.id: survey.kind for survey in reading.surveys}
     board = summary.build(
@@ -95,6 +98,7 @@ def index():
         args=form.shared_args(),
         names=_names(reading, board, locale),
         charts=_charts(board, locale),
+        figures=Figures(),
         now=utcnow(),
     )
 
