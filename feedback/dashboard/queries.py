@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import add
 
 from sqlalchemy import and_, case, false, func, literal_column, or_, select
 
@@ -84,16 +85,30 @@ def score_totals(
     periods: list[Period], filters: Filters, report_zone: str, group: tuple[str, ...] = ()
 ) -> dict[tuple, Totals]:
     """Totals per (period index, *group values), for the answers in each period."""
+    return {
+        key: Totals(zip(METRICS, counts, strict=True))
+        for key, counts in score_vectors(periods, filters, report_zone, group).items()
+    }
+
+
+def score_vectors(
+    periods: list[Period],
+    filters: Filters,
+    report_zone: str,
+    group: tuple[str, ...] = (),
+    metrics: tuple[str, ...] = METRICS,
+) -> dict[tuple, list[int]]:
+    """As score_totals, each total a list of the ``metrics`` (quicker to add up)."""
     where = cover(periods, report_zone)
-    result: dict[tuple, Totals] = {}
-    for rows in _score_rows(where, filters, group):
+    width = len(group) + 1
+    result: dict[tuple, list[int]] = {}
+    for rows in _score_rows(where, filters, group, metrics):
         for row in rows:
-            key = tuple(row[: len(group) + 1])
-            result.setdefault(key, Totals()).add(zip(METRICS, row[len(group) + 1 :], strict=True))
+            _add(result, tuple(row[:width]), row[width:])
     return result
 
 
-def _score_rows(where: Cover, filters: Filters, group: tuple[str, ...]):
+def _score_rows(where: Cover, filters: Filters, group: tuple[str, ...], metrics=METRICS):
     connection = db.session.connection()
     if where.days:
         t = ScoreDay.__table__
@@ -101,7 +116,7 @@ def _score_rows(where: Cover, filters: Filters, group: tuple[str, ...]):
             select(
                 _day_bucket(t.c.day, where.days).label("bucket"),
                 *[t.c[name] for name in group],
-                *[func.sum(t.c[name]) for name in METRICS],
+                *[func.sum(t.c[name]) for name in metrics],
             )
             .where(_day_ranges(t.c.day, where.days), *filters.where(t))
             .group_by(literal_column("bucket"), *[t.c[name] for name in group])
@@ -112,7 +127,7 @@ def _score_rows(where: Cover, filters: Filters, group: tuple[str, ...]):
             select(
                 _time_bucket(r.c.answered_at, where.edges).label("bucket"),
                 *[r.c[name] for name in group],
-                *[func.sum(literal_column(metric(name, "responses"))) for name in METRICS],
+                *[func.sum(literal_column(metric(name, "responses"))) for name in metrics],
             )
             .where(_time_ranges(r.c.answered_at, where.edges), *filters.where(r))
             .group_by(literal_column("bucket"), *[r.c[name] for name in group])
@@ -172,11 +187,9 @@ def distributions(
 
 
 def _add(result: dict, key: tuple, counts: list) -> None:
+    # SUM over a NOT NULL column of a non-empty group: never NULL
     totals = result.get(key)
-    if totals is None:
-        result[key] = [int(n or 0) for n in counts]
-    else:
-        result[key] = [a + int(n or 0) for a, n in zip(totals, counts, strict=True)]
+    result[key] = list(counts) if totals is None else list(map(add, totals, counts))
 
 
 def topic_totals(period: Period, filters: Filters, report_zone: str) -> dict[tuple[int, int], int]:

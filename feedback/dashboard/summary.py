@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from operator import add
 
 from sqlalchemy import and_, func, literal_column, select
 
@@ -20,7 +21,7 @@ from feedback.dashboard.queries import (
     Totals,
     delivery_totals,
     distributions,
-    score_totals,
+    score_vectors,
     topic_totals,
 )
 from feedback.dashboard.rebuild import metric, mood
@@ -32,6 +33,15 @@ KINDS = (SurveyKind.NPS, SurveyKind.CSAT, SurveyKind.CES)
 BREAKDOWNS = ("touchpoint_type_id", "survey_id", "tier", "locale")
 LATEST_COMMENTS = 8
 PROPERTY_GROUPS = 20
+#: what the breakdowns and the period's comment and sentiment figures add up
+BREAKDOWN_METRICS = (
+    *DISTRIBUTION,
+    "comments_unhappy",
+    "comments_happy",
+    "positive",
+    "neutral",
+    "negative",
+)
 
 
 @dataclass
@@ -92,15 +102,21 @@ class Dashboard:
 
 
 def _spread(
-    distribution: dict[tuple[int, int], list[int]], index: int, kinds: dict[int, SurveyKind]
-) -> dict[SurveyKind, Totals]:
-    """The answers per score of one period, by survey kind."""
-    result: dict[SurveyKind, Totals] = {}
-    for (i, survey_id), counts in distribution.items():
+    distribution: dict[tuple[int, int], list[int]], kinds: dict[int, SurveyKind]
+) -> dict[int, dict[SurveyKind, Totals]]:
+    """The answers per score of each period (by index), by survey kind."""
+    vectors: dict[int, dict[SurveyKind, list[int]]] = {}
+    for (index, survey_id), counts in distribution.items():
         kind = kinds.get(survey_id)
-        if i == index and kind is not None:
-            result.setdefault(kind, Totals()).add(zip(DISTRIBUTION, counts, strict=True))
-    return result
+        if kind is None:
+            continue
+        of_period = vectors.setdefault(index, {})
+        known = of_period.get(kind)
+        of_period[kind] = list(counts) if known is None else list(map(add, known, counts))
+    return {
+        index: {kind: Totals(zip(DISTRIBUTION, v, strict=True)) for kind, v in of_period.items()}
+        for index, of_period in vectors.items()
+    }
 
 
 def build(
@@ -130,9 +146,13 @@ def build(
         by_bucket = {k: v for k, v in by_bucket.items() if k[1] != followup_id}
     else:
         followup = _followup(period, previous, filters, report_zone)
-    spread = [_spread(headline, index, kinds) for index in (0, 1)]
+    by_period = _spread(headline, kinds)
+    spread = [by_period.get(index, {}) for index in (0, 1)]
     current, before = Scores.of(spread[0]), Scores.of(spread[1])
-    breakdown_totals = score_totals([period], filters, report_zone, (*BREAKDOWNS, "kind"))
+    trend = _spread(by_bucket, kinds)
+    breakdown_totals = score_vectors(
+        [period], filters, report_zone, (*BREAKDOWNS, "kind"), BREAKDOWN_METRICS
+    )
     deliveries = delivery_totals([period, previous], filters, report_zone)
     rate_now = _rate(deliveries.get(0))
     rate_before = _rate(deliveries.get(1))
@@ -177,9 +197,7 @@ def build(
             "%",
         ),
     ]
-    all_kinds = Totals()
-    for value in breakdown_totals.values():
-        all_kinds.add(value.items())
+    all_kinds = Totals(zip(BREAKDOWN_METRICS, _sum(breakdown_totals.values()), strict=True))
     topics = topic_totals(period, filters, report_zone)
     return Dashboard(
         period=period,
@@ -190,7 +208,7 @@ def build(
         tiles=tiles,
         response_rate=deliveries.get(0, (0, 0)),
         trend=[
-            {"period": bucket, "scores": Scores.of(_spread(by_bucket, index, kinds))}
+            {"period": bucket, "scores": Scores.of(trend.get(index, {}))}
             for index, bucket in enumerate(buckets)
         ],
         distributions={kind: spread[0].get(kind, Totals()).counts() for kind in KINDS},
@@ -238,18 +256,32 @@ def _csat_pair(totals: dict[tuple[int, int], list[int]]) -> tuple[scoring.Csat, 
     return scoring.csat(spread[0].counts()), scoring.csat(spread[1].counts())
 
 
-def _breakdowns(totals: dict[tuple, Totals]) -> dict[str, list[dict]]:
+def _sum(vectors) -> list[int]:
+    total = [0] * len(BREAKDOWN_METRICS)
+    for vector in vectors:
+        total = list(map(add, total, vector))
+    return total
+
+
+def _breakdowns(totals: dict[tuple, list[int]]) -> dict[str, list[dict]]:
     """Per dimension, one row per value: its scores and its number of answers."""
     result = {}
     for position, dimension in enumerate(BREAKDOWNS):
         groups: dict = {}
-        for key, value in totals.items():
+        for key, vector in totals.items():
             by_kind = groups.setdefault(key[1 + position], {})
-            by_kind.setdefault(key[-1], Totals()).add(value.items())
-        result[dimension] = sorted(
-            ({"value": value, "scores": Scores.of(by_kind)} for value, by_kind in groups.items()),
-            key=lambda row: -row["scores"].n,
-        )
+            known = by_kind.get(key[-1])
+            by_kind[key[-1]] = vector if known is None else list(map(add, known, vector))
+        rows = []
+        for value, by_kind in groups.items():
+            scores = Scores.of(
+                {
+                    kind: Totals(zip(BREAKDOWN_METRICS, v, strict=True))
+                    for kind, v in by_kind.items()
+                }
+            )
+            rows.append({"value": value, "scores": scores})
+        result[dimension] = sorted(rows, key=lambda row: -row["scores"].n)
     return result
 
 
