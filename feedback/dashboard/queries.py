@@ -6,9 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from operator import add
 
-from sqlalchemy import and_, case, false, func, literal_column, or_, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 
 from feedback.dashboard.models import SCORES, InvitationDay, ScoreDay, TopicDay
 from feedback.dashboard.periods import Cover, Period, cover
@@ -47,6 +59,60 @@ class Filters:
         if self.locale is not None:
             conditions.append(table.c.locale == self.locale)
         return conditions
+
+    def shape(self) -> tuple[str, ...]:
+        """The names of the conditions that apply, for a statement built once per shape
+        (see bound): the same conditions as where."""
+        names = []
+        if self.survey_id is not None:
+            names.append("survey_id")
+        elif self.followup_survey_id is not None:
+            names.append("not_survey_id")
+        for name in ("touchpoint_type_id", "tier", "locale"):
+            if getattr(self, name) is not None:
+                names.append(name)
+        return tuple(names)
+
+    def params(self) -> dict[str, object]:
+        """The values of bound(table, self.shape())."""
+        values = {
+            "survey_id": self.survey_id,
+            "not_survey_id": self.followup_survey_id,
+            "touchpoint_type_id": self.touchpoint_type_id,
+            "tier": self.tier,
+            "locale": self.locale,
+        }
+        return {name: values[name] for name in self.shape()}
+
+
+def bound(table, shape: tuple[str, ...]) -> list:
+    """Filters.where with parameters in place of the values (named as in Filters.params)."""
+    conditions = []
+    for name in shape:
+        if name == "not_survey_id":
+            conditions.append(table.c.survey_id != bindparam(name))
+        else:
+            conditions.append(table.c[name] == bindparam(name))
+    return conditions
+
+
+def _spans(count: int) -> list[tuple]:
+    """Parameters for ``count`` (index, first, last) spans of days."""
+    return [
+        (
+            bindparam(f"i{n}", type_=Integer),
+            bindparam(f"a{n}", type_=Date),
+            bindparam(f"b{n}", type_=Date),
+        )
+        for n in range(count)
+    ]
+
+
+def _span_params(spans) -> dict[str, object]:
+    params: dict[str, object] = {}
+    for n, (index, first, last) in enumerate(spans):
+        params.update({f"i{n}": index, f"a{n}": first, f"b{n}": last})
+    return params
 
 
 class Totals(dict):
@@ -111,16 +177,8 @@ def score_vectors(
 def _score_rows(where: Cover, filters: Filters, group: tuple[str, ...], metrics=METRICS):
     connection = db.session.connection()
     if where.days:
-        t = ScoreDay.__table__
-        yield connection.execute(
-            select(
-                _day_bucket(t.c.day, where.days).label("bucket"),
-                *[t.c[name] for name in group],
-                *[func.sum(t.c[name]) for name in metrics],
-            )
-            .where(_day_ranges(t.c.day, where.days), *filters.where(t))
-            .group_by(literal_column("bucket"), *[t.c[name] for name in group])
-        ).all()
+        statement = _score_days(len(where.days), group, metrics, filters.shape())
+        yield connection.execute(statement, {**_span_params(where.days), **filters.params()}).all()
     if where.edges:
         r = Response.__table__
         yield connection.execute(
@@ -132,6 +190,23 @@ def _score_rows(where: Cover, filters: Filters, group: tuple[str, ...], metrics=
             .where(_time_ranges(r.c.answered_at, where.edges), *filters.where(r))
             .group_by(literal_column("bucket"), *[r.c[name] for name in group])
         ).all()
+
+
+@cache
+def _score_days(spans: int, group: tuple[str, ...], metrics: tuple[str, ...], shape: tuple):
+    """Built once per shape: the statements that follow are the page's most used, and
+    building a SELECT of a few dozen sums costs about as much as running it."""
+    t = ScoreDay.__table__
+    days = _spans(spans)
+    return (
+        select(
+            _day_bucket(t.c.day, days).label("bucket"),
+            *[t.c[name] for name in group],
+            *[func.sum(t.c[name]) for name in metrics],
+        )
+        .where(_day_ranges(t.c.day, days), *bound(t, shape))
+        .group_by(literal_column("bucket"), *[t.c[name] for name in group])
+    )
 
 
 #: the distribution columns of ScoreDay: how many answers gave each score
@@ -159,11 +234,9 @@ def distributions(
                 day += timedelta(days=1)
     connection = db.session.connection()
     if owners:
-        t = ScoreDay.__table__
         rows = connection.execute(
-            select(t.c.day, t.c.survey_id, *[func.sum(t.c[name]) for name in DISTRIBUTION])
-            .where(t.c.day.between(min(owners), max(owners)), *filters.where(t))
-            .group_by(t.c.day, t.c.survey_id)
+            _distribution_days(filters.shape()),
+            {"first": min(owners), "last": max(owners), **filters.params()},
         )
         for day, survey_id, *counts in rows:
             for result, index in owners.get(day, ()):
@@ -186,6 +259,19 @@ def distributions(
     return results
 
 
+@cache
+def _distribution_days(shape: tuple):
+    t = ScoreDay.__table__
+    return (
+        select(t.c.day, t.c.survey_id, *[func.sum(t.c[name]) for name in DISTRIBUTION])
+        .where(
+            t.c.day.between(bindparam("first", type_=Date), bindparam("last", type_=Date)),
+            *bound(t, shape),
+        )
+        .group_by(t.c.day, t.c.survey_id)
+    )
+
+
 def _add(result: dict, key: tuple, counts: list) -> None:
     # SUM over a NOT NULL column of a non-empty group: never NULL
     totals = result.get(key)
@@ -198,11 +284,9 @@ def topic_totals(period: Period, filters: Filters, report_zone: str) -> dict[tup
     connection = db.session.connection()
     result: dict[tuple[int, int], int] = {}
     if where.days:
-        t = TopicDay.__table__
         rows = connection.execute(
-            select(t.c.topic_id, t.c.mood, func.sum(t.c.answers))
-            .where(_day_ranges(t.c.day, where.days), *filters.where(t))
-            .group_by(t.c.topic_id, t.c.mood)
+            _topic_days(len(where.days), filters.shape()),
+            {**_span_params(where.days), **filters.params()},
         )
         for topic_id, answer_mood, n in rows:
             result[(topic_id, answer_mood)] = result.get((topic_id, answer_mood), 0) + int(n)
@@ -220,6 +304,16 @@ def topic_totals(period: Period, filters: Filters, report_zone: str) -> dict[tup
     return result
 
 
+@cache
+def _topic_days(spans: int, shape: tuple):
+    t = TopicDay.__table__
+    return (
+        select(t.c.topic_id, t.c.mood, func.sum(t.c.answers))
+        .where(_day_ranges(t.c.day, _spans(spans)), *bound(t, shape))
+        .group_by(t.c.topic_id, t.c.mood)
+    )
+
+
 def delivery_totals(
     periods: list[Period], filters: Filters, report_zone: str
 ) -> dict[int, tuple[int, int]]:
@@ -231,7 +325,7 @@ def delivery_totals(
     result: dict[int, list[int]] = {}
     connection = db.session.connection()
 
-    def add(rows):
+    def count(rows):
         for index, delivered, answered in rows:
             totals = result.setdefault(index, [0, 0])
             totals[0] += int(delivered or 0)
@@ -242,28 +336,32 @@ def delivery_totals(
     if raw_only:
         where = Cover(edges=[(i, p.start(), p.end()) for i, p in enumerate(periods)])
     if where.days:
-        t = InvitationDay.__table__
-        conditions = [_day_ranges(t.c.day, where.days)]
-        if filters.survey_id is not None:
-            conditions.append(t.c.survey_id == filters.survey_id)
-        elif filters.followup_survey_id is not None:
-            conditions.append(t.c.survey_id != filters.followup_survey_id)
-        if filters.touchpoint_type_id is not None:
-            conditions.append(t.c.touchpoint_type_id == filters.touchpoint_type_id)
-        add(
+        # the summary has survey and touchpoint (a tier or language filter went raw above)
+        shape = tuple(n for n in filters.shape() if n not in ("tier", "locale"))
+        params = {k: v for k, v in filters.params().items() if k in shape}
+        count(
             connection.execute(
-                select(
-                    _day_bucket(t.c.day, where.days).label("bucket"),
-                    func.sum(t.c.delivered),
-                    func.sum(t.c.answered),
-                )
-                .where(*conditions)
-                .group_by(literal_column("bucket"))
+                _delivery_days(len(where.days), shape), {**_span_params(where.days), **params}
             )
         )
     if where.edges:
-        add(connection.execute(_raw_deliveries(where, filters)))
+        count(connection.execute(_raw_deliveries(where, filters)))
     return {index: (d, a) for index, (d, a) in result.items()}
+
+
+@cache
+def _delivery_days(spans: int, shape: tuple):
+    t = InvitationDay.__table__
+    days = _spans(spans)
+    return (
+        select(
+            _day_bucket(t.c.day, days).label("bucket"),
+            func.sum(t.c.delivered),
+            func.sum(t.c.answered),
+        )
+        .where(_day_ranges(t.c.day, days), *bound(t, shape))
+        .group_by(literal_column("bucket"))
+    )
 
 
 def _raw_deliveries(where: Cover, filters: Filters):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy import Date, and_, bindparam, case, func, literal_column, select
 
 from feedback.complaints.models import ACTIVE_STATUSES, Case
 from feedback.customers.models import Customer
@@ -118,20 +119,9 @@ def queue_health(
     cells: dict[tuple, Row] = {}
     for priority, owner, *counts in _period_counts(period, report_zone, scope):
         cells.setdefault((priority, owner or 0), Row()).count(counts)
-    owner = func.coalesce(Case.owner_id, 0)
-    in_period = and_(Case.opened_at >= period.start(), Case.opened_at < period.end())
-    waiting = and_(Case.first_responded_at.is_(None), Case.first_response_due_at <= now, in_period)
-    for priority, owner_id, n, overdue, late in db.session.execute(
-        select(
-            Case.priority,
-            owner,
-            func.count(),
-            func.sum(case((Case.is_overdue(now), 1), else_=0)),
-            func.sum(case((waiting, 1), else_=0)),
-        )
-        .where(Case.status.in_(ACTIVE_STATUSES), *scope)
-        .group_by(Case.priority, owner)
-    ):
+    params = {"now": now, "start": period.start(), "end": period.end()}
+    statement = _open_cases(tuple(scope)) if scope else _open_cases_everywhere()
+    for priority, owner_id, n, overdue, late in db.session.execute(statement, params):
         row = cells.setdefault((priority, owner_id), Row())
         row.open, row.overdue, row.waiting_late = n, int(overdue or 0), int(late or 0)
     result: dict[str, dict] = {"priority": {}, "agent": {}}
@@ -146,6 +136,45 @@ def queue_health(
     return result
 
 
+def _open_cases(scope: tuple):
+    """Cases in the queue now by (priority, owner or 0): how many, how many overdue, and
+    how many opened in the period still wait past their first-response deadline."""
+    # untyped: each takes the type of the column it is compared with (UTCDateTime)
+    now, start, end = bindparam("now"), bindparam("start"), bindparam("end")
+    owner = func.coalesce(Case.owner_id, 0)
+    in_period = and_(Case.opened_at >= start, Case.opened_at < end)
+    waiting = and_(Case.first_responded_at.is_(None), Case.first_response_due_at <= now, in_period)
+    return (
+        select(
+            Case.priority,
+            owner,
+            func.count(),
+            func.sum(case((Case.is_overdue(now), 1), else_=0)),
+            func.sum(case((waiting, 1), else_=0)),
+        )
+        .where(Case.status.in_(ACTIVE_STATUSES), *scope)
+        .group_by(Case.priority, owner)
+    )
+
+
+@cache
+def _open_cases_everywhere():
+    return _open_cases(())
+
+
+@cache
+def _case_days():
+    t = CaseDay.__table__
+    first, last = bindparam("first", type_=Date), bindparam("last", type_=Date)
+    return (
+        select(
+            t.c.priority, t.c.owner_id, *[func.sum(t.c[name]) for name in (*COUNTED, *HISTOGRAMS)]
+        )
+        .where(t.c.day.between(first, last))
+        .group_by(t.c.priority, t.c.owner_id)
+    )
+
+
 def _period_counts(period: Period, report_zone: str, scope: list):
     """(priority, owner, counts...) rows: summary days, and the cases themselves at the
     edges (or everywhere when filtered by touchpoint or tier)."""
@@ -156,13 +185,8 @@ def _period_counts(period: Period, report_zone: str, scope: list):
         where = cover([period], report_zone)
         edges, days = where.edges, where.days
     sums = (*COUNTED, *HISTOGRAMS)
-    if days:
-        t = CaseDay.__table__
-        yield from db.session.execute(
-            select(t.c.priority, t.c.owner_id, *[func.sum(t.c[name]) for name in sums])
-            .where(*[t.c.day.between(a, b) for _i, a, b in days])
-            .group_by(t.c.priority, t.c.owner_id)
-        )
+    for _i, first, last in days:  # one period: at most one stretch of whole days
+        yield from db.session.execute(_case_days(), {"first": first, "last": last})
     if not edges:
         return
     metrics = case_metrics("cases", db.session.get_bind().dialect.name)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cache
 from operator import add
 
-from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy import and_, bindparam, func, literal_column, select
 
 from feedback import scoring
 from feedback.complaints.models import CaseResponse
@@ -19,6 +20,7 @@ from feedback.dashboard.queries import (
     METRICS,
     Filters,
     Totals,
+    bound,
     delivery_totals,
     distributions,
     score_vectors,
@@ -302,13 +304,19 @@ def _drivers(topics: dict[tuple[int, int], int], totals: Totals) -> list[dict]:
 
 def latest_unhappy(period: Period, filters: Filters) -> list:
     """The newest unhappy answers with a comment in the period, with their case if any."""
+    params = {"start": period.start(), "end": period.end(), **filters.params()}
+    return db.session.execute(_latest_unhappy(filters.shape()), params).all()
+
+
+@cache
+def _latest_unhappy(shape: tuple):
     r = Response.__table__
     case_id = (
         select(func.min(CaseResponse.case_id))
         .where(CaseResponse.response_id == r.c.id)
         .scalar_subquery()
     )
-    rows = db.session.execute(
+    return (
         select(
             r.c.id,
             r.c.answered_at,
@@ -321,16 +329,15 @@ def latest_unhappy(period: Period, filters: Filters) -> list:
             case_id.label("case_id"),
         )
         .where(
-            r.c.answered_at >= period.start(),
-            r.c.answered_at < period.end(),
+            r.c.answered_at >= bindparam("start"),
+            r.c.answered_at < bindparam("end"),
             r.c.comment.is_not(None),
             literal_column(mood("responses")) == -1,
-            *filters.where(r),
+            *bound(r, shape),
         )
         .order_by(r.c.answered_at.desc(), r.c.id.desc())
         .limit(LATEST_COMMENTS)
-    ).all()
-    return rows
+    )
 
 
 def property_keys(sample: int = 500) -> list[str]:
