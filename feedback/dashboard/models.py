@@ -90,6 +90,32 @@ class ScoreDay(db.Model):
     negative: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class SurveyDay(db.Model):
+    """The answers of one day and survey per score: score_days without its groups, for
+    the views with no touchpoint, tier or language filter (a tenth of the rows to add
+    up for a trend). Kept by its own trigger on responses; an answer's score never
+    changes."""
+
+    __tablename__ = "survey_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    s0: Mapped[int] = mapped_column(Integer, default=0)
+    s1: Mapped[int] = mapped_column(Integer, default=0)
+    s2: Mapped[int] = mapped_column(Integer, default=0)
+    s3: Mapped[int] = mapped_column(Integer, default=0)
+    s4: Mapped[int] = mapped_column(Integer, default=0)
+    s5: Mapped[int] = mapped_column(Integer, default=0)
+    s6: Mapped[int] = mapped_column(Integer, default=0)
+    s7: Mapped[int] = mapped_column(Integer, default=0)
+    s8: Mapped[int] = mapped_column(Integer, default=0)
+    s9: Mapped[int] = mapped_column(Integer, default=0)
+    s10: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class TopicDay(db.Model):
     """How many answers of a day and group mention a topic, by the answer's mood."""
 

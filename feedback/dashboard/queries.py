@@ -22,7 +22,7 @@ from sqlalchemy import (
     select,
 )
 
-from feedback.dashboard.models import SCORES, InvitationDay, ScoreDay, TopicDay
+from feedback.dashboard.models import SCORES, InvitationDay, ScoreDay, SurveyDay, TopicDay
 from feedback.dashboard.periods import Cover, Period, cover
 from feedback.dashboard.rebuild import SCORE_METRICS, metric, mood
 from feedback.extensions import db
@@ -261,7 +261,9 @@ def distributions(
 
 @cache
 def _distribution_days(shape: tuple):
-    t = ScoreDay.__table__
+    # With no touchpoint, tier or language filter, the summary without those groups will do.
+    by_survey = all(name in ("survey_id", "not_survey_id") for name in shape)
+    t = SurveyDay.__table__ if by_survey else ScoreDay.__table__
     return (
         select(t.c.day, t.c.survey_id, *[func.sum(t.c[name]) for name in DISTRIBUTION])
         .where(

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from feedback.dashboard.models import DURATION_BUCKETS, SCORES
@@ -47,6 +47,26 @@ SCORE_METRICS = {
     "negative": flag("{r}.sentiment = 'negative'"),
 }
 SCORE_KEY = ("day", "survey_id", "touchpoint_type_id", "tier", "locale")
+
+
+DISTRIBUTION = tuple(f"s{score}" for score in SCORES)
+#: survey_days counted again from score_days
+SURVEY_DAYS_FROM_SCORE_DAYS = (
+    f"INSERT INTO survey_days (day, survey_id, {', '.join(DISTRIBUTION)})"  # noqa: S608 - fixed names
+    f" SELECT day, survey_id, {', '.join(f'SUM({name})' for name in DISTRIBUTION)}"
+    " FROM score_days GROUP BY day, survey_id"
+)
+
+
+def survey_day_upsert() -> str:
+    """The trigger statement that counts a new answer (NEW) in survey_days."""
+    values = ", ".join(metric(name, "NEW") for name in DISTRIBUTION)
+    sets = ", ".join(f"{name} = survey_days.{name} + excluded.{name}" for name in DISTRIBUTION)
+    return (
+        f"INSERT INTO survey_days (day, survey_id, {', '.join(DISTRIBUTION)})"  # noqa: S608 - fixed names
+        f" VALUES (NEW.report_day, NEW.survey_id, {values})"
+        f" ON CONFLICT (day, survey_id) DO UPDATE SET {sets}"
+    )
 
 
 CASE_KEY = ("day", "priority", "owner_id")
@@ -97,6 +117,8 @@ def metric(name: str, row: str) -> str:
 
 def refill(connection: Connection) -> None:
     """Empty the summary tables and count every stored answer, delivery and case again."""
+    # survey_days came with a later migration than the first one that refills
+    by_survey = inspect(connection).has_table("survey_days")
     for table in ("score_days", "topic_days", "invitation_days", "case_days"):
         connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
     sums = ", ".join(f"SUM({metric(name, 'r')})" for name in SCORE_METRICS)
@@ -108,6 +130,9 @@ def refill(connection: Connection) -> None:
             " GROUP BY r.report_day, r.survey_id, r.touchpoint_type_id, r.tier, r.locale, r.kind"
         )
     )
+    if by_survey:
+        connection.execute(text("DELETE FROM survey_days"))
+        connection.execute(text(SURVEY_DAYS_FROM_SCORE_DAYS))
     connection.execute(
         text(
             "INSERT INTO topic_days (day, survey_id, touchpoint_type_id, tier, locale,"  # noqa: S608
