@@ -23,6 +23,7 @@ from tests.complaints_helpers import answer
 SUMMARY_TABLES = {
     "score_days": "day, survey_id, touchpoint_type_id, tier, locale",
     "survey_days": "day, survey_id",
+    "survey_topic_days": "day, survey_id, topic_id, mood",
     "topic_days": "day, survey_id, touchpoint_type_id, tier, locale, topic_id, mood",
     "invitation_days": "day, survey_id, touchpoint_type_id",
     "case_days": "day, priority, owner_id",
@@ -75,7 +76,7 @@ def test_the_triggers_count_as_a_full_recount_does(app, surveys, topics):
     db.session.commit()
     kept = _summaries()
     assert kept["score_days"] and kept["topic_days"] and kept["invitation_days"]
-    assert kept["survey_days"]
+    assert kept["survey_days"] and kept["survey_topic_days"]
     assert kept == _recounted()
     answers = db.session.execute(
         text("SELECT SUM(answers), SUM(s2), SUM(s10) FROM score_days")

@@ -137,6 +137,24 @@ class TopicDay(db.Model):
     answers: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class SurveyTopicDay(db.Model):
+    """topic_days without its touchpoint, tier and language: answers of a day and survey
+    mentioning a topic, by mood, for the views with no such filter."""
+
+    __tablename__ = "survey_topic_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
+    )
+    mood: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class InvitationDay(db.Model):
     """Invitations delivered on a day, and how many of those were answered since."""
 

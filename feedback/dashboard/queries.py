@@ -22,7 +22,14 @@ from sqlalchemy import (
     select,
 )
 
-from feedback.dashboard.models import SCORES, InvitationDay, ScoreDay, SurveyDay, TopicDay
+from feedback.dashboard.models import (
+    SCORES,
+    InvitationDay,
+    ScoreDay,
+    SurveyDay,
+    SurveyTopicDay,
+    TopicDay,
+)
 from feedback.dashboard.periods import Cover, Period, cover
 from feedback.dashboard.rebuild import SCORE_METRICS, metric, mood
 from feedback.extensions import db
@@ -308,7 +315,8 @@ def topic_totals(period: Period, filters: Filters, report_zone: str) -> dict[tup
 
 @cache
 def _topic_days(spans: int, shape: tuple):
-    t = TopicDay.__table__
+    by_survey = all(name in ("survey_id", "not_survey_id") for name in shape)
+    t = SurveyTopicDay.__table__ if by_survey else TopicDay.__table__
     return (
         select(t.c.topic_id, t.c.mood, func.sum(t.c.answers))
         .where(_day_ranges(t.c.day, _spans(spans)), *bound(t, shape))

@@ -69,6 +69,27 @@ def survey_day_upsert() -> str:
     )
 
 
+#: survey_topic_days counted again from topic_days
+SURVEY_TOPIC_DAYS_FROM_TOPIC_DAYS = (
+    "INSERT INTO survey_topic_days (day, survey_id, topic_id, mood, answers)"  # noqa: S608
+    " SELECT day, survey_id, topic_id, mood, SUM(answers) FROM topic_days"
+    " GROUP BY day, survey_id, topic_id, mood"
+)
+#: the trigger statements that count a topic put on (NEW) or taken off (OLD) an answer
+SURVEY_TOPIC_COUNT = (
+    "INSERT INTO survey_topic_days (day, survey_id, topic_id, mood, answers)"  # noqa: S608
+    f" SELECT r.report_day, r.survey_id, NEW.topic_id, {mood('r')}, 1"
+    " FROM responses r WHERE r.id = NEW.response_id"
+    " ON CONFLICT (day, survey_id, topic_id, mood)"
+    " DO UPDATE SET answers = survey_topic_days.answers + 1"
+)
+SURVEY_TOPIC_UNCOUNT = (
+    "UPDATE survey_topic_days SET answers = answers - 1 WHERE topic_id = OLD.topic_id"  # noqa: S608
+    f" AND (day, survey_id, mood) = (SELECT r.report_day, r.survey_id, {mood('r')}"
+    " FROM responses r WHERE r.id = OLD.response_id)"
+)
+
+
 CASE_KEY = ("day", "priority", "owner_id")
 
 
@@ -130,9 +151,6 @@ def refill(connection: Connection) -> None:
             " GROUP BY r.report_day, r.survey_id, r.touchpoint_type_id, r.tier, r.locale, r.kind"
         )
     )
-    if by_survey:
-        connection.execute(text("DELETE FROM survey_days"))
-        connection.execute(text(SURVEY_DAYS_FROM_SCORE_DAYS))
     connection.execute(
         text(
             "INSERT INTO topic_days (day, survey_id, touchpoint_type_id, tier, locale,"  # noqa: S608
@@ -144,6 +162,13 @@ def refill(connection: Connection) -> None:
             f" t.topic_id, {mood('r')}"
         )
     )
+    if by_survey:
+        for table, fill in (
+            ("survey_days", SURVEY_DAYS_FROM_SCORE_DAYS),
+            ("survey_topic_days", SURVEY_TOPIC_DAYS_FROM_TOPIC_DAYS),
+        ):
+            connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
+            connection.execute(text(fill))
     connection.execute(
         text(
             "INSERT INTO invitation_days (day, survey_id, touchpoint_type_id, delivered, answered)"  # noqa: S608
