@@ -77,6 +77,11 @@ def mood(kind: str, score: int) -> int:
     nps: 0-6 -1, 7-8 0, 9-10 1; csat: 1-2 -1, 3 0, 4-5 1; ces: 1-3 -1, 4 0, 5-7 1.
     """
     _check_score(kind, score)
+    return _mood(kind, score)
+
+
+def _mood(kind: str, score: int) -> int:
+    """mood of a score already checked."""
     unhappy_max, happy_min = _MOOD_BOUNDS[kind]
     if score <= unhappy_max:
         return -1
@@ -156,7 +161,7 @@ def nps(counts: Mapping[int, int]) -> Nps:
     counts = _checked_counts("nps", counts)
     tally = {-1: 0, 0: 0, 1: 0}
     for score, count in counts.items():
-        tally[mood("nps", score)] += count
+        tally[_mood("nps", score)] += count
     promoters, passives, detractors = tally[1], tally[0], tally[-1]
     n = promoters + passives + detractors
     if n == 0:
@@ -195,7 +200,7 @@ def csat(counts: Mapping[int, int]) -> Csat:
     """CSAT of a distribution of 1-5 scores: share of 4-5 and the mean, with margins."""
     counts = _checked_counts("csat", counts)
     n, mean, mean_margin = _mean_and_margin(counts)
-    satisfied = sum(count for score, count in counts.items() if mood("csat", score) == 1)
+    satisfied = sum(count for score, count in counts.items() if _mood("csat", score) == 1)
     return Csat(
         n=n,
         satisfied=satisfied,
@@ -227,7 +232,7 @@ def ces(counts: Mapping[int, int]) -> Ces:
     """CES of a distribution of 1-7 scores: the mean and the share of 5-7, with margins."""
     counts = _checked_counts("ces", counts)
     n, mean, mean_margin = _mean_and_margin(counts)
-    easy = sum(count for score, count in counts.items() if mood("ces", score) == 1)
+    easy = sum(count for score, count in counts.items() if _mood("ces", score) == 1)
     return Ces(
         n=n,
         easy=easy,

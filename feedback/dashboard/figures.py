@@ -9,7 +9,7 @@ translated once per page rather than once per cell.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 #: fewer answers than this are flagged as too few to read (feedback.scoring.MIN_GROUP)
 FEW = 30
@@ -28,6 +28,26 @@ class Figures:
             _("Fewer than 30 answers: too few to read"), _("few answers")
         )
         self._minutes, self._hours, self._days = _("%(n)s min"), _("%(n)s h"), _("%(n)s days")
+        self._queue_labels = [
+            escape(label)
+            for label in (
+                _("Open"),
+                _("Overdue now"),
+                _("Opened in period"),
+                _("On time"),
+                _("Median first response"),
+                _("Median resolution"),
+            )
+        ]
+        self._driver_labels = [
+            escape(label)
+            for label in (
+                _("Unhappy: share"),
+                _("Unhappy: answers"),
+                _("Happy: share"),
+                _("Happy: answers"),
+            )
+        ]
 
     num = staticmethod(figure)
 
@@ -78,3 +98,35 @@ class Figures:
             f"{figure(value, digits)} {self.pm(margin, digits)}"
             f' <span class="muted small">n={int(n)}</span>{self.few(n)}</td>'
         )
+
+    def queue_cells(self, row) -> Markup:
+        """Open, overdue, opened, on time and the median times of a queue_health.Row."""
+        opened, overdue, period, on_time, first, resolution = self._queue_labels
+        first_response, resolved = row.median_first_response, row.median_resolution
+        return Markup(  # noqa: S704 - numbers, and words escaped above
+            f'<td data-label="{opened}">{int(row.open)}</td>'
+            f'<td data-label="{overdue}">{int(row.overdue)}</td>'
+            f'<td data-label="{period}">{int(row.opened)}</td>'
+            f'<td data-label="{on_time}" data-sort="{_sort(row.on_time_percent)}">'
+            f"{figure(row.on_time_percent)}%</td>"
+            f'<td data-label="{first}" data-sort="{_sort(first_response)}">'
+            f"{escape(self.hours(first_response))}</td>"
+            f'<td data-label="{resolution}" data-sort="{_sort(resolved)}">'
+            f"{escape(self.hours(resolved))}</td>"
+        )
+
+    def driver_cells(self, row: dict) -> Markup:
+        """Share and count among unhappy and happy comments of one topic (summary._drivers)."""
+        unhappy_share, unhappy, happy_share, happy = self._driver_labels
+        return Markup(  # noqa: S704 - numbers, and words escaped above
+            f'<td data-label="{unhappy_share}" data-sort="{row["unhappy_share"] or 0}">'
+            f"{figure(row['unhappy_share'])}%</td>"
+            f'<td data-label="{unhappy}">{int(row["unhappy"])}</td>'
+            f'<td data-label="{happy_share}" data-sort="{row["happy_share"] or 0}">'
+            f"{figure(row['happy_share'])}%</td>"
+            f'<td data-label="{happy}">{int(row["happy"])}</td>'
+        )
+
+
+def _sort(value) -> str:
+    return "" if value is None else str(value)
