@@ -54,7 +54,7 @@ DISTRIBUTION = tuple(f"s{score}" for score in SCORES)
 SURVEY_DAYS_FROM_SCORE_DAYS = (
     f"INSERT INTO survey_days (day, survey_id, {', '.join(DISTRIBUTION)})"  # noqa: S608 - fixed names
     f" SELECT day, survey_id, {', '.join(f'SUM({name})' for name in DISTRIBUTION)}"
-    " FROM score_days GROUP BY day, survey_id"
+    " FROM score_days GROUP BY day, survey_id ORDER BY day, survey_id"
 )
 
 
@@ -73,7 +73,7 @@ def survey_day_upsert() -> str:
 SURVEY_TOPIC_DAYS_FROM_TOPIC_DAYS = (
     "INSERT INTO survey_topic_days (day, survey_id, topic_id, mood, answers)"  # noqa: S608
     " SELECT day, survey_id, topic_id, mood, SUM(answers) FROM topic_days"
-    " GROUP BY day, survey_id, topic_id, mood"
+    " GROUP BY day, survey_id, topic_id, mood ORDER BY day, survey_id, topic_id, mood"
 )
 #: the trigger statements that count a topic put on (NEW) or taken off (OLD) an answer
 SURVEY_TOPIC_COUNT = (
@@ -137,7 +137,9 @@ def metric(name: str, row: str) -> str:
 
 
 def refill(connection: Connection) -> None:
-    """Empty the summary tables and count every stored answer, delivery and case again."""
+    """Empty the summary tables and count every stored answer, delivery and case again,
+    in key order: rows lie by day as if they had arrived day by day (PostgreSQL then
+    reads a period's rows from a few pages)."""
     # survey_days came with a later migration than the first one that refills
     by_survey = inspect(connection).has_table("survey_days")
     for table in ("score_days", "topic_days", "invitation_days", "case_days"):
@@ -149,6 +151,7 @@ def refill(connection: Connection) -> None:
             f" SELECT r.report_day, r.survey_id, r.touchpoint_type_id, r.tier, r.locale,"
             f" r.kind, {sums} FROM responses r"
             " GROUP BY r.report_day, r.survey_id, r.touchpoint_type_id, r.tier, r.locale, r.kind"
+            " ORDER BY 1, 2, 3, 4, 5"
         )
     )
     connection.execute(
@@ -159,7 +162,7 @@ def refill(connection: Connection) -> None:
             f" t.topic_id, {mood('r')}, COUNT(*)"
             " FROM responses r JOIN response_topics t ON t.response_id = r.id"
             " GROUP BY r.report_day, r.survey_id, r.touchpoint_type_id, r.tier, r.locale,"
-            f" t.topic_id, {mood('r')}"
+            f" t.topic_id, {mood('r')} ORDER BY 1, 2, 3, 4, 5, 6, 7"
         )
     )
     if by_survey:
@@ -177,7 +180,7 @@ def refill(connection: Connection) -> None:
             " FROM invitations i JOIN touchpoint_events e ON e.id = i.event_id"
             " LEFT JOIN responses r ON r.invitation_id = i.id"
             " WHERE i.sent_day IS NOT NULL"
-            " GROUP BY i.sent_day, i.survey_id, e.touchpoint_type_id"
+            " GROUP BY i.sent_day, i.survey_id, e.touchpoint_type_id ORDER BY 1, 2, 3"
         )
     )
     case_sums = case_metrics("c", connection.dialect.name)
@@ -187,7 +190,7 @@ def refill(connection: Connection) -> None:
             " SELECT c.report_day, c.priority, COALESCE(c.owner_id, 0), "
             + ", ".join(f"SUM({value})" for value in case_sums.values())
             + " FROM cases c WHERE c.report_day IS NOT NULL"
-            " GROUP BY c.report_day, c.priority, COALESCE(c.owner_id, 0)"
+            " GROUP BY c.report_day, c.priority, COALESCE(c.owner_id, 0) ORDER BY 1, 2, 3"
         )
     )
 
