@@ -12,9 +12,10 @@ from feedback import scoring
 from feedback.api.routes import bp
 from feedback.api.schemas import ResponsesArgs, ResponsesOut, ScoreFilterArgs, SummaryOut
 from feedback.complaints.settings import queue_config
+from feedback.dashboard.answers import answers_after
 from feedback.dashboard.days import report_zone
 from feedback.dashboard.periods import Period, resolve
-from feedback.dashboard.queries import Filters, answers_after, delivery_totals, score_totals
+from feedback.dashboard.queries import Filters, delivery_totals, score_totals
 from feedback.dashboard.summary import Scores
 from feedback.extensions import db
 from feedback.surveys.models import Survey, TouchpointType

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
+from feedback.dashboard.answers import answers_after
 from feedback.dashboard.periods import Period
-from feedback.dashboard.queries import Filters, answers_after
+from feedback.dashboard.queries import Filters
 from feedback.extensions import db
 from feedback.surveys.models import Survey, TouchpointType
 

@@ -140,8 +140,8 @@ def refill(connection: Connection) -> None:
     """Empty the summary tables and count every stored answer, delivery and case again,
     in key order: rows lie by day as if they had arrived day by day (PostgreSQL then
     reads a period's rows from a few pages)."""
-    # survey_days came with a later migration than the first one that refills
-    by_survey = inspect(connection).has_table("survey_days")
+    # the survey-level tables came with a later migration than the first one that refills
+    tables = inspect(connection)
     for table in ("score_days", "topic_days", "invitation_days", "case_days"):
         connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
     sums = ", ".join(f"SUM({metric(name, 'r')})" for name in SCORE_METRICS)
@@ -165,11 +165,11 @@ def refill(connection: Connection) -> None:
             f" t.topic_id, {mood('r')} ORDER BY 1, 2, 3, 4, 5, 6, 7"
         )
     )
-    if by_survey:
-        for table, fill in (
-            ("survey_days", SURVEY_DAYS_FROM_SCORE_DAYS),
-            ("survey_topic_days", SURVEY_TOPIC_DAYS_FROM_TOPIC_DAYS),
-        ):
+    for table, fill in (
+        ("survey_days", SURVEY_DAYS_FROM_SCORE_DAYS),
+        ("survey_topic_days", SURVEY_TOPIC_DAYS_FROM_TOPIC_DAYS),
+    ):
+        if tables.has_table(table):
             connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
             connection.execute(text(fill))
     connection.execute(

@@ -299,7 +299,7 @@ def _drivers(topics: dict[tuple[int, int], int], totals: Totals) -> list[dict]:
     for row in rows.values():
         row["unhappy_share"] = 100.0 * row["unhappy"] / unhappy if unhappy else None
         row["happy_share"] = 100.0 * row["happy"] / happy if happy else None
-    return sorted(rows.values(), key=lambda row: (-row["unhappy"], -row["happy"]))
+    return sorted(rows.values(), key=lambda row: (-row["unhappy"], -row["happy"], row["topic_id"]))
 
 
 def latest_unhappy(period: Period, filters: Filters) -> list:
