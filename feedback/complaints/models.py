@@ -204,7 +204,18 @@ class Case(db.Model):
             sqlite_where=text(_ACTIVE_SQL),
             postgresql_where=text(_ACTIVE_SQL),
         ),
-        Index("ix_cases_status_first_response_due_at", "status", "first_response_due_at"),
+        # The sweep's overdue cases (status, first-response deadline), and everything
+        # queue health counts of the cases in the queue, so that it reads the index alone.
+        Index(
+            "ix_cases_queue",
+            "status",
+            "first_response_due_at",
+            "priority",
+            "owner_id",
+            "first_responded_at",
+            "resolution_due_at",
+            "opened_at",
+        ),
         Index("ix_cases_owner_id_status", "owner_id", "status"),
         # the dashboard's queue health: cases opened in a period
         Index("ix_cases_opened_at", "opened_at"),
