@@ -49,7 +49,23 @@ DURATION_BUCKETS = (
 )
 
 
-class ScoreDay(db.Model):
+class ScoreCounts:
+    """How many answers gave each score (NPS uses s0-s10, CSAT s1-s5, CES s1-s7)."""
+
+    s0: Mapped[int] = mapped_column(Integer, default=0)
+    s1: Mapped[int] = mapped_column(Integer, default=0)
+    s2: Mapped[int] = mapped_column(Integer, default=0)
+    s3: Mapped[int] = mapped_column(Integer, default=0)
+    s4: Mapped[int] = mapped_column(Integer, default=0)
+    s5: Mapped[int] = mapped_column(Integer, default=0)
+    s6: Mapped[int] = mapped_column(Integer, default=0)
+    s7: Mapped[int] = mapped_column(Integer, default=0)
+    s8: Mapped[int] = mapped_column(Integer, default=0)
+    s9: Mapped[int] = mapped_column(Integer, default=0)
+    s10: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ScoreDay(ScoreCounts, db.Model):
     """The answers of one day, survey, touchpoint, customer tier and language."""
 
     __tablename__ = "score_days"
@@ -67,18 +83,6 @@ class ScoreDay(db.Model):
     kind: Mapped[SurveyKind] = mapped_column(_enum(SurveyKind, "survey_kind"))
     answers: Mapped[int] = mapped_column(Integer, default=0)
     score_sum: Mapped[int] = mapped_column(Integer, default=0)
-    #: how many answers gave each score (NPS uses s0-s10, CSAT s1-s5, CES s1-s7)
-    s0: Mapped[int] = mapped_column(Integer, default=0)
-    s1: Mapped[int] = mapped_column(Integer, default=0)
-    s2: Mapped[int] = mapped_column(Integer, default=0)
-    s3: Mapped[int] = mapped_column(Integer, default=0)
-    s4: Mapped[int] = mapped_column(Integer, default=0)
-    s5: Mapped[int] = mapped_column(Integer, default=0)
-    s6: Mapped[int] = mapped_column(Integer, default=0)
-    s7: Mapped[int] = mapped_column(Integer, default=0)
-    s8: Mapped[int] = mapped_column(Integer, default=0)
-    s9: Mapped[int] = mapped_column(Integer, default=0)
-    s10: Mapped[int] = mapped_column(Integer, default=0)
     #: answers with a comment, and of those, by mood (unhappy, neutral, happy score)
     comments: Mapped[int] = mapped_column(Integer, default=0)
     comments_unhappy: Mapped[int] = mapped_column(Integer, default=0)
@@ -90,7 +94,7 @@ class ScoreDay(db.Model):
     negative: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class SurveyDay(db.Model):
+class SurveyDay(ScoreCounts, db.Model):
     """The answers of one day and survey per score: score_days without its groups, for
     the views with no touchpoint, tier or language filter (a tenth of the rows to add
     up for a trend). Kept by its own trigger on responses; an answer's score never
@@ -103,17 +107,6 @@ class SurveyDay(db.Model):
     survey_id: Mapped[int] = mapped_column(
         ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
     )
-    s0: Mapped[int] = mapped_column(Integer, default=0)
-    s1: Mapped[int] = mapped_column(Integer, default=0)
-    s2: Mapped[int] = mapped_column(Integer, default=0)
-    s3: Mapped[int] = mapped_column(Integer, default=0)
-    s4: Mapped[int] = mapped_column(Integer, default=0)
-    s5: Mapped[int] = mapped_column(Integer, default=0)
-    s6: Mapped[int] = mapped_column(Integer, default=0)
-    s7: Mapped[int] = mapped_column(Integer, default=0)
-    s8: Mapped[int] = mapped_column(Integer, default=0)
-    s9: Mapped[int] = mapped_column(Integer, default=0)
-    s10: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class TopicDay(db.Model):

@@ -23,7 +23,6 @@ from sqlalchemy import (
 )
 
 from feedback.dashboard.models import (
-    SCORES,
     InvitationDay,
     ScoreDay,
     SurveyDay,
@@ -31,7 +30,7 @@ from feedback.dashboard.models import (
     TopicDay,
 )
 from feedback.dashboard.periods import Cover, Period, cover
-from feedback.dashboard.rebuild import SCORE_METRICS, metric, mood
+from feedback.dashboard.rebuild import DISTRIBUTION, SCORE_METRICS, metric, mood
 from feedback.extensions import db
 from feedback.surveys.models import Invitation, Response, TouchpointEvent
 from feedback.tagging.models import ResponseTopic
@@ -54,18 +53,8 @@ class Filters:
 
     def where(self, table) -> list:
         """Conditions on a table with the four dimension columns."""
-        conditions = []
-        if self.survey_id is not None:
-            conditions.append(table.c.survey_id == self.survey_id)
-        elif self.followup_survey_id is not None:
-            conditions.append(table.c.survey_id != self.followup_survey_id)
-        if self.touchpoint_type_id is not None:
-            conditions.append(table.c.touchpoint_type_id == self.touchpoint_type_id)
-        if self.tier is not None:
-            conditions.append(table.c.tier == self.tier)
-        if self.locale is not None:
-            conditions.append(table.c.locale == self.locale)
-        return conditions
+        params = self.params()
+        return [_condition(table, name, params[name]) for name in self.shape()]
 
     def shape(self) -> tuple[str, ...]:
         """The names of the conditions that apply, for a statement built once per shape
@@ -94,13 +83,13 @@ class Filters:
 
 def bound(table, shape: tuple[str, ...]) -> list:
     """Filters.where with parameters in place of the values (named as in Filters.params)."""
-    conditions = []
-    for name in shape:
-        if name == "not_survey_id":
-            conditions.append(table.c.survey_id != bindparam(name))
-        else:
-            conditions.append(table.c[name] == bindparam(name))
-    return conditions
+    return [_condition(table, name, bindparam(name)) for name in shape]
+
+
+def _condition(table, name: str, value):
+    if name == "not_survey_id":  # the follow-up survey is reported apart
+        return table.c.survey_id != value
+    return table.c[name] == value
 
 
 def _spans(count: int) -> list[tuple]:
@@ -177,7 +166,7 @@ def score_vectors(
     result: dict[tuple, list[int]] = {}
     for rows in _score_rows(where, filters, group, metrics):
         for row in rows:
-            _add(result, tuple(row[:width]), row[width:])
+            add_counts(result, tuple(row[:width]), row[width:])
     return result
 
 
@@ -216,10 +205,6 @@ def _score_days(spans: int, group: tuple[str, ...], metrics: tuple[str, ...], sh
     )
 
 
-#: the distribution columns of ScoreDay: how many answers gave each score
-DISTRIBUTION = tuple(f"s{score}" for score in SCORES)
-
-
 def distributions(
     groups: list[list[Period]], filters: Filters, report_zone: str
 ) -> list[dict[tuple[int, int], list[int]]]:
@@ -247,7 +232,7 @@ def distributions(
         )
         for day, survey_id, *counts in rows:
             for result, index in owners.get(day, ()):
-                _add(result, (index, survey_id), counts)
+                add_counts(result, (index, survey_id), counts)
     r = Response.__table__
     for result, where in zip(results, covers, strict=True):
         if not where.edges:
@@ -262,7 +247,7 @@ def distributions(
             .group_by(literal_column("bucket"), r.c.survey_id)
         )
         for index, survey_id, *counts in rows:
-            _add(result, (index, survey_id), counts)
+            add_counts(result, (index, survey_id), counts)
     return results
 
 
@@ -281,8 +266,9 @@ def _distribution_days(shape: tuple):
     )
 
 
-def _add(result: dict, key: tuple, counts: list) -> None:
-    # SUM over a NOT NULL column of a non-empty group: never NULL
+def add_counts(result: dict, key, counts) -> None:
+    """Add a list of counts to result[key], element by element (summed NOT NULL columns
+    of non-empty groups: never NULL)."""
     totals = result.get(key)
     result[key] = list(counts) if totals is None else list(map(add, totals, counts))
 

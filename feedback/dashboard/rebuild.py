@@ -49,6 +49,7 @@ SCORE_METRICS = {
 SCORE_KEY = ("day", "survey_id", "touchpoint_type_id", "tier", "locale")
 
 
+#: the distribution columns of score_days and survey_days: answers per score
 DISTRIBUTION = tuple(f"s{score}" for score in SCORES)
 #: survey_days counted again from score_days
 SURVEY_DAYS_FROM_SCORE_DAYS = (

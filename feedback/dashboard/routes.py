@@ -125,8 +125,8 @@ def _names(reading: Reading, board: summary.Dashboard, locale: str) -> dict:
             for t in db.session.execute(select(Topic.id, Topic.name_en, Topic.name_zh))
         },
         "agent": {
-            user_id: name or email
-            for user_id, name, email in db.session.execute(
+            u.id: User.display_name.fget(u)
+            for u in db.session.execute(
                 select(User.id, User.name, User.email).where(User.id.in_(agents))
             )
         }

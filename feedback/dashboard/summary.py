@@ -20,6 +20,7 @@ from feedback.dashboard.queries import (
     METRICS,
     Filters,
     Totals,
+    add_counts,
     bound,
     delivery_totals,
     distributions,
@@ -112,9 +113,7 @@ def _spread(
         kind = kinds.get(survey_id)
         if kind is None:
             continue
-        of_period = vectors.setdefault(index, {})
-        known = of_period.get(kind)
-        of_period[kind] = list(counts) if known is None else list(map(add, known, counts))
+        add_counts(vectors.setdefault(index, {}), kind, counts)
     return {
         index: {kind: Totals(zip(DISTRIBUTION, v, strict=True)) for kind, v in of_period.items()}
         for index, of_period in vectors.items()
@@ -138,8 +137,9 @@ def build(
         kinds = dict(db.session.execute(select(Survey.id, Survey.kind)).all())
     # The follow-up survey's answers come in the same read when no filter tells them apart.
     followup_id = filters.followup_survey_id
-    shared = followup_id is not None and filters.survey_id is None
-    shared = shared and filters.touchpoint_type_id is None
+    shared = (
+        followup_id is not None and filters.survey_id is None and filters.touchpoint_type_id is None
+    )
     read = replace(filters, followup_survey_id=None) if shared else filters
     headline, by_bucket = distributions([[period, previous], buckets], read, report_zone)
     if shared:
@@ -271,9 +271,7 @@ def _breakdowns(totals: dict[tuple, list[int]]) -> dict[str, list[dict]]:
     for position, dimension in enumerate(BREAKDOWNS):
         groups: dict = {}
         for key, vector in totals.items():
-            by_kind = groups.setdefault(key[1 + position], {})
-            known = by_kind.get(key[-1])
-            by_kind[key[-1]] = vector if known is None else list(map(add, known, vector))
+            add_counts(groups.setdefault(key[1 + position], {}), key[-1], vector)
         rows = []
         for value, by_kind in groups.items():
             scores = Scores.of(
