@@ -15,6 +15,7 @@ from wtforms.fields import SelectChoice
 
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role, User
+from feedback.complaints.settings import queue_config
 from feedback.dashboard import charts, export, summary
 from feedback.dashboard.days import report_zone
 from feedback.dashboard.figures import Figures
@@ -27,6 +28,21 @@ from feedback.tagging.models import Topic
 from feedback.timeutil import utcnow
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+@bp.before_request
+def read_only():
+    """The dashboard only reads, so its statements run in autocommit, from the first one
+    (the signed-in user's) on: that spares the BEGIN and ROLLBACK round trips, and keeps
+    the statements psycopg has prepared on the connection, which a ROLLBACK drops (each
+    would be planned anew on every page). Registered first, so that it runs first.
+
+    The queue settings are read before, in a transaction of their own: on a fresh
+    installation the first read writes their defaults (see settings_row)."""
+    queue_config()
+    if db.session().in_transaction():
+        db.session.commit()
+    db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 @bp.before_request
@@ -76,8 +92,6 @@ def read_filters(args) -> Reading:
     zone = str(get_timezone())
     today = utcnow().astimezone(get_timezone()).date()
     period = resolve(form.range.data, today, zone, form.start.data, form.end.data)
-    from feedback.complaints.settings import queue_config
-
     filters = Filters(
         survey_id=int(form.survey.data) if form.survey.data else None,
         touchpoint_type_id=next((t.id for t in touchpoints if t.key == form.touchpoint.data), None),
