@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, request, session
+from jinja2 import pass_context
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -225,6 +227,19 @@ def register_errorhandlers(app: Flask) -> None:
     register(app)
 
 
+@pass_context
+def template_gettext(context, string: str, **variables):
+    """``_()`` in templates, as Jinja's newstyle gettext over Flask-Babel's translations
+    does it (escaped values, ``%`` applied even with no values) in one call rather than
+    three: a page like the dashboard makes about a hundred."""
+    from flask_babel import get_translations
+
+    rv = get_translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        rv = Markup(rv)  # noqa: S704 - our own translated text, as Jinja does
+    return rv % variables
+
+
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import (
         format_date,
@@ -250,6 +265,7 @@ def register_template_helpers(app: Flask) -> None:
     )
 
     app.jinja_env.globals.update(
+        _=template_gettext,
         Role=Role,
         role_label=role_label,
         status_label=status_label,
