@@ -231,10 +231,13 @@ def register_errorhandlers(app: Flask) -> None:
 def template_gettext(context, string: str, **variables):
     """``_()`` in templates, as Jinja's newstyle gettext over Flask-Babel's translations
     does it (escaped values, ``%`` applied even with no values) in one call rather than
-    three: a page like the dashboard makes about a hundred."""
+    three, with the translations looked up once a page (see inject_locale), not once a
+    string: a page like the dashboard has about a hundred. Macros imported without the
+    page's context look them up themselves."""
     from flask_babel import get_translations
 
-    rv = get_translations().ugettext(string)
+    translations = context.get("translations") or get_translations()
+    rv = translations.ugettext(string)
     if context.eval_ctx.autoescape:
         rv = Markup(rv)  # noqa: S704 - our own translated text, as Jinja does
     return rv % variables
@@ -248,6 +251,7 @@ def register_template_helpers(app: Flask) -> None:
         format_percent,
         get_locale,
         get_timezone,
+        get_translations,
     )
 
     from feedback.accounts.models import Role
@@ -289,4 +293,5 @@ def register_template_helpers(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "current_timezone": str(get_timezone()),
             "languages": app.config["LANGUAGES"],
+            "translations": get_translations(),
         }

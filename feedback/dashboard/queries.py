@@ -266,6 +266,11 @@ def _distribution_days(shape: tuple):
     )
 
 
+def column_sums(lists: list) -> list[int]:
+    """The element-wise sums of equally long lists of counts."""
+    return list(map(sum, zip(*lists, strict=True)))
+
+
 def add_counts(result: dict, key, counts) -> None:
     """Add a list of counts to result[key], element by element (summed NOT NULL columns
     of non-empty groups: never NULL)."""

@@ -17,6 +17,7 @@ from feedback.complaints.models import ACTIVE_STATUSES, Case
 from feedback.customers.models import Customer
 from feedback.dashboard.models import DURATION_BUCKETS, CaseDay
 from feedback.dashboard.periods import Period, cover
+from feedback.dashboard.queries import column_sums
 from feedback.dashboard.rebuild import case_metrics
 from feedback.extensions import db
 from feedback.scoring import histogram_median
@@ -56,33 +57,23 @@ class Row:
     def median_resolution(self) -> float | None:
         return histogram_median(self.resolution, DURATION_BUCKETS)
 
-    def add(self, other: Row) -> None:
-        for name in (
-            "open",
-            "overdue",
-            "opened",
-            "responded",
-            "on_time",
-            "waiting_late",
-            "resolved",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.first_response = [
-            a + b for a, b in zip(self.first_response, other.first_response, strict=True)
-        ]
-        self.resolution = [a + b for a, b in zip(self.resolution, other.resolution, strict=True)]
-
-    def count(self, counts: list) -> None:
-        """Add a row of COUNTED and HISTOGRAMS sums."""
-        self.opened += int(counts[0] or 0)
-        self.responded += int(counts[1] or 0)
-        self.on_time += int(counts[2] or 0)
-        self.resolved += int(counts[3] or 0)
-        fr, res = counts[4 : 4 + BUCKETS], counts[4 + BUCKETS :]
-        self.first_response = [
-            a + int(b or 0) for a, b in zip(self.first_response, fr, strict=True)
-        ]
-        self.resolution = [a + int(b or 0) for a, b in zip(self.resolution, res, strict=True)]
+    @classmethod
+    def of(cls, counts: list[list], now: list[tuple[int, int, int]]) -> Row:
+        """A row from its COUNTED and HISTOGRAMS sums (of summary rows and cases) and its
+        open cases (how many, overdue, waiting late)."""
+        c = column_sums(counts) if counts else [0] * (len(COUNTED) + 2 * BUCKETS)
+        n, overdue, late = column_sums(now) if now else (0, 0, 0)
+        return cls(
+            open=n,
+            overdue=overdue,
+            opened=c[0],
+            responded=c[1],
+            on_time=c[2],
+            waiting_late=late,
+            resolved=c[3],
+            first_response=c[4 : 4 + BUCKETS],
+            resolution=c[4 + BUCKETS :],
+        )
 
 
 COUNTED = ("opened", "responded", "on_time", "resolved")
@@ -116,24 +107,37 @@ def queue_health(
     has no touchpoint or tier: with those filters the cases are read.
     """
     scope = _scope(touchpoint_type_id, tier)
-    cells: dict[tuple, Row] = {}
+    counted: dict[tuple, list[list]] = {}
     for priority, owner, *counts in _period_counts(period, report_zone, scope):
-        cells.setdefault((priority, owner or 0), Row()).count(counts)
+        counted.setdefault((priority, owner or 0), []).append(counts)
     params = {"now": now, "start": period.start(), "end": period.end()}
     statement = _open_cases(tuple(scope)) if scope else _open_cases_everywhere()
+    open_now: dict[tuple, list[tuple]] = {}
     for priority, owner_id, n, overdue, late in db.session.execute(statement, params):
-        row = cells.setdefault((priority, owner_id), Row())
-        row.open, row.overdue, row.waiting_late = n, int(overdue or 0), int(late or 0)
-    result: dict[str, dict] = {"priority": {}, "agent": {}}
-    for (priority, _owner), row in sorted(cells.items(), key=lambda kv: kv[0][0].rank):
-        result["priority"].setdefault(priority, Row()).add(row)
-    for (_priority, owner_id), row in sorted(cells.items(), key=lambda kv: kv[0][1]):
-        result["agent"].setdefault(owner_id, Row()).add(row)
-    total = Row()
-    for row in result["priority"].values():
-        total.add(row)
-    result["total"] = total
-    return result
+        open_now.setdefault((priority, owner_id), []).append((n, int(overdue or 0), int(late or 0)))
+    cells = counted.keys() | open_now.keys()
+
+    def rows(part: int, order) -> dict:
+        """Rows by one part of the (priority, owner) keys, summed once each."""
+        groups: dict = {}
+        for key in cells:
+            groups.setdefault(key[part], []).append(key)
+        return {
+            value: Row.of(
+                [c for key in keys for c in counted.get(key, ())],
+                [n for key in keys for n in open_now.get(key, ())],
+            )
+            for value, keys in sorted(groups.items(), key=lambda item: order(item[0]))
+        }
+
+    return {
+        "priority": rows(0, lambda priority: priority.rank),
+        "agent": rows(1, lambda owner_id: owner_id),
+        "total": Row.of(
+            [c for lists in counted.values() for c in lists],
+            [n for lists in open_now.values() for n in lists],
+        ),
+    }
 
 
 def _open_cases(scope: tuple):
