@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Form, SelectField, StringField
+from wtforms import DateField, Form, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Length, Optional
 
 from feedback.dashboard.periods import DEFAULT_RANGE, MAX_DAYS
-from feedback.forms import NoNulMeta
+from feedback.forms import NoNulMeta, SelectField
 
 RANGE_CHOICES = [
     SelectChoice("7d", _l("Last 7 days")),
