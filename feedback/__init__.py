@@ -133,15 +133,16 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.login_message = lazy_gettext("Please sign in to open that page.")
 
+    from sqlalchemy import bindparam, select
+
     from feedback.accounts.models import User
+
+    # Built once: every signed-in request runs it (see feedback.dashboard.routes._surveys).
+    by_session_token = select(User).where(User.session_token == bindparam("token"), User.active)
 
     @login_manager.user_loader
     def load_user(session_token: str):
-        from sqlalchemy import select
-
-        return db.session.scalar(
-            select(User).where(User.session_token == session_token, User.active)
-        )
+        return db.session.scalar(by_session_token, {"token": session_token})
 
 
 def register_url_converters(app: Flask) -> None:
