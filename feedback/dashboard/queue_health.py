@@ -113,7 +113,7 @@ def queue_health(
     params = {"now": now, "start": period.start(), "end": period.end()}
     statement = _open_cases(tuple(scope)) if scope else _open_cases_everywhere()
     open_now: dict[tuple, list[tuple]] = {}
-    for priority, owner_id, n, overdue, late in db.session.execute(statement, params):
+    for priority, owner_id, n, overdue, late in db.session.execute(statement, params).all():
         open_now.setdefault((priority, owner_id), []).append((n, int(overdue or 0), int(late or 0)))
     cells = counted.keys() | open_now.keys()
 
@@ -190,7 +190,7 @@ def _period_counts(period: Period, report_zone: str, scope: list):
         edges, days = where.edges, where.days
     sums = (*COUNTED, *HISTOGRAMS)
     for _i, first, last in days:  # one period: at most one stretch of whole days
-        yield from db.session.execute(_case_days(), {"first": first, "last": last})
+        yield from db.session.execute(_case_days(), {"first": first, "last": last}).all()
     if not edges:
         return
     metrics = case_metrics("cases", db.session.get_bind().dialect.name)
