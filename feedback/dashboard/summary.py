@@ -7,7 +7,6 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
-from operator import add
 
 from sqlalchemy import and_, bindparam, func, literal_column, select
 
@@ -22,6 +21,7 @@ from feedback.dashboard.queries import (
     Totals,
     add_counts,
     bound,
+    column_sums,
     delivery_totals,
     distributions,
     score_vectors,
@@ -259,10 +259,8 @@ def _csat_pair(totals: dict[tuple[int, int], list[int]]) -> tuple[scoring.Csat, 
 
 
 def _sum(vectors) -> list[int]:
-    total = [0] * len(BREAKDOWN_METRICS)
-    for vector in vectors:
-        total = list(map(add, total, vector))
-    return total
+    vectors = list(vectors)
+    return column_sums(vectors) if vectors else [0] * len(BREAKDOWN_METRICS)
 
 
 def _breakdowns(totals: dict[tuple, list[int]]) -> dict[str, list[dict]]:
@@ -271,13 +269,13 @@ def _breakdowns(totals: dict[tuple, list[int]]) -> dict[str, list[dict]]:
     for position, dimension in enumerate(BREAKDOWNS):
         groups: dict = {}
         for key, vector in totals.items():
-            add_counts(groups.setdefault(key[1 + position], {}), key[-1], vector)
+            groups.setdefault(key[1 + position], {}).setdefault(key[-1], []).append(vector)
         rows = []
         for value, by_kind in groups.items():
             scores = Scores.of(
                 {
-                    kind: Totals(zip(BREAKDOWN_METRICS, v, strict=True))
-                    for kind, v in by_kind.items()
+                    kind: Totals(zip(BREAKDOWN_METRICS, column_sums(vectors), strict=True))
+                    for kind, vectors in by_kind.items()
                 }
             )
             rows.append({"value": value, "scores": scores})
