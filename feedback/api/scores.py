@@ -16,6 +16,7 @@ from feedback.dashboard.answers import answers_after
 from feedback.dashboard.days import report_zone
 from feedback.dashboard.periods import Period, resolve
 from feedback.dashboard.queries import Filters, delivery_totals, score_totals
+from feedback.dashboard.reads import Batch
 from feedback.dashboard.summary import Scores
 from feedback.extensions import db
 from feedback.surveys.models import Survey, TouchpointType
@@ -96,8 +97,11 @@ def summary(args: dict):
     """NPS, CSAT, CES and the response rate for a period and filters, with the period before."""
     period, filters = _period_and_filters(args)
     previous = period.previous()
-    totals = score_totals([period, previous], filters, report_zone(), ("kind",))
-    deliveries = delivery_totals([period, previous], filters, report_zone())
+    batch = Batch()
+    later_totals = score_totals(batch, [period, previous], filters, report_zone(), ("kind",))
+    later_deliveries = delivery_totals(batch, [period, previous], filters, report_zone())
+    batch.send()
+    totals, deliveries = later_totals(), later_deliveries()
     result = []
     for index, each in enumerate((period, previous)):
         by_kind = {key[1]: value for key, value in totals.items() if key[0] == index}

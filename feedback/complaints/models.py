@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     and_,
     case,
+    literal_column,
     or_,
     text,
 )
@@ -309,13 +310,21 @@ class Case(db.Model):
     @is_overdue.expression
     @classmethod
     def _is_overdue_expression(cls, now: datetime):
-        return and_(
-            cls.status.in_(ACTIVE_STATUSES),
-            or_(
-                and_(cls.first_responded_at.is_(None), cls.first_response_due_at <= now),
-                and_(cls.first_responded_at.is_not(None), cls.resolution_due_at <= now),
-            ),
+        return and_(cls.status.in_(ACTIVE_STATUSES), cls.deadline_passed(now))
+
+    @classmethod
+    def deadline_passed(cls, now):
+        """SQL: the deadline that is running (first response, then resolution) is past."""
+        return or_(
+            and_(cls.first_responded_at.is_(None), cls.first_response_due_at <= now),
+            and_(cls.first_responded_at.is_not(None), cls.resolution_due_at <= now),
         )
+
+    @classmethod
+    def in_queue(cls):
+        """SQL: new, open or pending, the statuses written into the statement rather than
+        bound at each execution, for statements built once (see dashboard.reads)."""
+        return cls.status.in_([literal_column(f"'{status.value}'") for status in ACTIVE_STATUSES])
 
     @property
     def responded_on_time(self) -> bool | None:

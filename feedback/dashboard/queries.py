@@ -3,10 +3,11 @@ edges of a period that does not fall on whole summary days (see periods.cover)."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from operator import add
+from typing import TypeVar
 
 from sqlalchemy import (
     Date,
@@ -31,10 +32,15 @@ from feedback.dashboard.models import (
     TopicDay,
 )
 from feedback.dashboard.periods import Cover, Period, cover
+from feedback.dashboard.reads import Batch
 from feedback.dashboard.rebuild import DISTRIBUTION, SCORE_METRICS, metric, mood
-from feedback.extensions import db
 from feedback.surveys.models import Invitation, Response, TouchpointEvent
 from feedback.tagging.models import ResponseTopic
+from feedback.timeutil import UTCDateTime
+
+T = TypeVar("T")
+#: what a read function returns: its result, made from the batch's rows when called
+Later = Callable[[], T]
 
 METRICS = tuple(SCORE_METRICS)
 #: what a breakdown can group by: the column shared by the summary and answer tables
@@ -93,16 +99,21 @@ def _condition(table, name: str, value):
     return table.c[name] == value
 
 
-def _spans(count: int, prefix: str = "") -> list[tuple]:
-    """Parameters for ``count`` (index, first, last) spans of days."""
+def _spans(count: int, prefix: str = "", type_=Date) -> list[tuple]:
+    """Parameters for ``count`` (index, first, last) spans: of days, or with UTCDateTime
+    of instants (the raw edges)."""
     return [
         (
             bindparam(f"{prefix}i{n}", type_=Integer),
-            bindparam(f"{prefix}a{n}", type_=Date),
-            bindparam(f"{prefix}b{n}", type_=Date),
+            bindparam(f"{prefix}a{n}", type_=type_),
+            bindparam(f"{prefix}b{n}", type_=type_),
         )
         for n in range(count)
     ]
+
+
+def _edge_spans(count: int, prefix: str = "") -> list[tuple]:
+    return _spans(count, prefix, UTCDateTime)
 
 
 def _span_params(spans, prefix: str = "") -> dict[str, object]:
@@ -145,48 +156,47 @@ def _time_ranges(column, spans):
 
 
 def score_totals(
-    periods: list[Period], filters: Filters, report_zone: str, group: tuple[str, ...] = ()
-) -> dict[tuple, Totals]:
+    batch: Batch,
+    periods: list[Period],
+    filters: Filters,
+    report_zone: str,
+    group: tuple[str, ...] = (),
+) -> Later[dict[tuple, Totals]]:
     """Totals per (period index, *group values), for the answers in each period."""
-    return {
-        key: Totals(zip(METRICS, counts, strict=True))
-        for key, counts in score_vectors(periods, filters, report_zone, group).items()
+    vectors = score_vectors(batch, periods, filters, report_zone, group)
+    return lambda: {
+        key: Totals(zip(METRICS, counts, strict=True)) for key, counts in vectors().items()
     }
 
 
 def score_vectors(
+    batch: Batch,
     periods: list[Period],
     filters: Filters,
     report_zone: str,
     group: tuple[str, ...] = (),
     metrics: tuple[str, ...] = METRICS,
-) -> dict[tuple, list[int]]:
+) -> Later[dict[tuple, list[int]]]:
     """As score_totals, each total a list of the ``metrics`` (quicker to add up)."""
     where = cover(periods, report_zone)
-    width = len(group) + 1
-    result: dict[tuple, list[int]] = {}
-    for rows in _score_rows(where, filters, group, metrics):
-        for row in rows:
-            add_counts(result, tuple(row[:width]), row[width:])
-    return result
-
-
-def _score_rows(where: Cover, filters: Filters, group: tuple[str, ...], metrics=METRICS):
-    connection = db.session.connection()
+    shape, values = filters.shape(), filters.params()
+    reads = []
     if where.days:
-        statement = _score_days(len(where.days), group, metrics, filters.shape())
-        yield connection.execute(statement, {**_span_params(where.days), **filters.params()}).all()
+        statement = _score_days(len(where.days), group, metrics, shape)
+        reads.append(batch.add(statement, {**_span_params(where.days), **values}))
     if where.edges:
-        r = Response.__table__
-        yield connection.execute(
-            select(
-                _time_bucket(r.c.answered_at, where.edges).label("bucket"),
-                *[r.c[name] for name in group],
-                *[func.sum(literal_column(metric(name, "responses"))) for name in metrics],
-            )
-            .where(_time_ranges(r.c.answered_at, where.edges), *filters.where(r))
-            .group_by(literal_column("bucket"), *[r.c[name] for name in group])
-        ).all()
+        statement = _score_edges(len(where.edges), group, metrics, shape)
+        reads.append(batch.add(statement, {**_span_params(where.edges), **values}))
+    width = len(group) + 1
+
+    def result() -> dict[tuple, list[int]]:
+        totals: dict[tuple, list[int]] = {}
+        for read in reads:
+            for row in batch.rows(read):
+                add_counts(totals, tuple(row[:width]), row[width:])
+        return totals
+
+    return result
 
 
 @cache
@@ -206,9 +216,25 @@ def _score_days(spans: int, group: tuple[str, ...], metrics: tuple[str, ...], sh
     )
 
 
+@cache
+def _score_edges(spans: int, group: tuple[str, ...], metrics: tuple[str, ...], shape: tuple):
+    """The answers themselves in the hours at the ends of a period (see periods.cover)."""
+    r = Response.__table__
+    edges = _edge_spans(spans)
+    return (
+        select(
+            _time_bucket(r.c.answered_at, edges).label("bucket"),
+            *[r.c[name] for name in group],
+            *[func.sum(literal_column(metric(name, "responses"))) for name in metrics],
+        )
+        .where(_time_ranges(r.c.answered_at, edges), *bound(r, shape))
+        .group_by(literal_column("bucket"), *[r.c[name] for name in group])
+    )
+
+
 def distributions(
-    groups: list[list[Period]], filters: Filters, report_zone: str
-) -> list[dict[tuple[int, int], list[int]]]:
+    batch: Batch, groups: list[list[Period]], filters: Filters, report_zone: str
+) -> Later[list[dict[tuple[int, int], list[int]]]]:
     """Per list of periods: the answers per score (s0 ... s10) by (period index, survey id).
 
     The periods within a list must not overlap; the lists may overlap one another (the
@@ -216,33 +242,53 @@ def distributions(
     read, a part per list added up by period and survey in SQL (~70 rows rather than the
     ~400 of the days themselves); the raw answers at the edges are one read per list.
     """
-    results: list[dict[tuple[int, int], list[int]]] = [{} for _ in groups]
     covers = [cover(periods, report_zone) for periods in groups]
-    connection = db.session.connection()
+    shape = filters.shape()
     counts = tuple(len(where.days) for where in covers)
+    days = None
     if any(counts):
-        params = filters.params()
+        values = filters.params()
         for number, where in enumerate(covers):
-            params.update(_span_params(where.days, f"g{number}"))
-        rows = connection.execute(_distribution_days(filters.shape(), counts), params).all()
-        for number, index, survey_id, *sums in rows:
-            results[number][(index, survey_id)] = sums
+            values.update(_span_params(where.days, f"g{number}"))
+        days = batch.add(_distribution_days(shape, counts), values)
+    edges = [
+        (
+            number,
+            batch.add(
+                _distribution_edges(len(where.edges), shape),
+                {**_span_params(where.edges), **filters.params()},
+            ),
+        )
+        for number, where in enumerate(covers)
+        if where.edges
+    ]
+
+    def result() -> list[dict[tuple[int, int], list[int]]]:
+        results: list[dict[tuple[int, int], list[int]]] = [{} for _ in groups]
+        if days is not None:
+            for number, index, survey_id, *sums in batch.rows(days):
+                results[number][(index, survey_id)] = sums
+        for number, read in edges:
+            for index, survey_id, *sums in batch.rows(read):
+                add_counts(results[number], (index, survey_id), sums)
+        return results
+
+    return result
+
+
+@cache
+def _distribution_edges(spans: int, shape: tuple):
     r = Response.__table__
-    for result, where in zip(results, covers, strict=True):
-        if not where.edges:
-            continue
-        rows = connection.execute(
-            select(
-                _time_bucket(r.c.answered_at, where.edges).label("bucket"),
-                r.c.survey_id,
-                *[func.sum(literal_column(metric(name, "responses"))) for name in DISTRIBUTION],
-            )
-            .where(_time_ranges(r.c.answered_at, where.edges), *filters.where(r))
-            .group_by(literal_column("bucket"), r.c.survey_id)
-        ).all()
-        for index, survey_id, *sums in rows:
-            add_counts(result, (index, survey_id), sums)
-    return results
+    edges = _edge_spans(spans)
+    return (
+        select(
+            _time_bucket(r.c.answered_at, edges).label("bucket"),
+            r.c.survey_id,
+            *[func.sum(literal_column(metric(name, "responses"))) for name in DISTRIBUTION],
+        )
+        .where(_time_ranges(r.c.answered_at, edges), *bound(r, shape))
+        .group_by(literal_column("bucket"), r.c.survey_id)
+    )
 
 
 @cache
@@ -282,30 +328,41 @@ def add_counts(result: dict, key, counts) -> None:
     result[key] = list(counts) if totals is None else list(map(add, totals, counts))
 
 
-def topic_totals(period: Period, filters: Filters, report_zone: str) -> dict[tuple[int, int], int]:
+def topic_totals(
+    batch: Batch, period: Period, filters: Filters, report_zone: str
+) -> Later[dict[tuple[int, int], int]]:
     """Answers mentioning each topic in the period, by (topic id, mood)."""
     where = cover([period], report_zone)
-    connection = db.session.connection()
-    result: dict[tuple[int, int], int] = {}
+    shape, values = filters.shape(), filters.params()
+    reads = []
     if where.days:
-        rows = connection.execute(
-            _topic_days(len(where.days), filters.shape()),
-            {**_span_params(where.days), **filters.params()},
-        ).all()
-        for topic_id, answer_mood, n in rows:
-            result[(topic_id, answer_mood)] = result.get((topic_id, answer_mood), 0) + int(n)
+        statement = _topic_days(len(where.days), shape)
+        reads.append(batch.add(statement, {**_span_params(where.days), **values}))
     if where.edges:
-        r, rt = Response.__table__, ResponseTopic.__table__
-        answer_mood = literal_column(mood("responses")).label("mood")
-        rows = connection.execute(
-            select(rt.c.topic_id, answer_mood, func.count())
-            .select_from(r.join(rt, rt.c.response_id == r.c.id))
-            .where(_time_ranges(r.c.answered_at, where.edges), *filters.where(r))
-            .group_by(rt.c.topic_id, literal_column("mood"))
-        )
-        for topic_id, m, n in rows:
-            result[(topic_id, m)] = result.get((topic_id, m), 0) + int(n)
+        statement = _topic_edges(len(where.edges), shape)
+        reads.append(batch.add(statement, {**_span_params(where.edges), **values}))
+
+    def result() -> dict[tuple[int, int], int]:
+        totals: dict[tuple[int, int], int] = {}
+        for read in reads:
+            for topic_id, answer_mood, n in batch.rows(read):
+                totals[(topic_id, answer_mood)] = totals.get((topic_id, answer_mood), 0) + int(n)
+        return totals
+
     return result
+
+
+@cache
+def _topic_edges(spans: int, shape: tuple):
+    r, rt = Response.__table__, ResponseTopic.__table__
+    edges = _edge_spans(spans)
+    answer_mood = literal_column(mood("responses")).label("mood")
+    return (
+        select(rt.c.topic_id, answer_mood, func.count())
+        .select_from(r.join(rt, rt.c.response_id == r.c.id))
+        .where(_time_ranges(r.c.answered_at, edges), *bound(r, shape))
+        .group_by(rt.c.topic_id, literal_column("mood"))
+    )
 
 
 @cache
@@ -320,38 +377,38 @@ def _topic_days(spans: int, shape: tuple):
 
 
 def delivery_totals(
-    periods: list[Period], filters: Filters, report_zone: str
-) -> dict[int, tuple[int, int]]:
+    batch: Batch, periods: list[Period], filters: Filters, report_zone: str
+) -> Later[dict[int, tuple[int, int]]]:
     """(delivered, answered since) per period index, of invitations sent in each period.
 
     The summary counts deliveries by survey and touchpoint only: a tier or language
     filter reads the invitations themselves (the customer's tier now, the email's language).
     """
-    result: dict[int, list[int]] = {}
-    connection = db.session.connection()
-
-    def count(rows):
-        for index, delivered, answered in rows:
-            totals = result.setdefault(index, [0, 0])
-            totals[0] += int(delivered or 0)
-            totals[1] += int(answered or 0)
-
     raw_only = filters.tier is not None or filters.locale is not None
     where = cover(periods, report_zone)
     if raw_only:
         where = Cover(edges=[(i, p.start(), p.end()) for i, p in enumerate(periods)])
+    reads = []
     if where.days:
         # the summary has survey and touchpoint (a tier or language filter went raw above)
         shape = tuple(n for n in filters.shape() if n not in ("tier", "locale"))
-        params = {k: v for k, v in filters.params().items() if k in shape}
-        count(
-            connection.execute(
-                _delivery_days(len(where.days), shape), {**_span_params(where.days), **params}
-            ).all()
-        )
+        values = {k: v for k, v in filters.params().items() if k in shape}
+        statement = _delivery_days(len(where.days), shape)
+        reads.append(batch.add(statement, {**_span_params(where.days), **values}))
     if where.edges:
-        count(connection.execute(_raw_deliveries(where, filters)))
-    return {index: (d, a) for index, (d, a) in result.items()}
+        statement = _raw_deliveries(len(where.edges), filters.shape())
+        reads.append(batch.add(statement, {**_span_params(where.edges), **filters.params()}))
+
+    def result() -> dict[int, tuple[int, int]]:
+        totals: dict[int, list[int]] = {}
+        for read in reads:
+            for index, delivered, answered in batch.rows(read):
+                counts = totals.setdefault(index, [0, 0])
+                counts[0] += int(delivered or 0)
+                counts[1] += int(answered or 0)
+        return {index: (d, a) for index, (d, a) in totals.items()}
+
+    return result
 
 
 @cache
@@ -369,26 +426,30 @@ def _delivery_days(spans: int, shape: tuple):
     )
 
 
-def _raw_deliveries(where: Cover, filters: Filters):
+@cache
+def _raw_deliveries(spans: int, shape: tuple):
     from feedback.customers.models import Customer
     from feedback.surveys.models import InvitationStatus
 
     i, e, c = Invitation.__table__, TouchpointEvent.__table__, Customer.__table__
-    conditions = [_time_ranges(i.c.sent_at, where.edges)]
-    if filters.survey_id is not None:
-        conditions.append(i.c.survey_id == filters.survey_id)
-    elif filters.followup_survey_id is not None:
-        conditions.append(i.c.survey_id != filters.followup_survey_id)
-    if filters.touchpoint_type_id is not None:
-        conditions.append(e.c.touchpoint_type_id == filters.touchpoint_type_id)
-    if filters.tier is not None:
-        conditions.append(func.coalesce(c.c.tier, "") == filters.tier)
-    if filters.locale is not None:
-        conditions.append(i.c.locale == filters.locale)
+    edges = _edge_spans(spans)
+    columns = {
+        "survey_id": i.c.survey_id,
+        "not_survey_id": i.c.survey_id,
+        "touchpoint_type_id": e.c.touchpoint_type_id,
+        "tier": func.coalesce(c.c.tier, ""),
+        "locale": i.c.locale,
+    }
+    conditions = [_time_ranges(i.c.sent_at, edges)]
+    for name in shape:
+        if name == "not_survey_id":
+            conditions.append(columns[name] != bindparam(name))
+        else:
+            conditions.append(columns[name] == bindparam(name))
     answered = case((i.c.status == InvitationStatus.ANSWERED, 1), else_=0)
     return (
         select(
-            _time_bucket(i.c.sent_at, where.edges).label("bucket"),
+            _time_bucket(i.c.sent_at, edges).label("bucket"),
             func.count(),
             func.sum(answered),
         )

@@ -13,14 +13,15 @@ from functools import cache
 
 from sqlalchemy import Date, and_, bindparam, case, func, literal_column, select
 
-from feedback.complaints.models import ACTIVE_STATUSES, Case
+from feedback.complaints.models import Case
 from feedback.customers.models import Customer
 from feedback.dashboard.models import DURATION_BUCKETS, CaseDay
 from feedback.dashboard.periods import Period, cover
-from feedback.dashboard.queries import column_sums
+from feedback.dashboard.queries import Later, column_sums
+from feedback.dashboard.reads import Batch
 from feedback.dashboard.rebuild import case_metrics
-from feedback.extensions import db
 from feedback.scoring import histogram_median
+from feedback.timeutil import UTCDateTime
 
 BUCKETS = len(DURATION_BUCKETS) + 1
 
@@ -80,41 +81,56 @@ COUNTED = ("opened", "responded", "on_time", "resolved")
 HISTOGRAMS = [f"fr{i}" for i in range(BUCKETS)] + [f"res{i}" for i in range(BUCKETS)]
 
 
-def _scope(touchpoint_type_id: int | None, tier: str | None) -> list:
-    conditions = []
-    if touchpoint_type_id is not None:
-        conditions.append(Case.touchpoint_type_id == touchpoint_type_id)
-    if tier is not None:
-        conditions.append(
-            Case.customer_id.in_(
-                select(Customer.id).where(func.coalesce(Customer.tier, "") == tier)
-            )
-        )
-    return conditions
-
-
 def queue_health(
+    batch: Batch,
     period: Period,
     now: datetime,
     report_zone: str,
     touchpoint_type_id: int | None = None,
     tier: str | None = None,
-) -> dict[str, dict]:
+) -> Later[dict[str, dict]]:
     """{"priority": {priority: Row}, "agent": {user id or 0: Row}, "total": Row}, the most
     pressing priority first and agents by id (0, nobody, first).
 
     Each source is read once by (priority, owner) and added up here both ways. The summary
     has no touchpoint or tier: with those filters the cases are read.
     """
-    scope = _scope(touchpoint_type_id, tier)
-    counted: dict[tuple, list[list]] = {}
-    for priority, owner, *counts in _period_counts(period, report_zone, scope):
-        counted.setdefault((priority, owner or 0), []).append(counts)
-    params = {"now": now, "start": period.start(), "end": period.end()}
-    statement = _open_cases(tuple(scope)) if scope else _open_cases_everywhere()
-    open_now: dict[tuple, list[tuple]] = {}
-    for priority, owner_id, n, overdue, late in db.session.execute(statement, params).all():
-        open_now.setdefault((priority, owner_id), []).append((n, int(overdue or 0), int(late or 0)))
+    scope = {
+        name: value
+        for name, value in (("touchpoint_type_id", touchpoint_type_id), ("tier", tier))
+        if value is not None
+    }
+    shape = tuple(scope)
+    counts = []
+    if scope:
+        edges = [(0, period.start(), period.end())]
+    else:
+        where = cover([period], report_zone)
+        edges = where.edges
+        for _i, first, last in where.days:  # one period: at most one stretch of whole days
+            counts.append(batch.add(_case_days(), {"first": first, "last": last}))
+    dialect = batch.dialect.name
+    for _i, start, end in edges:
+        statement = _cases_opened(shape, dialect)
+        counts.append(batch.add(statement, {"start": start, "end": end, **scope}))
+    values = {"now": now, "start": period.start(), "end": period.end(), **scope}
+    open_cases = batch.add(_open_cases(shape), values)
+
+    def result() -> dict[str, dict]:
+        counted: dict[tuple, list[list]] = {}
+        for read in counts:
+            for priority, owner, *sums in batch.rows(read):
+                counted.setdefault((priority, owner or 0), []).append(sums)
+        open_now: dict[tuple, list[tuple]] = {}
+        for priority, owner_id, n, overdue, late in batch.rows(open_cases):
+            key = (priority, owner_id)
+            open_now.setdefault(key, []).append((n, int(overdue or 0), int(late or 0)))
+        return _added_up(counted, open_now)
+
+    return result
+
+
+def _added_up(counted: dict[tuple, list[list]], open_now: dict[tuple, list[tuple]]) -> dict:
     cells = counted.keys() | open_now.keys()
 
     def rows(part: int, order) -> dict:
@@ -140,11 +156,24 @@ def queue_health(
     }
 
 
-def _open_cases(scope: tuple):
+def _scope(shape: tuple[str, ...]) -> list:
+    """Cases of a touchpoint, of customers in a tier: bound as queue_health names them."""
+    conditions = []
+    if "touchpoint_type_id" in shape:
+        conditions.append(Case.touchpoint_type_id == bindparam("touchpoint_type_id"))
+    if "tier" in shape:
+        tiered = select(Customer.id).where(func.coalesce(Customer.tier, "") == bindparam("tier"))
+        conditions.append(Case.customer_id.in_(tiered))
+    return conditions
+
+
+@cache
+def _open_cases(shape: tuple[str, ...]):
     """Cases in the queue now by (priority, owner or 0): how many, how many overdue, and
     how many opened in the period still wait past their first-response deadline."""
-    # untyped: each takes the type of the column it is compared with (UTCDateTime)
-    now, start, end = bindparam("now"), bindparam("start"), bindparam("end")
+    now = bindparam("now", type_=UTCDateTime)
+    start = bindparam("start", type_=UTCDateTime)
+    end = bindparam("end", type_=UTCDateTime)
     owner = func.coalesce(Case.owner_id, 0)
     in_period = and_(Case.opened_at >= start, Case.opened_at < end)
     waiting = and_(Case.first_responded_at.is_(None), Case.first_response_due_at <= now, in_period)
@@ -153,17 +182,12 @@ def _open_cases(scope: tuple):
             Case.priority,
             owner,
             func.count(),
-            func.sum(case((Case.is_overdue(now), 1), else_=0)),
+            func.sum(case((Case.deadline_passed(now), 1), else_=0)),
             func.sum(case((waiting, 1), else_=0)),
         )
-        .where(Case.status.in_(ACTIVE_STATUSES), *scope)
+        .where(Case.in_queue(), *_scope(shape))
         .group_by(Case.priority, owner)
     )
-
-
-@cache
-def _open_cases_everywhere():
-    return _open_cases(())
 
 
 @cache
@@ -179,27 +203,20 @@ def _case_days():
     )
 
 
-def _period_counts(period: Period, report_zone: str, scope: list):
-    """(priority, owner, counts...) rows: summary days, and the cases themselves at the
-    edges (or everywhere when filtered by touchpoint or tier)."""
-    if scope:
-        edges = [(0, period.start(), period.end())]
-        days = []
-    else:
-        where = cover([period], report_zone)
-        edges, days = where.edges, where.days
-    sums = (*COUNTED, *HISTOGRAMS)
-    for _i, first, last in days:  # one period: at most one stretch of whole days
-        yield from db.session.execute(_case_days(), {"first": first, "last": last}).all()
-    if not edges:
-        return
-    metrics = case_metrics("cases", db.session.get_bind().dialect.name)
+@cache
+def _cases_opened(shape: tuple[str, ...], dialect: str):
+    """The period's counts from the cases themselves: at the edges of summary days, or
+    everywhere when filtered by touchpoint or tier."""
+    metrics = case_metrics("cases", dialect)
     owner = func.coalesce(Case.owner_id, 0)
-    for _i, start, end in edges:
-        yield from db.session.execute(
-            select(
-                Case.priority, owner, *[func.sum(literal_column(metrics[name])) for name in sums]
-            )
-            .where(Case.opened_at >= start, Case.opened_at < end, *scope)
-            .group_by(Case.priority, owner)
+    start = bindparam("start", type_=UTCDateTime)
+    end = bindparam("end", type_=UTCDateTime)
+    return (
+        select(
+            Case.priority,
+            owner,
+            *[func.sum(literal_column(metrics[name])) for name in (*COUNTED, *HISTOGRAMS)],
         )
+        .where(Case.opened_at >= start, Case.opened_at < end, *_scope(shape))
+        .group_by(Case.priority, owner)
+    )

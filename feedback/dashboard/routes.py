@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from babel import dates as babel_dates
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, g, render_template, request
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
+from werkzeug.local import LocalProxy
 from wtforms.fields import SelectChoice
 
 from feedback.accounts.access import role_required
@@ -21,7 +22,8 @@ from feedback.dashboard.days import report_zone
 from feedback.dashboard.figures import Figures
 from feedback.dashboard.forms import DashboardFilterForm
 from feedback.dashboard.periods import Period, resolve
-from feedback.dashboard.queries import Filters
+from feedback.dashboard.queries import Filters, Later
+from feedback.dashboard.reads import Batch
 from feedback.extensions import db
 from feedback.surveys.models import Survey, TouchpointType
 from feedback.tagging.models import Topic
@@ -86,9 +88,9 @@ def _topics():
 
 @cache
 def _users():
-    return select(User.id, User.name, User.email).where(
-        User.id.in_(bindparam("ids", expanding=True))
-    )
+    """Staff, for the agents' names in queue health: a few dozen rows, read with the
+    page's other reads rather than after them."""
+    return select(User.id, User.name, User.email)
 
 
 def read_filters(args) -> Reading:
@@ -124,6 +126,9 @@ def read_filters(args) -> Reading:
 
 @bp.get("")
 def index():
+    """The page. Its reads go to the database before the template starts, and the template
+    is handed the board, its names and charts as proxies made on first use: on PostgreSQL
+    the server works through the reads while the menus and the filter form are written."""
     reading = read_filters(request.args)
     form, period, filters = reading.form, reading.period, reading.filters
     if period is None:
@@ -132,35 +137,70 @@ def index():
         ), 400
     interval = form.interval.data or ("week" if period.days <= 120 else "month")
     kinds = {survey.id: survey.kind for survey in reading.surveys}
-    board = summary.build(
-        period, filters, report_zone(), utcnow(), interval, kinds, form.by.data or None
-    )
     locale = str(get_locale())
+    batch = Batch()
+    board = summary.plan(
+        batch, period, filters, report_zone(), utcnow(), interval, kinds, form.by.data or None
+    )
+    names = _names(batch, reading, locale)
+    batch.send()
+    g.dashboard_batch = batch
+    page = _Page(board, names, locale)
     return render_template(
         "dashboard/index.html",
         form=form,
-        board=board,
+        board=LocalProxy(lambda: page.board),
         args=form.shared_args(),
-        names=_names(reading, board, locale),
-        charts=_charts(board, locale),
+        names=LocalProxy(lambda: page.names),
+        charts=LocalProxy(lambda: page.charts),
         figures=Figures(),
         now=utcnow(),
     )
 
 
-def _names(reading: Reading, board: summary.Dashboard, locale: str) -> dict:
+@bp.teardown_request
+def close_reads(error=None):
+    """A page that failed before reading its batch leaves the pipeline open: close it."""
+    batch = g.pop("dashboard_batch", None)
+    if batch is not None:
+        batch.close()
+
+
+class _Page:
+    """The board, its names and charts, each made when the template first asks."""
+
+    def __init__(self, board: Later[summary.Dashboard], names: Later[dict], locale: str):
+        self._board, self._names, self.locale = board, names, locale
+
+    @cached_property
+    def board(self) -> summary.Dashboard:
+        return self._board()
+
+    @cached_property
+    def names(self) -> dict:
+        return self._names()
+
+    @cached_property
+    def charts(self) -> dict:
+        return _charts(self.board, self.locale)
+
+
+def _names(batch: Batch, reading: Reading, locale: str) -> Later[dict]:
     """Labels of the ids in breakdowns, drivers and the queue."""
-    agents = [key for key in board.queue["agent"] if key]
-    return {
-        "survey_id": {s.id: s.name for s in reading.surveys},
-        "touchpoint_type_id": {t.id: TouchpointType.name(t, locale) for t in reading.touchpoints},
-        "topic": {t.id: Topic.name(t, locale) for t in db.session.execute(_topics())},
-        "agent": {
-            u.id: User.display_name.fget(u) for u in db.session.execute(_users(), {"ids": agents})
+    topics = batch.add(_topics())
+    users = batch.add(_users())
+
+    def result() -> dict:
+        return {
+            "survey_id": {s.id: s.name for s in reading.surveys},
+            "touchpoint_type_id": {
+                t.id: TouchpointType.name(t, locale) for t in reading.touchpoints
+            },
+            "topic": {t.id: Topic.name(t, locale) for t in batch.rows(topics)},
+            "agent": {u.id: User.display_name.fget(u) for u in batch.rows(users)},
         }
-        if agents
-        else {},
-    }
+
+    return result
 
 
 def _charts(board: summary.Dashboard, locale: str) -> dict:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
-from sqlalchemy import and_, bindparam, func, literal_column, select
+from sqlalchemy import bindparam, func, literal_column, select
 
 from feedback import scoring
 from feedback.complaints.models import CaseResponse
@@ -18,6 +18,7 @@ from feedback.dashboard.queries import (
     DISTRIBUTION,
     METRICS,
     Filters,
+    Later,
     Totals,
     add_counts,
     bound,
@@ -27,9 +28,11 @@ from feedback.dashboard.queries import (
     score_vectors,
     topic_totals,
 )
+from feedback.dashboard.reads import Batch
 from feedback.dashboard.rebuild import metric, mood
 from feedback.extensions import db
 from feedback.surveys.models import Invitation, Response, Survey, SurveyKind, TouchpointEvent
+from feedback.timeutil import UTCDateTime
 
 KINDS = (SurveyKind.NPS, SurveyKind.CSAT, SurveyKind.CES)
 #: breakdowns by these dimensions, in this order
@@ -129,36 +132,96 @@ def build(
     kinds: dict[int, SurveyKind] | None = None,
     prop: str | None = None,
 ) -> Dashboard:
-    """Everything on the page for one period and set of filters; ``kinds`` is each
-    survey's kind by id, when the caller has read the surveys already."""
-    previous = period.previous()
-    buckets = trend_periods(period, interval)
+    """Everything on the page for one period and set of filters, read at once."""
     if kinds is None:
         kinds = dict(db.session.execute(select(Survey.id, Survey.kind)).all())
+    batch = Batch()
+    result = plan(batch, period, filters, report_zone, now, interval, kinds, prop)
+    batch.send()
+    return result()
+
+
+def plan(
+    batch: Batch,
+    period: Period,
+    filters: Filters,
+    report_zone: str,
+    now: datetime,
+    interval: str,
+    kinds: dict[int, SurveyKind],
+    prop: str | None = None,
+) -> Later[Dashboard]:
+    """Add the page's reads to ``batch``; the Dashboard once they are read. ``kinds`` is
+    each survey's kind by id."""
+    previous = period.previous()
+    buckets = trend_periods(period, interval)
     # The follow-up survey's answers come in the same read when no filter tells them apart.
     followup_id = filters.followup_survey_id
     shared = (
         followup_id is not None and filters.survey_id is None and filters.touchpoint_type_id is None
     )
     read = replace(filters, followup_survey_id=None) if shared else filters
-    headline, by_bucket = distributions([[period, previous], buckets], read, report_zone)
-    if shared:
-        followup = _csat_pair({k: v for k, v in headline.items() if k[1] == followup_id})
-        headline = {k: v for k, v in headline.items() if k[1] != followup_id}
-        by_bucket = {k: v for k, v in by_bucket.items() if k[1] != followup_id}
-    else:
-        followup = _followup(period, previous, filters, report_zone)
-    by_period = _spread(headline, kinds)
-    spread = [by_period.get(index, {}) for index in (0, 1)]
-    current, before = Scores.of(spread[0]), Scores.of(spread[1])
-    trend = _spread(by_bucket, kinds)
-    breakdown_totals = score_vectors(
-        [period], filters, report_zone, (*BREAKDOWNS, "kind"), BREAKDOWN_METRICS
+    scores = distributions(batch, [[period, previous], buckets], read, report_zone)
+    followup = None if shared else _followup(batch, period, previous, filters, report_zone)
+    breakdowns = score_vectors(
+        batch, [period], filters, report_zone, (*BREAKDOWNS, "kind"), BREAKDOWN_METRICS
     )
-    deliveries = delivery_totals([period, previous], filters, report_zone)
+    deliveries = delivery_totals(batch, [period, previous], filters, report_zone)
+    topics = topic_totals(batch, period, filters, report_zone)
+    latest = latest_unhappy(batch, period, filters)
+    queue = health.queue_health(
+        batch, period, now, report_zone, filters.touchpoint_type_id, filters.tier
+    )
+    properties = property_breakdown(batch, period, filters, prop) if prop else None
+
+    def result() -> Dashboard:
+        headline, by_bucket = scores()
+        if shared:
+            pair = _csat_pair({k: v for k, v in headline.items() if k[1] == followup_id})
+            headline = {k: v for k, v in headline.items() if k[1] != followup_id}
+            by_bucket = {k: v for k, v in by_bucket.items() if k[1] != followup_id}
+        else:
+            pair = followup()
+        by_period = _spread(headline, kinds)
+        spread = [by_period.get(index, {}) for index in (0, 1)]
+        current, before = Scores.of(spread[0]), Scores.of(spread[1])
+        trend = _spread(by_bucket, kinds)
+        breakdown_totals = breakdowns()
+        delivered = deliveries()
+        all_kinds = Totals(zip(BREAKDOWN_METRICS, _sum(breakdown_totals.values()), strict=True))
+        return Dashboard(
+            period=period,
+            previous=previous,
+            interval=interval,
+            current=current,
+            before=before,
+            tiles=_tiles(current, before, delivered),
+            response_rate=delivered.get(0, (0, 0)),
+            trend=[
+                {"period": bucket, "scores": Scores.of(trend.get(index, {}))}
+                for index, bucket in enumerate(buckets)
+            ],
+            distributions={kind: spread[0].get(kind, Totals()).counts() for kind in KINDS},
+            breakdowns=_breakdowns(breakdown_totals),
+            sentiment={name: all_kinds[name] for name in ("positive", "neutral", "negative")},
+            drivers=_drivers(topics(), all_kinds),
+            unhappy_comments=all_kinds["comments_unhappy"],
+            happy_comments=all_kinds["comments_happy"],
+            latest=latest(),
+            queue=queue(),
+            followup=pair[0],
+            followup_before=pair[1],
+            properties=properties() if properties else [],
+        )
+
+    return result
+
+
+def _tiles(current: Scores, before: Scores, deliveries: dict[int, tuple[int, int]]) -> list[Tile]:
+    """The headline figures, each with its change from the period before."""
     rate_now = _rate(deliveries.get(0))
     rate_before = _rate(deliveries.get(1))
-    tiles = [
+    return [
         Tile(
             "nps",
             current.nps.score,
@@ -199,34 +262,6 @@ def build(
             "%",
         ),
     ]
-    all_kinds = Totals(zip(BREAKDOWN_METRICS, _sum(breakdown_totals.values()), strict=True))
-    topics = topic_totals(period, filters, report_zone)
-    return Dashboard(
-        period=period,
-        previous=previous,
-        interval=interval,
-        current=current,
-        before=before,
-        tiles=tiles,
-        response_rate=deliveries.get(0, (0, 0)),
-        trend=[
-            {"period": bucket, "scores": Scores.of(trend.get(index, {}))}
-            for index, bucket in enumerate(buckets)
-        ],
-        distributions={kind: spread[0].get(kind, Totals()).counts() for kind in KINDS},
-        breakdowns=_breakdowns(breakdown_totals),
-        sentiment={name: all_kinds[name] for name in ("positive", "neutral", "negative")},
-        drivers=_drivers(topics, all_kinds),
-        unhappy_comments=all_kinds["comments_unhappy"],
-        happy_comments=all_kinds["comments_happy"],
-        latest=latest_unhappy(period, filters),
-        queue=health.queue_health(
-            period, now, report_zone, filters.touchpoint_type_id, filters.tier
-        ),
-        followup=followup[0],
-        followup_before=followup[1],
-        properties=property_breakdown(period, filters, prop) if prop else [],
-    )
 
 
 def _rate(totals: tuple[int, int] | None) -> tuple[float | None, float | None]:
@@ -237,17 +272,19 @@ def _rate(totals: tuple[int, int] | None) -> tuple[float | None, float | None]:
     )
 
 
-def _followup(period, previous, filters, report_zone) -> tuple[scoring.Csat, scoring.Csat]:
+def _followup(
+    batch: Batch, period: Period, previous: Period, filters: Filters, report_zone: str
+) -> Later[tuple[scoring.Csat, scoring.Csat]]:
     if filters.followup_survey_id is None:
-        return scoring.csat({}), scoring.csat({})
+        return lambda: (scoring.csat({}), scoring.csat({}))
     only = Filters(
         survey_id=filters.followup_survey_id,
         touchpoint_type_id=None,
         tier=filters.tier,
         locale=filters.locale,
     )
-    (totals,) = distributions([[period, previous]], only, report_zone)
-    return _csat_pair(totals)
+    totals = distributions(batch, [[period, previous]], only, report_zone)
+    return lambda: _csat_pair(totals()[0])
 
 
 def _csat_pair(totals: dict[tuple[int, int], list[int]]) -> tuple[scoring.Csat, scoring.Csat]:
@@ -298,10 +335,11 @@ def _drivers(topics: dict[tuple[int, int], int], totals: Totals) -> list[dict]:
     return sorted(rows.values(), key=lambda row: (-row["unhappy"], -row["happy"], row["topic_id"]))
 
 
-def latest_unhappy(period: Period, filters: Filters) -> list:
+def latest_unhappy(batch: Batch, period: Period, filters: Filters) -> Later[list]:
     """The newest unhappy answers with a comment in the period, with their case if any."""
-    params = {"start": period.start(), "end": period.end(), **filters.params()}
-    return db.session.execute(_latest_unhappy(filters.shape()), params).all()
+    values = {"start": period.start(), "end": period.end(), **filters.params()}
+    read = batch.add(_latest_unhappy(filters.shape()), values)
+    return lambda: batch.rows(read)
 
 
 @cache
@@ -325,8 +363,8 @@ def _latest_unhappy(shape: tuple):
             case_id.label("case_id"),
         )
         .where(
-            r.c.answered_at >= bindparam("start"),
-            r.c.answered_at < bindparam("end"),
+            r.c.answered_at >= bindparam("start", type_=UTCDateTime),
+            r.c.answered_at < bindparam("end", type_=UTCDateTime),
             r.c.comment.is_not(None),
             literal_column(mood("responses")) == -1,
             *bound(r, shape),
@@ -355,12 +393,33 @@ def property_keys(sample: int = 500) -> list[str]:
     return cache["keys"]
 
 
-def property_breakdown(period: Period, filters: Filters, key: str) -> list[dict]:
+def property_breakdown(
+    batch: Batch, period: Period, filters: Filters, key: str
+) -> Later[list[dict]]:
     """Scores by the value of one event property, the largest groups first. Read from the
     answers themselves: properties are free-form, so no summary table can hold them."""
+    values = {"start": period.start(), "end": period.end(), **filters.params()}
+    read = batch.add(_property_groups(key, filters.shape()), values)
+
+    def result() -> list[dict]:
+        groups: dict = {}
+        for value, kind, *sums in batch.rows(read):
+            by_kind = groups.setdefault(value, {})
+            by_kind.setdefault(kind, Totals()).add(zip(METRICS, sums, strict=True))
+        ranked = sorted(
+            ({"value": v, "scores": Scores.of(k)} for v, k in groups.items()),
+            key=lambda row: -row["scores"].n,
+        )
+        return ranked[:PROPERTY_GROUPS]
+
+    return result
+
+
+@lru_cache(maxsize=256)  # keys come from the form's list of recent property names
+def _property_groups(key: str, shape: tuple):
     r, i, e = Response.__table__, Invitation.__table__, TouchpointEvent.__table__
     value = TouchpointEvent.properties[key].as_string().label("value")
-    rows = db.session.execute(
+    return (
         select(
             value,
             r.c.kind,
@@ -368,17 +427,9 @@ def property_breakdown(period: Period, filters: Filters, key: str) -> list[dict]
         )
         .select_from(r.join(i, i.c.id == r.c.invitation_id).join(e, e.c.id == i.c.event_id))
         .where(
-            and_(r.c.answered_at >= period.start(), r.c.answered_at < period.end()),
-            *filters.where(r),
+            r.c.answered_at >= bindparam("start", type_=UTCDateTime),
+            r.c.answered_at < bindparam("end", type_=UTCDateTime),
+            *bound(r, shape),
         )
         .group_by(literal_column("value"), r.c.kind)
-    ).all()
-    groups: dict = {}
-    for row in rows:
-        by_kind = groups.setdefault(row[0], {})
-        by_kind.setdefault(row[1], Totals()).add(zip(METRICS, row[2:], strict=True))
-    ranked = sorted(
-        ({"value": v, "scores": Scores.of(k)} for v, k in groups.items()),
-        key=lambda row: -row["scores"].n,
     )
-    return ranked[:PROPERTY_GROUPS]

@@ -1,0 +1,90 @@
+"""The dashboard's batched reads (feedback.dashboard.reads): the same rows and values as
+SQLAlchemy's own execution, on SQLite and in PostgreSQL's pipeline mode, and nothing lost
+when other statements run on the connection while a batch is in flight."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import bindparam, func, select
+
+from feedback.complaints.models import Case, CaseStatus
+from feedback.dashboard import reads
+from feedback.extensions import db
+from feedback.surveys.models import Response, SurveyKind
+from feedback.timeutil import UTCDateTime, utcnow
+from tests.complaints_helpers import answer
+
+RECENT = (
+    select(Response.id, Response.answered_at, Response.kind, Response.score, Response.comment)
+    .where(Response.answered_at >= bindparam("since", type_=UTCDateTime))
+    .order_by(Response.id)
+)
+BY_KIND = (
+    select(Response.kind, func.count(), func.sum(Response.score))
+    .where(Response.kind != bindparam("not_kind", type_=Response.kind.type))
+    .group_by(Response.kind)
+    .order_by(Response.kind)
+)
+
+
+@pytest.fixture
+def answered(app, surveys):
+    answer("nps", 9, "Quick and friendly", customer="a")
+    answer("nps", 2, "送货太慢了", customer="b", locale="zh")
+    answer("csat", 1, None, customer="c")
+    answer("ces", 6, "Easy", customer="d")
+
+
+def test_a_batch_reads_what_sqlalchemy_reads(app, answered):
+    since = utcnow() - timedelta(hours=1)
+    expected_recent = db.session.execute(RECENT, {"since": since}).all()
+    expected_by_kind = db.session.execute(BY_KIND, {"not_kind": SurveyKind.CES}).all()
+    db.session.commit()
+
+    batch = reads.Batch()
+    recent = batch.add(RECENT, {"since": since})
+    by_kind = batch.add(BY_KIND, {"not_kind": SurveyKind.CES})
+    batch.send()
+
+    assert [tuple(row) for row in batch.rows(recent)] == [tuple(r) for r in expected_recent]
+    assert [tuple(row) for row in batch.rows(by_kind)] == [tuple(r) for r in expected_by_kind]
+    first = batch.rows(recent)[0]
+    assert first.kind is SurveyKind.NPS and first.comment == "Quick and friendly"
+    assert first.answered_at.utcoffset() == timedelta(0)  # aware UTC, as UTCDateTime gives
+    counted = {kind: (n, total) for kind, n, total in batch.rows(by_kind)}
+    assert counted == {SurveyKind.NPS: (2, 11), SurveyKind.CSAT: (1, 1)}
+
+
+def test_a_statement_run_while_a_batch_is_in_flight_still_gets_its_rows(app, answered):
+    batch = reads.Batch()
+    recent = batch.add(RECENT, {"since": utcnow() - timedelta(hours=1)})
+    batch.send()
+    # On PostgreSQL the batch is in the connection's pipeline now: this must not be
+    # queued behind it and come back empty.
+    scores = db.session.scalars(select(Response.score).order_by(Response.id)).all()
+    assert scores == [9, 2, 1, 6]
+    assert [row.score for row in batch.rows(recent)] == [9, 2, 1, 6]
+
+
+def test_a_batch_closed_unread_leaves_the_connection_usable(app, answered):
+    batch = reads.Batch()
+    batch.add(RECENT, {"since": utcnow() - timedelta(hours=1)})
+    batch.send()
+    batch.close()
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 4
+
+
+def test_the_queue_condition_reads_as_the_status_enum_does(app, answered):
+    # Case.in_queue() writes the statuses into the statement; it must match in_().
+    written = db.session.scalar(select(func.count()).select_from(Case).where(Case.in_queue()))
+    active = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
+    bound = db.session.scalar(select(func.count()).select_from(Case).where(Case.status.in_(active)))
+    assert written == bound == 2  # the NPS 2 and the CSAT 1 opened cases
+
+
+def test_an_expanding_in_is_refused(app):
+    statement = select(Response.id).where(Response.id.in_(bindparam("ids", expanding=True)))
+    with pytest.raises(ValueError, match="expanding IN"):
+        reads.Batch().add(statement, {"ids": [1, 2]})
