@@ -245,8 +245,8 @@ def test_every_figure_read_from_the_summaries_matches_a_recount(app, surveys, ma
     from feedback.complaints.models import CallOutcome, ResolutionCode
     from feedback.complaints.settings import queue_config
     from feedback.dashboard import summary
+    from feedback.dashboard.filters import Filters
     from feedback.dashboard.periods import resolve
-    from feedback.dashboard.queries import Filters
     from feedback.surveys.answers import Link, record_answer
     from tests.complaints_helpers import case_of
 

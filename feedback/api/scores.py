@@ -14,8 +14,9 @@ from feedback.api.schemas import ResponsesArgs, ResponsesOut, ScoreFilterArgs, S
 from feedback.complaints.settings import queue_config
 from feedback.dashboard.answers import answers_after
 from feedback.dashboard.days import report_zone
+from feedback.dashboard.filters import Filters
 from feedback.dashboard.periods import Period, resolve
-from feedback.dashboard.queries import Filters, delivery_totals, score_totals
+from feedback.dashboard.queries import delivery_totals, score_totals
 from feedback.dashboard.reads import Batch
 from feedback.dashboard.summary import Scores
 from feedback.extensions import db

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from feedback.dashboard.filters import Filters
 from feedback.dashboard.periods import Period
-from feedback.dashboard.queries import Filters
 from feedback.extensions import db
 from feedback.surveys.models import Response
 from feedback.tagging.models import ResponseTopic

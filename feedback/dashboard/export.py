@@ -12,8 +12,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from feedback.dashboard.answers import answers_after
+from feedback.dashboard.filters import Filters
 from feedback.dashboard.periods import Period
-from feedback.dashboard.queries import Filters
 from feedback.extensions import db
 from feedback.surveys.models import Survey, TouchpointType
 

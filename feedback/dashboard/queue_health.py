@@ -17,8 +17,8 @@ from feedback.complaints.models import Case
 from feedback.customers.models import Customer
 from feedback.dashboard.models import DURATION_BUCKETS, CaseDay
 from feedback.dashboard.periods import Period, cover
-from feedback.dashboard.queries import Later, column_sums
-from feedback.dashboard.reads import Batch
+from feedback.dashboard.queries import column_sums
+from feedback.dashboard.reads import Batch, Later
 from feedback.dashboard.rebuild import case_metrics
 from feedback.scoring import histogram_median
 from feedback.timeutil import UTCDateTime

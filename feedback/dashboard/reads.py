@@ -29,6 +29,8 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from feedback.extensions import db
 
 T = TypeVar("T")
+#: what a read function returns: its result, made from the batch's rows when called
+Later = Callable[[], T]
 #: connection.info key of a batch whose pipeline is still open on that connection
 OPEN = "dashboard.open_batch"
 

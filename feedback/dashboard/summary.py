@@ -13,23 +13,22 @@ from sqlalchemy import bindparam, func, literal_column, select
 from feedback import scoring
 from feedback.complaints.models import CaseResponse
 from feedback.dashboard import queue_health as health
+from feedback.dashboard.filters import Filters, bound
 from feedback.dashboard.periods import Period, trend_periods
 from feedback.dashboard.queries import (
     DISTRIBUTION,
     METRICS,
-    Filters,
-    Later,
     Totals,
     add_counts,
-    bound,
     column_sums,
     delivery_totals,
     distributions,
     score_vectors,
     topic_totals,
 )
-from feedback.dashboard.reads import Batch
+from feedback.dashboard.reads import Batch, Later
 from feedback.dashboard.rebuild import metric, mood
+from feedback.dashboard.tiles import Tile, headline_tiles
 from feedback.extensions import db
 from feedback.surveys.models import Invitation, Response, Survey, SurveyKind, TouchpointEvent
 from feedback.timeutil import UTCDateTime
@@ -70,18 +69,6 @@ class Scores:
     @property
     def n(self) -> int:
         return self.nps.n + self.csat.n + self.ces.n
-
-
-@dataclass
-class Tile:
-    """One headline figure with its margin and its change from the previous period."""
-
-    key: str
-    value: float | None
-    margin: float | None
-    n: int
-    change: scoring.Change
-    unit: str = ""
 
 
 @dataclass
@@ -195,7 +182,7 @@ def plan(
             interval=interval,
             current=current,
             before=before,
-            tiles=_tiles(current, before, delivered),
+            tiles=headline_tiles(current, before, delivered),
             response_rate=delivered.get(0, (0, 0)),
             trend=[
                 {"period": bucket, "scores": Scores.of(trend.get(index, {}))}
@@ -215,61 +202,6 @@ def plan(
         )
 
     return result
-
-
-def _tiles(current: Scores, before: Scores, deliveries: dict[int, tuple[int, int]]) -> list[Tile]:
-    """The headline figures, each with its change from the period before."""
-    rate_now = _rate(deliveries.get(0))
-    rate_before = _rate(deliveries.get(1))
-    return [
-        Tile(
-            "nps",
-            current.nps.score,
-            current.nps.margin,
-            current.nps.n,
-            scoring.change(
-                current.nps.score, current.nps.margin, before.nps.score, before.nps.margin
-            ),
-        ),
-        Tile(
-            "csat",
-            current.csat.percent,
-            current.csat.percent_margin,
-            current.csat.n,
-            scoring.change(
-                current.csat.percent,
-                current.csat.percent_margin,
-                before.csat.percent,
-                before.csat.percent_margin,
-            ),
-            "%",
-        ),
-        Tile(
-            "ces",
-            current.ces.mean,
-            current.ces.mean_margin,
-            current.ces.n,
-            scoring.change(
-                current.ces.mean, current.ces.mean_margin, before.ces.mean, before.ces.mean_margin
-            ),
-        ),
-        Tile(
-            "response_rate",
-            rate_now[0],
-            rate_now[1],
-            deliveries.get(0, (0, 0))[0],
-            scoring.change(rate_now[0], rate_now[1], rate_before[0], rate_before[1]),
-            "%",
-        ),
-    ]
-
-
-def _rate(totals: tuple[int, int] | None) -> tuple[float | None, float | None]:
-    delivered, answered = totals or (0, 0)
-    answered = min(answered, delivered)
-    return scoring.response_rate(answered, delivered), scoring.proportion_margin(
-        answered, delivered
-    )
 
 
 def _followup(
