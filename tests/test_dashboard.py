@@ -299,6 +299,92 @@ def test_every_figure_read_from_the_summaries_matches_a_recount(app, surveys, ma
     assert alone.followup.n == 1 and alone.current.csat.n == 1
 
 
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+def test_filtered_figures_match_a_filtered_recount(app, surveys, zone):
+    """Each filter (tier, language, touchpoint, survey) narrows the headline, the response
+    rate, queue health and the property breakdown as a count of the rows themselves does;
+    the response rate with a tier or language filter reads the invitations, and queue
+    health with a touchpoint or tier filter reads the cases."""
+    import random
+    from zoneinfo import ZoneInfo
+
+    from feedback.complaints.models import ACTIVE_STATUSES
+    from feedback.customers.models import Customer
+    from feedback.dashboard import summary
+    from feedback.dashboard.filters import Filters
+    from feedback.dashboard.periods import resolve
+    from feedback.surveys.models import InvitationStatus, TouchpointEvent
+
+    rng = random.Random(20261205)  # noqa: S311 -- repeatable answers, not a secret
+    now = utcnow()
+    scales = {"nps": range(0, 11), "csat": range(1, 6), "ces": range(1, 8)}
+    for number in range(40):
+        kind = rng.choice(list(scales))
+        answer(
+            kind,
+            rng.choice(scales[kind]),
+            customer=f"c{number}",
+            tier=rng.choice([None, "gold", "silver"]),
+            locale=rng.choice(["en", "zh"]),
+            answered_at=now - timedelta(minutes=rng.randrange(0, 40 * 24 * 60)),
+        )
+    for invitation in db.session.scalars(select(Invitation)):
+        invitation.sent_at = now - timedelta(minutes=rng.randrange(0, 40 * 24 * 60))
+        invitation.sent_day = invitation.sent_at.date()  # REPORT_TIMEZONE is UTC here
+    for event in db.session.scalars(select(TouchpointEvent)):
+        event.properties = {"store": rng.choice(["north", "south", "east"])}
+    db.session.commit()
+
+    today = now.astimezone(ZoneInfo(zone)).date()
+    period = resolve("30d", today, zone)
+    start, end = period.start(), period.end()
+    responses = db.session.scalars(select(Response)).all()
+    invitations = db.session.scalars(select(Invitation)).all()
+    cases = db.session.scalars(select(Case)).all()
+    tiers = {c.id: c.tier or "" for c in db.session.scalars(select(Customer))}
+    surveys_by_kind = {r.kind.value: r.survey_id for r in responses}
+    touchpoint_of = {i.id: i.event.touchpoint_type_id for i in invitations}
+    delivery = next(r.touchpoint_type_id for r in responses if r.kind.value == "csat")
+    views = {
+        "gold": (Filters(tier="gold"), lambda r: (r.tier or "") == "gold"),
+        "zh": (Filters(locale="zh"), lambda r: r.locale == "zh"),
+        "delivery": (
+            Filters(touchpoint_type_id=delivery),
+            lambda r: r.touchpoint_type_id == delivery,
+        ),
+        "nps": (
+            Filters(survey_id=surveys_by_kind["nps"]),
+            lambda r: r.survey_id == surveys_by_kind["nps"],
+        ),
+    }
+    invitation_filter = {
+        "gold": lambda i: tiers[i.customer_id] == "gold",
+        "zh": lambda i: i.locale == "zh",
+        "delivery": lambda i: touchpoint_of[i.id] == delivery,
+        "nps": lambda i: i.survey_id == surveys_by_kind["nps"],
+    }
+    case_filter = {
+        "gold": lambda c: tiers[c.customer_id] == "gold",
+        "delivery": lambda c: c.touchpoint_type_id == delivery,
+    }
+    for name, (filters, keep) in views.items():
+        board = summary.build(period, filters, "UTC", now, "week", prop="store")
+        mine = [r for r in responses if keep(r)]
+        expected = _recount(mine, period, zone, None)
+        assert expected.n > 2, name
+        assert board.current == expected, name
+        sent = [i for i in invitations if start <= i.sent_at < end and invitation_filter[name](i)]
+        answered = [i for i in sent if i.status == InvitationStatus.ANSWERED]
+        assert board.response_rate == (len(sent), len(answered)), name
+        assert sum(row["scores"].n for row in board.properties) == expected.n, name
+        assert {row["value"] for row in board.properties} <= {"north", "south", "east"}
+        if name in case_filter:
+            scoped = [c for c in cases if case_filter[name](c)]
+            total = board.queue["total"]
+            assert total.open == sum(c.status in ACTIVE_STATUSES for c in scoped), name
+            assert total.opened == sum(start <= c.opened_at < end for c in scoped), name
+
+
 # --- queue health ------------------------------------------------------------------------
 
 

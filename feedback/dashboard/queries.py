@@ -64,6 +64,10 @@ def _span_params(spans, prefix: str = "") -> dict[str, object]:
     return params
 
 
+#: (score, the column counting it), s0 ... s10
+_SCORES = tuple((score, f"s{score}") for score in range(11))
+
+
 class Totals(dict):
     """Counted columns of ScoreDay (answers, s0 ... s10, comments ...), added up."""
 
@@ -77,7 +81,8 @@ class Totals(dict):
 
     def counts(self) -> dict[int, int]:
         """The distribution of scores, for feedback.scoring."""
-        return {score: self[f"s{score}"] for score in range(11) if self[f"s{score}"]}
+        get = self.get  # a missing score is 0, as __missing__ says, without the call
+        return {score: n for score, name in _SCORES if (n := get(name))}
 
 
 def _day_bucket(column, spans):

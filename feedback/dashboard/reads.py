@@ -13,7 +13,8 @@ all of them. Elsewhere (SQLite, in the process: no server to wait for) each batc
 when its rows are first asked for.
 
 A read function takes a Batch, adds its statements and returns a function that makes its
-result from their rows (see queries.score_vectors); ``now()`` runs one at once.
+result from their rows (see queries.score_vectors): the caller adds every read it needs,
+calls send(), and then asks for the results.
 """
 
 from __future__ import annotations
@@ -185,14 +186,6 @@ class Batch:
             pipeline.__exit__(None, None, None)
         else:
             pipeline.__exit__(type(error), error, error.__traceback__)
-
-
-def now(plan: Callable[..., Callable[[], T]], *args, **kwargs) -> T:
-    """Run one read function at once: ``now(score_vectors, periods, filters, zone)``."""
-    batch = Batch()
-    result = plan(batch, *args, **kwargs)
-    batch.send()
-    return result()
 
 
 @lru_cache(maxsize=1)
