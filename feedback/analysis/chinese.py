@@ -1,23 +1,30 @@
 """Polarity of short Chinese customer comments, in [-1, 1].
 
-Two kinds of evidence, weighed by a logistic model (scripts/train_sentiment_zh.py):
+Three views of the comment, weighed by a stacker (scripts/train_sentiment_zh.py):
 
-- character 1-3-grams of each clause, each with a learned weight. Characters rather than
-  jieba's words: jieba alone runs at about 5,000 80-character comments a second, this
-  whole module at 8,000, and on the review data words were no more accurate. "不满意",
-  "太慢", "不错" are n-grams, so much of negation comes for free.
-- a hand-written lexicon read left to right with negation ("不太满意"), intensifiers
-  ("非常好") and contrast ("还行但是客服太差了": after 但是 counts more). It carries the
-  short comments and the vocabulary the review data lacks (deliveries, restaurants,
-  support calls).
+- the review view, a logistic model over the comment's character 1-3-grams within clauses,
+  each with a learned weight, and a hand-written lexicon's positive and negative evidence.
+  Characters rather than jieba's words: jieba alone runs at about 5,000 80-character
+  comments a second, and on the review data words were no more accurate. "不满意", "太慢",
+  "不错" are n-grams, so much of negation comes for free. The lexicon is read left to right
+  with negation ("不太满意"), intensifiers ("非常好") and contrast ("还行但是客服太差了":
+  after 但是 counts more); it carries the short comments and the vocabulary the review data
+  lacks (deliveries, restaurants, support calls);
+- the sentence view, the same kind of model trained on single sentences, scoring each
+  sentence of the comment on its own (mean, weakest, strongest, first, last): a review that
+  lists two complaints and ends "总体很满意" is mostly praise;
+- the binary view, a plain logistic model over the n-grams present (no NB scaling, no
+  lexicon): another view of the same evidence, whose errors are not the review view's.
 
-The n-gram sum is divided by sqrt(sum of squares + kappa), so that a long review's many
-weak n-grams count as one vote while a four-character comment is left to the lexicon.
-No intercept: a comment with neither a lexicon word nor a strongly polar n-gram ("我昨天
-收到了") is exactly 0.0, not the training data's share of praise.
+The n-gram sums are divided by sqrt(sum of squares + kappa), so that a long review's many
+weak n-grams count as one vote while a four-character comment is left to the lexicon. The
+stacker, a logistic regression over the views' scores and a few counts, speaks in
+proportion to the n-gram evidence (say()): a short comment stays with the review view.
+No intercept anywhere: a comment with neither a lexicon word nor a strongly polar n-gram
+("我昨天收到了") is exactly 0.0, not the training data's share of praise.
 
-Pure: no Flask, no jieba. The model file loads once per process, on first use; nothing
-downloads. Input is NFKC-normalised, simplified Chinese (sentiment.py does both).
+Pure: no Flask, no jieba, no numpy. The model file loads once per process, on first use;
+nothing downloads. Input is NFKC-normalised, simplified Chinese (sentiment.py does both).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import functools
 import gzip
 import json
 import math
+import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,10 +99,9 @@ class Lexicon:
 
 
 @dataclass(frozen=True)
-class Model:
-    """What the trainer writes: the lexicon, n-gram weights and the two lexicon weights."""
+class Grams:
+    """A logistic model over character n-grams and the lexicon's evidence (no intercept)."""
 
-    lexicon: Lexicon
     # n-gram -> weight + 1j * its share of the normaliser (its squared NB ratio): one dict
     # lookup and a C-level sum() give both, which is a third of the time of a comment
     grams: dict[str, complex]
@@ -103,14 +110,80 @@ class Model:
     weights: dict[str, float]  # "pos", "neg": the lexicon's evidence, after tanh
 
     @classmethod
-    def from_json(cls, data: dict) -> Model:
-        grams = data["grams"]
+    def from_json(cls, data: dict, keys: dict[str, str] | None = None) -> Grams:
+        keys = {} if keys is None else keys  # one string object per n-gram for all views
         return cls(
-            lexicon=Lexicon.from_json(data["lexicon"]),
-            grams={g: complex(weight, share) for g, (weight, share) in grams.items()},
-            cues=frozenset(data["cues"]),
+            grams={
+                keys.setdefault(g, g): complex(w, share) for g, (w, share) in data["grams"].items()
+            },
+            cues=frozenset(keys.setdefault(g, g) for g in data["cues"]),
             kappa=data["kappa"],
             weights=data["weights"],
+        )
+
+
+@dataclass(frozen=True)
+class Model:
+    """What the trainer writes: the lexicon, three views of the n-grams and the stacker
+    that weighs them.
+
+    - review: the review's n-grams and lexicon evidence (the whole model before stacking);
+    - sentence: the same kind of model trained on sentences, each with its review's label,
+      scoring each sentence on its own (first, last, weakest, strongest, mean):
+      "早餐一般。房间很干净，服务热情。总体满意" is mostly praise;
+    - binary: a plain logistic model over the n-grams present, divided by the square root
+      of their summed squared idf (no NB scaling, no lexicon): another view of the same
+      evidence, whose errors are not the first's.
+
+    The stacker is a logistic regression over those scores and a few counts (sentences,
+    length, 但是; FEATURES), trained on out-of-fold scores. Without a stacker (the
+    trainer's first stage) score() is the review view's log-odds."""
+
+    lexicon: Lexicon
+    review: Grams
+    sentence: Grams | None = None
+    binary: dict[str, complex] | None = None  # n-gram -> weight * idf + 1j * idf ** 2
+    stacker: tuple[float, ...] | None = None  # a weight per feature; no intercept
+    stack_kappa: float = 0.0  # see say()
+
+    # the review view's fields, as before
+    @property
+    def grams(self) -> dict[str, complex]:
+        return self.review.grams
+
+    @property
+    def cues(self) -> frozenset[str]:
+        return self.review.cues
+
+    @property
+    def kappa(self) -> float:
+        return self.review.kappa
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return self.review.weights
+
+    @classmethod
+    def from_json(cls, data: dict) -> Model:
+        keys: dict[str, str] = {}
+        review = Grams.from_json(data, keys)
+        sentence = binary = stacker = None
+        stack_kappa = 0.0
+        if "sentence" in data:
+            sentence = Grams.from_json({**data["sentence"], "kappa": data["kappa"]}, keys)
+            binary = {
+                keys.setdefault(g, g): complex(w, share) for g, (w, share) in data["binary"].items()
+            }
+        if "stacker" in data:
+            stacker = tuple(data["stacker"])
+            stack_kappa = data["stack_kappa"]
+        return cls(
+            lexicon=Lexicon.from_json(data["lexicon"]),
+            review=review,
+            sentence=sentence,
+            binary=binary,
+            stacker=stacker,
+            stack_kappa=stack_kappa,
         )
 
 
@@ -161,9 +234,12 @@ def scan(clause: str, lex: Lexicon) -> list[tuple[int, int, str, float]]:
 Mark = tuple[int, int, int, int]  # sentence, clause, start and end of a 但是
 
 
-def evidence(parts: list[list[str]], m: Model) -> tuple[float, float, int, list[Mark]]:
+def evidence(
+    parts: list[list[str]], m: Model, per_sentence: list[tuple[float, float, int]] | None = None
+) -> tuple[float, float, int, list[Mark]]:
     """(positive, negative, cues, contrast marks): the lexicon's values after negation,
-    intensifiers and contrast. Negative is <= 0."""
+    intensifiers and contrast. Negative is <= 0. Each sentence's own (positive, negative,
+    cues) are appended to per_sentence when given."""
     lex = m.lexicon
     pos = neg = 0.0
     cues = 0
@@ -171,6 +247,7 @@ def evidence(parts: list[list[str]], m: Model) -> tuple[float, float, int, list[
     for si, clauses in enumerate(parts):
         s_pos = s_neg = 0.0  # this sentence: 但是 rescales what came before it
         weight = 1.0
+        before = cues
         for ci, clause in enumerate(clauses):
             found = scan(clause, lex)
             boost, conceded = 1.0, 1.0
@@ -215,14 +292,19 @@ def evidence(parts: list[list[str]], m: Model) -> tuple[float, float, int, list[
                 boost, negated_until = 1.0, -1
         pos += s_pos
         neg += s_neg
+        if per_sentence is not None:
+            per_sentence.append((s_pos, s_neg, cues - before))
     return pos, neg, cues, marks
 
 
-def weighted_grams(parts: list[list[str]], marks: list[Mark], lex: Lexicon) -> dict[str, float]:
-    """grams() with a weight each: before the last 但是 of a sentence before_contrast,
-    after it after_contrast, elsewhere 1."""
+def weighted_groups(
+    parts: list[list[str]], marks: list[Mark], lex: Lexicon
+) -> dict[float, set[str]]:
+    """grams() by weight: before the last 但是 of a sentence before_contrast, after it
+    after_contrast, elsewhere 1; an n-gram found under several weights is in the group of
+    the highest only."""
     last = {mark[0]: mark for mark in marks}
-    out: dict[str, float] = {}
+    found: dict[float, set[str]] = {}
     for si, clauses in enumerate(parts):
         mark = last.get(si)
         for ci, clause in enumerate(clauses):
@@ -238,9 +320,22 @@ def weighted_grams(parts: list[list[str]], marks: list[Mark], lex: Lexicon) -> d
                     (clause[mark[3] :], lex.after_contrast),
                 ]
             for piece, weight in pieces:
-                for g in grams([[piece]]):
-                    if out.get(g, 0.0) < weight:
-                        out[g] = weight
+                found.setdefault(weight, set()).update(grams([[piece]]))
+    out: dict[float, set[str]] = {}
+    seen: set[str] = set()
+    for weight in sorted(found, reverse=True):
+        group = found[weight] - seen
+        if group:
+            out[weight] = group
+            seen |= group
+    return out
+
+
+def weighted_grams(parts: list[list[str]], marks: list[Mark], lex: Lexicon) -> dict[str, float]:
+    """grams() with a weight each, as weighted_groups() gives them."""
+    out: dict[str, float] = {}
+    for weight, group in weighted_groups(parts, marks, lex).items():
+        out.update(dict.fromkeys(group, weight))
     return out
 
 
@@ -260,31 +355,136 @@ def contrasted(parts: list[list[str]], marks: list[Mark]) -> bool:
     return bool(marks) and len(parts) == 1
 
 
-def score(text: str, m: Model) -> float | None:
-    """The logistic model's log-odds, or None when the comment has no sentiment cue."""
+def linear(
+    parts: list[list[str]],
+    pos: float,
+    neg: float,
+    cues: int,
+    marks: list[Mark],
+    v: Grams,
+    lex: Lexicon,
+    found: set[str] | dict[float, set[str]] | None = None,
+) -> tuple[float, float] | None:
+    """(log-odds, normaliser) of one n-gram view for these sentences, their lexicon
+    evidence and their n-grams (grams(parts), or weighted_groups() when contrasted();
+    computed when not given); None when they hold no sentiment cue."""
+    get = v.grams.get
+    if contrasted(parts, marks):  # as gram_values(), which the trainer uses
+        groups = found if isinstance(found, dict) else weighted_groups(parts, marks, lex)
+        if not cues and all(v.cues.isdisjoint(group) for group in groups.values()):
+            return None
+        total = norm = 0.0
+        for weight, group in groups.items():
+            z = sum(filter(None, map(get, group)), 0j)
+            total += z.real * weight
+            norm += z.imag * weight * weight
+    else:  # the common case: one map() over a set, summed in C
+        if found is None:
+            found = grams(parts)
+        if not cues and v.cues.isdisjoint(found):
+            return None
+        z = sum(filter(None, map(get, found)), 0j)
+        total, norm = z.real, z.imag
+    ngrams = total / math.sqrt(norm + v.kappa)
+    return ngrams + v.weights["pos"] * damp(pos) + v.weights["neg"] * damp(neg), norm
+
+
+def features(text: str, m: Model) -> list[float] | None:
+    """What the stacker weighs (FEATURES), or None when the comment has no sentiment cue."""
     parts = sentences(text)
     if not parts:
         return None
-    pos, neg, cues, marks = evidence(parts, m)
-    if contrasted(parts, marks):  # as gram_values(), which the trainer uses
-        weighted = weighted_grams(parts, marks, m.lexicon)
-        if not cues and m.cues.isdisjoint(weighted):
+    per: list[tuple[float, float, int]] = []
+    pos, neg, cues, marks = evidence(parts, m, per)
+    each = [grams([sentence]) for sentence in parts]
+    found = each[0] if len(each) == 1 else set().union(*each)
+    groups = weighted_groups(parts, marks, m.lexicon) if contrasted(parts, marks) else None
+    review = linear(parts, pos, neg, cues, marks, m.review, m.lexicon, groups or found)
+    if review is None:
+        return None
+    z, norm = review
+    # the sentence view: each sentence on its own, 0.0 when it holds no cue
+    lex, view = m.lexicon, m.sentence
+    get, view_cues, kappa = view.grams.get, view.cues, view.kappa
+    w_pos, w_neg = view.weights["pos"], view.weights["neg"]
+    contrast = {k for k, _, _, _ in marks}
+    scores = []
+    for si, sentence in enumerate(parts):
+        s_pos, s_neg, s_cues = per[si]
+        if si in contrast:  # linear() with its 但是, as the trainer saw it
+            own = [(0, ci, a, b) for k, ci, a, b in marks if k == si]
+            # one sentence: the review's groups; a longer comment's 但是 sentence: its own
+            one = linear([sentence], s_pos, s_neg, s_cues, own, view, lex, groups)
+            scores.append(0.0 if one is None else one[0])
+            continue
+        found_s = each[si]  # linear() inlined: the loop runs for every sentence
+        if not s_cues and view_cues.isdisjoint(found_s):
+            scores.append(0.0)
+            continue
+        zs = sum(filter(None, map(get, found_s)), 0j)
+        ngrams = zs.real / math.sqrt(zs.imag + kappa)
+        scores.append(ngrams + w_pos * damp(s_pos) + w_neg * damp(s_neg))
+    # the binary view
+    b = sum(filter(None, map(m.binary.get, found)), 0j)
+    n = len(scores)
+    return [
+        z,
+        damp(pos),
+        damp(neg),
+        math.log1p(norm),
+        n,
+        math.log(len(text)),
+        len(marks),
+        sum(scores) / n,
+        min(scores),
+        max(scores),
+        scores[0],
+        scores[-1],
+        b.real / math.sqrt(b.imag) if b.imag else 0.0,
+    ]
+
+
+def say(x: list[float], kappa: float) -> float:
+    """How far the stacker is listened to: norm / (norm + kappa) of the review's n-gram
+    evidence (Model.stack_kappa). A short comment has too few n-grams for the views to
+    disagree on and stays with the review view, whose lexicon carries it ("不太满意",
+    "一点都不贵"); a review is the stacker's."""
+    norm = math.expm1(x[3])
+    return norm / (norm + kappa)
+
+
+#: the stacker's inputs, in order
+FEATURES = (
+    "review log-odds",
+    "lexicon positive",
+    "lexicon negative",
+    "log(1 + n-gram evidence)",
+    "sentences",
+    "log(characters)",
+    "contrast marks",
+    "sentence mean",
+    "sentence min",
+    "sentence max",
+    "first sentence",
+    "last sentence",
+    "binary view",
+)
+
+
+def score(text: str, m: Model) -> float | None:
+    """The log-odds of praise, or None when the comment has no sentiment cue."""
+    if m.stacker is None:  # the first stage alone (the trainer's)
+        parts = sentences(text)
+        if not parts:
             return None
-        known = m.grams
-        total = norm = 0.0
-        for g, v in weighted.items():
-            z = known.get(g)
-            if z is not None:
-                total += z.real * v
-                norm += z.imag * v * v
-    else:  # the common case: one map() over a set, summed in C
-        found = grams(parts)
-        if not cues and m.cues.isdisjoint(found):
-            return None
-        z = sum(filter(None, map(m.grams.get, found)), 0j)
-        total, norm = z.real, z.imag
-    ngrams = total / math.sqrt(norm + m.kappa)
-    return ngrams + m.weights["pos"] * damp(pos) + m.weights["neg"] * damp(neg)
+        pos, neg, cues, marks = evidence(parts, m)
+        review = linear(parts, pos, neg, cues, marks, m.review, m.lexicon)
+        return None if review is None else review[0]
+    x = features(text, m)
+    if x is None:
+        return None
+    share = say(x, m.stack_kappa)
+    return (1.0 - share) * x[0] + share * sum(map(operator.mul, m.stacker, x))
 
 
 def damp(x: float) -> float:
