@@ -232,7 +232,9 @@ def test_the_first_stage_alone_is_the_review_view():
     m = chinese.model()
     alone = chinese.Model(lexicon=m.lexicon, review=m.review)
     text = "房间很干净，服务也热情。早餐一般。"
-    assert chinese.score(text, alone) == chinese.features(text, m)[0]
+    # The same sum, over sets whose order follows the process's string hashing: equal to
+    # the last bits or so, not bit for bit.
+    assert chinese.score(text, alone) == pytest.approx(chinese.features(text, m)[0], rel=1e-12)
 
 
 def test_model_loads_once_and_is_small():
