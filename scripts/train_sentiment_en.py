@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _sentiment_data import load_analyzer, tune_and_test  # noqa: E402
+from _sentiment_data import load_analyzer, solve, tune_and_test  # noqa: E402
 
 english = load_analyzer("english")
 
@@ -617,28 +617,11 @@ def fit_logistic(rows: list[tuple[list[float], int]], l2: float = L2) -> list[fl
                 grad[i] += (p - y) * x[i]
                 for j in range(size):
                     hess[i][j] += p * (1 - p) * x[i] * x[j]
-        step = _solve(hess, grad)
+        step = solve(hess, grad)
         w = [wi - si for wi, si in zip(w, step, strict=True)]
         if max(abs(si) for si in step) < 1e-10:
             break
     return w
-
-
-def _solve(a: list[list[float]], b: list[float]) -> list[float]:
-    """Gaussian elimination with partial pivoting (the Hessian is positive definite)."""
-    n = len(b)
-    m = [row[:] + [bi] for row, bi in zip(a, b, strict=True)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
-        m[col], m[pivot] = m[pivot], m[col]
-        for r in range(col + 1, n):
-            f = m[r][col] / m[col][col]
-            for c in range(col, n + 1):
-                m[r][c] -= f * m[col][c]
-    x = [0.0] * n
-    for r in range(n - 1, -1, -1):
-        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
-    return x
 
 
 def feature_rows(model, rows: list[tuple[str, int]]) -> list[tuple[list[float] | None, int]]:

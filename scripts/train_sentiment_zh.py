@@ -64,7 +64,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _sentiment_data import chinese as hotel_reviews  # noqa: E402
-from _sentiment_data import load_analyzer, tune_and_test  # noqa: E402
+from _sentiment_data import load_analyzer, solve, tune_and_test  # noqa: E402
 
 chinese = load_analyzer("chinese")
 
@@ -519,23 +519,6 @@ def fit_stacker(
         if max(abs(s) for s in step) < 1e-10:
             break
     return [round(b / sc, 6) for b, sc in zip(beta, scale, strict=True)]
-
-
-def solve(a: list[list[float]], b: list[float]) -> list[float]:
-    """a x = b by Gaussian elimination with partial pivoting (a small, well-posed system)."""
-    n = len(b)
-    m = [row[:] + [b[i]] for i, row in enumerate(a)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
-        m[col], m[pivot] = m[pivot], m[col]
-        for r in range(col + 1, n):
-            f = m[r][col] / m[col][col]
-            for c in range(col, n + 1):
-                m[r][c] -= f * m[col][c]
-    x = [0.0] * n
-    for r in range(n - 1, -1, -1):
-        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
-    return x
 
 
 def polarity_with(data: dict):

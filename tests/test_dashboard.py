@@ -234,6 +234,21 @@ def _recount(responses, period, zone: str, skip_survey: int | None):
     )
 
 
+def _random_answers(rng, count: int, now, days: int) -> None:
+    """``count`` answers of every kind, score, tier and language, in the last ``days``."""
+    scales = {"nps": range(0, 11), "csat": range(1, 6), "ces": range(1, 8)}
+    for number in range(count):
+        kind = rng.choice(list(scales))
+        answer(
+            kind,
+            rng.choice(scales[kind]),
+            customer=f"c{number}",
+            tier=rng.choice([None, "gold", "silver"]),
+            locale=rng.choice(["en", "zh"]),
+            answered_at=now - timedelta(minutes=rng.randrange(0, days * 24 * 60)),
+        )
+
+
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
 def test_every_figure_read_from_the_summaries_matches_a_recount(app, surveys, make_user, zone):
     """Headline, previous period, each trend week, the breakdowns and the follow-up CSAT,
@@ -252,17 +267,7 @@ def test_every_figure_read_from_the_summaries_matches_a_recount(app, surveys, ma
 
     rng = random.Random(20261204)  # noqa: S311 -- repeatable answers, not a secret
     now = utcnow()
-    scales = {"nps": range(0, 11), "csat": range(1, 6), "ces": range(1, 8)}
-    for number in range(45):
-        kind = rng.choice(list(scales))
-        answer(
-            kind,
-            rng.choice(scales[kind]),
-            customer=f"c{number}",
-            tier=rng.choice([None, "gold", "silver"]),
-            locale=rng.choice(["en", "zh"]),
-            answered_at=now - timedelta(minutes=rng.randrange(0, 100 * 24 * 60)),
-        )
+    _random_answers(rng, 45, now, days=100)
     agent = make_user(Role.AGENT)
     case = case_of(answer("csat", 1, customer="unhappy", answered_at=now - timedelta(days=2)))
     actions.log_call(case, agent, CallOutcome.REACHED, "")
@@ -317,17 +322,7 @@ def test_filtered_figures_match_a_filtered_recount(app, surveys, zone):
 
     rng = random.Random(20261205)  # noqa: S311 -- repeatable answers, not a secret
     now = utcnow()
-    scales = {"nps": range(0, 11), "csat": range(1, 6), "ces": range(1, 8)}
-    for number in range(40):
-        kind = rng.choice(list(scales))
-        answer(
-            kind,
-            rng.choice(scales[kind]),
-            customer=f"c{number}",
-            tier=rng.choice([None, "gold", "silver"]),
-            locale=rng.choice(["en", "zh"]),
-            answered_at=now - timedelta(minutes=rng.randrange(0, 40 * 24 * 60)),
-        )
+    _random_answers(rng, 40, now, days=40)
     for invitation in db.session.scalars(select(Invitation)):
         invitation.sent_at = now - timedelta(minutes=rng.randrange(0, 40 * 24 * 60))
         invitation.sent_day = invitation.sent_at.date()  # REPORT_TIMEZONE is UTC here

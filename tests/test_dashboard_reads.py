@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import bindparam, func, select
 
-from feedback.complaints.models import Case, CaseStatus
+from feedback.complaints.models import ACTIVE_STATUSES, Case
 from feedback.dashboard import reads
 from feedback.extensions import db
 from feedback.surveys.models import Response, SurveyKind
@@ -79,8 +79,9 @@ def test_a_batch_closed_unread_leaves_the_connection_usable(app, answered):
 def test_the_queue_condition_reads_as_the_status_enum_does(app, answered):
     # Case.in_queue() writes the statuses into the statement; it must match in_().
     written = db.session.scalar(select(func.count()).select_from(Case).where(Case.in_queue()))
-    active = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
-    bound = db.session.scalar(select(func.count()).select_from(Case).where(Case.status.in_(active)))
+    bound = db.session.scalar(
+        select(func.count()).select_from(Case).where(Case.status.in_(ACTIVE_STATUSES))
+    )
     assert written == bound == 2  # the NPS 2 and the CSAT 1 opened cases
 
 
