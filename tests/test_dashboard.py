@@ -28,6 +28,14 @@ SUMMARY_TABLES = {
     "invitation_days": "day, survey_id, touchpoint_type_id",
     "case_days": "day, priority, owner_id",
 }
+#: the weekly summaries, each by the daily one it adds up; the same keys
+WEEKLY = {
+    "score_days": "score_weeks",
+    "survey_days": "survey_weeks",
+    "survey_topic_days": "survey_topic_weeks",
+    "case_days": "case_weeks",
+}
+SUMMARY_TABLES.update({weekly: SUMMARY_TABLES[daily] for daily, weekly in WEEKLY.items()})
 
 
 def _summaries() -> dict[str, list[tuple]]:
@@ -82,6 +90,83 @@ def test_the_triggers_count_as_a_full_recount_does(app, surveys, topics):
         text("SELECT SUM(answers), SUM(s2), SUM(s10) FROM score_days")
     ).one()
     assert tuple(answers) == (4, 2, 1)  # the NPS 2 and the CES 2
+
+
+def _week_rows(daily: str) -> tuple[set, set]:
+    """The rows with a count of ``daily``'s weekly table, and of ``daily`` added up by the
+    Monday of their day: (key, kind if any, counts) as strings."""
+    from datetime import date
+
+    from feedback.dashboard.models import WEEKS
+
+    table = WEEKS[daily]
+    key = [c.name for c in table.primary_key.columns]
+    rest = [c.name for c in table.columns if c.name not in key]
+    columns = ", ".join(key + rest)
+    weeks: dict[tuple, list] = {}
+    for row in db.session.execute(text(f"SELECT {columns} FROM {daily}")):  # noqa: S608
+        day = date.fromisoformat(str(row[0]))
+        week = (str(day - timedelta(days=day.weekday())), *map(str, row[1 : len(key)]))
+        values = list(row[len(key) :])
+        totals = weeks.setdefault(week, [0 if name != "kind" else None for name in rest])
+        for i, name in enumerate(rest):
+            totals[i] = str(values[i]) if name == "kind" else totals[i] + values[i]
+    expected = {(*k, *map(str, v)) for k, v in weeks.items()}
+    kept = db.session.execute(text(f"SELECT {columns} FROM {table.name}")).all()  # noqa: S608
+    return {tuple(map(str, row)) for row in kept}, expected
+
+
+def test_each_week_adds_up_its_days(app, surveys, topics, make_user):
+    """Answers over 100 days with comments, an edit, re-tagging, cases answered, resolved
+    and reopened: each row of the weekly summaries is the sum of its week's daily rows
+    (Monday to Sunday), as the triggers keep them and as the migration fills them."""
+    import random
+
+    from feedback.accounts.models import Role
+    from feedback.complaints import cases as actions
+    from feedback.complaints.models import CallOutcome, ResolutionCode
+    from feedback.dashboard.models import WEEKS
+    from tests.complaints_helpers import case_of
+
+    rng = random.Random(20261206)  # noqa: S311 -- repeatable answers, not a secret
+    now = utcnow()
+    _random_answers(rng, 30, now, days=100)
+    comments = ["The delivery was late", "Great price", "Rude staff and a slow refund", None]
+    agent = make_user(Role.AGENT)
+    for number in range(12):
+        response = answer(
+            rng.choice(["nps", "csat"]),
+            rng.choice([1, 2, 5]),
+            rng.choice(comments),
+            customer=f"w{number}",
+            answered_at=now - timedelta(days=rng.randrange(0, 60)),
+        )
+        case = case_of(response)
+        if case is not None and number % 2:
+            actions.log_call(case, agent, CallOutcome.REACHED, "")
+            actions.resolve(case, agent, ResolutionCode.SOLVED)
+            if number % 3 == 0:
+                actions.reopen(case, agent, "not solved after all")
+    db.session.commit()
+    update_comment(answer("nps", 3, "Slow delivery", customer="edits"), "All good now")
+    db.session.commit()
+    for _done in tagging.retag():
+        pass
+    db.session.commit()
+
+    kept = _summaries()
+    for daily in WEEKLY:
+        weekly, added_up = _week_rows(daily)
+        assert weekly and weekly == added_up, daily
+    assert len({row[0] for row in kept["score_weeks"]}) > 10  # many weeks, not one
+    with db.session.begin_nested():
+        dialect = db.engine.dialect.name
+        for daily, weekly in WEEKLY.items():
+            db.session.execute(text(f"DELETE FROM {weekly}"))  # noqa: S608
+            db.session.execute(text(rebuild.weeks_from_days(daily, dialect)))
+        filled = _summaries()
+        db.session.rollback()
+    assert {t: filled[t] for t in WEEKS} == {t: kept[t] for t in WEEKS}
 
 
 def test_a_response_rate_counts_delivered_invitations_that_were_answered(app, surveys):

@@ -1,19 +1,23 @@
 """Summary tables: answers, topics and deliveries counted per day, kept up to date by
 database triggers (see the migration "dashboard summary tables") as answers arrive.
 
-A day is a calendar day in ``REPORT_TIMEZONE``. The dashboard adds up days, and reads the
-raw rows only for the part of a period that does not fall on whole days of that zone
-(a manager in another zone). The counts follow inserts and updates; deleting rows (a
-survey or topic goes, with its summary rows) is not subtracted, so erasing a customer
-keeps their anonymous counts.
+A day is a calendar day in ``REPORT_TIMEZONE``. The tables the default view reads most
+are kept by week too (score_weeks ...: the same columns, ``day`` the week's Monday), each
+weekly row the sum of its week's daily rows, by triggers on the daily tables: a period of
+30 days reads a few days and four weeks rather than thirty days. The dashboard adds up
+days, and reads the raw rows only for the part of a period that does not fall on whole
+days of that zone (a manager in another zone). The counts follow inserts and updates;
+deleting rows (a survey or topic goes, with its summary rows) is not subtracted, so
+erasing a customer keeps their anonymous counts.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String
+from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.naming import conv
 
 from feedback.complaints.models import CasePriority
 from feedback.extensions import db
@@ -233,3 +237,26 @@ class CaseDay(db.Model):
     res21: Mapped[int] = mapped_column(Integer, default=0)
     res22: Mapped[int] = mapped_column(Integer, default=0)
     res23: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def _by_week(daily: Table, name: str) -> Table:
+    """A table of ``daily``'s columns and key for its rows added up by week (``day`` is the
+    week's Monday), with constraints named for itself as the naming convention would."""
+    weekly = daily.to_metadata(db.metadata, name=name)
+    weekly.primary_key.name = conv(f"pk_{name}")
+    for key in weekly.foreign_key_constraints:
+        referred = key.elements[0].target_fullname.split(".")[0]
+        key.name = conv(f"fk_{name}_{key.column_keys[0]}_{referred}")
+    return weekly
+
+
+#: the weekly tables, by the name of the daily table each adds up
+WEEKS = {
+    daily.name: _by_week(daily, daily.name.replace("_days", "_weeks"))
+    for daily in (
+        ScoreDay.__table__,
+        SurveyDay.__table__,
+        SurveyTopicDay.__table__,
+        CaseDay.__table__,
+    )
+}

@@ -24,13 +24,14 @@ from sqlalchemy import (
 
 from feedback.dashboard.filters import Filters, bound
 from feedback.dashboard.models import (
+    WEEKS,
     InvitationDay,
     ScoreDay,
     SurveyDay,
     SurveyTopicDay,
     TopicDay,
 )
-from feedback.dashboard.periods import Cover, Period, cover
+from feedback.dashboard.periods import Cover, Period, Spans, by_week, cover
 from feedback.dashboard.reads import Batch, Later
 from feedback.dashboard.rebuild import DISTRIBUTION, SCORE_METRICS, metric, mood
 from feedback.surveys.models import Invitation, Response, TouchpointEvent
@@ -62,6 +63,32 @@ def _span_params(spans, prefix: str = "") -> dict[str, object]:
     for n, (index, first, last) in enumerate(spans):
         params.update({f"{prefix}i{n}": index, f"{prefix}a{n}": first, f"{prefix}b{n}": last})
     return params
+
+
+def _weekly_params(spans: Spans, prefix: str = "") -> tuple[tuple[int, int], dict[str, object]]:
+    """Spans of whole days split into days and whole weeks (periods.by_week): how many of
+    each, and their parameters for the parts of _by_day_and_week."""
+    days, weeks = by_week(spans)
+    params = {**_span_params(days, prefix), **_span_params(weeks, prefix + "w")}
+    return (len(days), len(weeks)), params
+
+
+def _by_day_and_week(daily, counts: tuple[int, int], part, prefix: str = "") -> list:
+    """``part(table, spans)`` for the day spans of the daily summary and for the week
+    spans of its weekly one (see _weekly_params), those there are. ``part`` selects the
+    same columns from either table; the caller adds up rows of the same key."""
+    return [
+        part(table, _spans(count, name))
+        for table, count, name in (
+            (daily, counts[0], prefix),
+            (WEEKS[daily.name], counts[1], prefix + "w"),
+        )
+        if count
+    ]
+
+
+def _union(parts: list):
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 #: (score, the column counting it), s0 ... s10
@@ -128,8 +155,9 @@ def score_vectors(
     shape, values = filters.shape(), filters.params()
     reads = []
     if where.days:
-        statement = _score_days(len(where.days), group, metrics, shape)
-        reads.append(batch.add(statement, {**_span_params(where.days), **values}))
+        counts, spans = _weekly_params(where.days)
+        statement = _score_days(counts, group, metrics, shape)
+        reads.append(batch.add(statement, {**spans, **values}))
     if where.edges:
         statement = _score_edges(len(where.edges), group, metrics, shape)
         reads.append(batch.add(statement, {**_span_params(where.edges), **values}))
@@ -146,20 +174,24 @@ def score_vectors(
 
 
 @cache
-def _score_days(spans: int, group: tuple[str, ...], metrics: tuple[str, ...], shape: tuple):
+def _score_days(
+    counts: tuple[int, int], group: tuple[str, ...], metrics: tuple[str, ...], shape: tuple
+):
     """Built once per shape: the statements that follow are the page's most used, and
     building a SELECT of a few dozen sums costs about as much as running it."""
-    t = ScoreDay.__table__
-    days = _spans(spans)
-    return (
-        select(
-            _day_bucket(t.c.day, days).label("bucket"),
-            *[t.c[name] for name in group],
-            *[func.sum(t.c[name]) for name in metrics],
+
+    def part(t, days):
+        return (
+            select(
+                _day_bucket(t.c.day, days).label("bucket"),
+                *[t.c[name] for name in group],
+                *[func.sum(t.c[name]) for name in metrics],
+            )
+            .where(_day_ranges(t.c.day, days), *bound(t, shape))
+            .group_by(literal_column("bucket"), *[t.c[name] for name in group])
         )
-        .where(_day_ranges(t.c.day, days), *bound(t, shape))
-        .group_by(literal_column("bucket"), *[t.c[name] for name in group])
-    )
+
+    return _union(_by_day_and_week(ScoreDay.__table__, counts, part))
 
 
 @cache
@@ -190,13 +222,15 @@ def distributions(
     """
     covers = [cover(periods, report_zone) for periods in groups]
     shape = filters.shape()
-    counts = tuple(len(where.days) for where in covers)
     days = None
-    if any(counts):
+    if any(where.days for where in covers):
         values = filters.params()
+        counts = []
         for number, where in enumerate(covers):
-            values.update(_span_params(where.days, f"g{number}"))
-        days = batch.add(_distribution_days(shape, counts), values)
+            part_counts, spans = _weekly_params(where.days, f"g{number}")
+            counts.append(part_counts)
+            values.update(spans)
+        days = batch.add(_distribution_days(shape, tuple(counts)), values)
     edges = [
         (
             number,
@@ -213,7 +247,7 @@ def distributions(
         results: list[dict[tuple[int, int], list[int]]] = [{} for _ in groups]
         if days is not None:
             for number, index, survey_id, *sums in batch.rows(days):
-                results[number][(index, survey_id)] = sums
+                add_counts(results[number], (index, survey_id), sums)
         for number, read in edges:
             for index, survey_id, *sums in batch.rows(read):
                 add_counts(results[number], (index, survey_id), sums)
@@ -238,28 +272,29 @@ def _distribution_edges(spans: int, shape: tuple):
 
 
 @cache
-def _distribution_days(shape: tuple, counts: tuple[int, ...]):
-    """Per list of periods with ``counts[n]`` spans of whole days: (list number, period
-    index, survey id, s0 ... s10), the lists' parts joined by UNION ALL."""
+def _distribution_days(shape: tuple, counts: tuple[tuple[int, int], ...]):
+    """Per list of periods with ``counts[n]`` spans of whole days and of whole weeks:
+    (list number, period index, survey id, s0 ... s10), the parts joined by UNION ALL."""
     # With no touchpoint, tier or language filter, the summary without those groups will do.
     by_survey = all(name in ("survey_id", "not_survey_id") for name in shape)
-    t = SurveyDay.__table__ if by_survey else ScoreDay.__table__
+    daily = SurveyDay.__table__ if by_survey else ScoreDay.__table__
     parts = []
-    for number, count in enumerate(counts):
-        if not count:
-            continue
-        days = _spans(count, f"g{number}")
-        parts.append(
-            select(
-                literal(number, Integer).label("part"),
-                _day_bucket(t.c.day, days).label("bucket"),
-                t.c.survey_id,
-                *[func.sum(t.c[name]) for name in DISTRIBUTION],
+    for number, part_counts in enumerate(counts):
+
+        def part(t, days, number=number):
+            return (
+                select(
+                    literal(number, Integer).label("part"),
+                    _day_bucket(t.c.day, days).label("bucket"),
+                    t.c.survey_id,
+                    *[func.sum(t.c[name]) for name in DISTRIBUTION],
+                )
+                .where(_day_ranges(t.c.day, days), *bound(t, shape))
+                .group_by(literal_column("bucket"), t.c.survey_id)
             )
-            .where(_day_ranges(t.c.day, days), *bound(t, shape))
-            .group_by(literal_column("bucket"), t.c.survey_id)
-        )
-    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+        parts += _by_day_and_week(daily, part_counts, part, f"g{number}")
+    return _union(parts)
 
 
 def column_sums(lists: list) -> list[int]:
@@ -282,8 +317,12 @@ def topic_totals(
     shape, values = filters.shape(), filters.params()
     reads = []
     if where.days:
-        statement = _topic_days(len(where.days), shape)
-        reads.append(batch.add(statement, {**_span_params(where.days), **values}))
+        counts, spans = _weekly_params(where.days)
+        by_survey = all(name in ("survey_id", "not_survey_id") for name in shape)
+        if not by_survey:  # topic_days has no weekly table: its days, all of them
+            counts, spans = (len(where.days), 0), _span_params(where.days)
+        statement = _topic_days(counts, shape)
+        reads.append(batch.add(statement, {**spans, **values}))
     if where.edges:
         statement = _topic_edges(len(where.edges), shape)
         reads.append(batch.add(statement, {**_span_params(where.edges), **values}))
@@ -312,14 +351,19 @@ def _topic_edges(spans: int, shape: tuple):
 
 
 @cache
-def _topic_days(spans: int, shape: tuple):
+def _topic_days(counts: tuple[int, int], shape: tuple):
     by_survey = all(name in ("survey_id", "not_survey_id") for name in shape)
-    t = SurveyTopicDay.__table__ if by_survey else TopicDay.__table__
-    return (
-        select(t.c.topic_id, t.c.mood, func.sum(t.c.answers))
-        .where(_day_ranges(t.c.day, _spans(spans)), *bound(t, shape))
-        .group_by(t.c.topic_id, t.c.mood)
-    )
+
+    def part(t, days):
+        return (
+            select(t.c.topic_id, t.c.mood, func.sum(t.c.answers))
+            .where(_day_ranges(t.c.day, days), *bound(t, shape))
+            .group_by(t.c.topic_id, t.c.mood)
+        )
+
+    if not by_survey:
+        return part(TopicDay.__table__, _spans(counts[0]))
+    return _union(_by_day_and_week(SurveyTopicDay.__table__, counts, part))
 
 
 def delivery_totals(

@@ -11,13 +11,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Date, and_, bindparam, case, func, literal_column, select
+from sqlalchemy import and_, bindparam, case, func, literal_column, select
 
 from feedback.complaints.models import Case
 from feedback.customers.models import Customer
 from feedback.dashboard.models import DURATION_BUCKETS, CaseDay
 from feedback.dashboard.periods import Period, cover
-from feedback.dashboard.queries import column_sums
+from feedback.dashboard.queries import (
+    _by_day_and_week,
+    _day_ranges,
+    _union,
+    _weekly_params,
+    column_sums,
+)
 from feedback.dashboard.reads import Batch, Later
 from feedback.dashboard.rebuild import case_metrics
 from feedback.scoring import histogram_median
@@ -107,8 +113,9 @@ def queue_health(
     else:
         where = cover([period], report_zone)
         edges = where.edges
-        for _i, first, last in where.days:  # one period: at most one stretch of whole days
-            counts.append(batch.add(_case_days(), {"first": first, "last": last}))
+        if where.days:  # one period: at most one stretch of whole days
+            spans, values = _weekly_params(where.days)
+            counts.append(batch.add(_case_days(spans), values))
     dialect = batch.dialect.name
     for _i, start, end in edges:
         statement = _cases_opened(shape, dialect)
@@ -191,16 +198,21 @@ def _open_cases(shape: tuple[str, ...]):
 
 
 @cache
-def _case_days():
-    t = CaseDay.__table__
-    first, last = bindparam("first", type_=Date), bindparam("last", type_=Date)
-    return (
-        select(
-            t.c.priority, t.c.owner_id, *[func.sum(t.c[name]) for name in (*COUNTED, *HISTOGRAMS)]
+def _case_days(counts: tuple[int, int]):
+    """The period's whole days from case_days and its whole weeks from case_weeks."""
+
+    def part(t, spans):
+        return (
+            select(
+                t.c.priority,
+                t.c.owner_id,
+                *[func.sum(t.c[name]) for name in (*COUNTED, *HISTOGRAMS)],
+            )
+            .where(_day_ranges(t.c.day, spans))
+            .group_by(t.c.priority, t.c.owner_id)
         )
-        .where(t.c.day.between(first, last))
-        .group_by(t.c.priority, t.c.owner_id)
-    )
+
+    return _union(_by_day_and_week(CaseDay.__table__, counts, part))
 
 
 @cache

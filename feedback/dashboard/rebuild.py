@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from feedback.dashboard.models import DURATION_BUCKETS, SCORES
+from feedback.dashboard.models import DURATION_BUCKETS, SCORES, WEEKS
 
 
 def flag(condition: str) -> str:
@@ -94,6 +94,62 @@ SURVEY_TOPIC_UNCOUNT = (
 CASE_KEY = ("day", "priority", "owner_id")
 
 
+def week_of(day: str, dialect: str) -> str:
+    """SQL for the Monday of the week of the date ``day``."""
+    if dialect == "postgresql":
+        return f"CAST(date_trunc('week', {day}) AS DATE)"
+    return f"date({day}, 'weekday 0', '-6 days')"  # the next Sunday (or itself), less 6
+
+
+def _week_columns(daily: str) -> tuple[list[str], list[str], list[str]]:
+    """The key, the copied (a survey's kind) and the counted columns of ``daily``."""
+    table = WEEKS[daily]
+    key = [c.name for c in table.primary_key.columns]
+    copied = [c.name for c in table.columns if c.name == "kind"]
+    counted = [c.name for c in table.columns if c.name not in key and c.name not in copied]
+    return key, copied, counted
+
+
+def week_upsert(daily: str, dialect: str, *, update: bool) -> str:
+    """The trigger statement that adds a new row of ``daily`` (NEW), or what an update
+    changed in one (NEW less OLD), to its week. A summary row's key never changes: the
+    counting only adds to counts. Rows deleted from a daily table (a survey or topic goes,
+    with its weekly rows too; a refill) are not subtracted."""
+    weekly = WEEKS[daily].name
+    key, copied, counted = _week_columns(daily)
+    values = [week_of("NEW.day", dialect)] + [f"NEW.{name}" for name in key[1:] + copied]
+    values += [f"NEW.{name} - OLD.{name}" if update else f"NEW.{name}" for name in counted]
+    sets = ", ".join(f"{name} = {weekly}.{name} + excluded.{name}" for name in counted)
+    return (
+        f"INSERT INTO {weekly} ({', '.join(key + copied + counted)})"  # noqa: S608 - fixed names
+        f" VALUES ({', '.join(values)}) ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
+    )
+
+
+def week_triggers(dialect: str) -> dict[str, tuple[str, str]]:
+    """name: (timing and event, statement) of the triggers that keep the weekly tables."""
+    triggers = {}
+    for daily in WEEKS:
+        for event, update in (("INSERT", False), ("UPDATE", True)):
+            triggers[f"{daily}_{event.lower()}_week"] = (
+                f"AFTER {event} ON {daily}",
+                week_upsert(daily, dialect, update=update),
+            )
+    return triggers
+
+
+def weeks_from_days(daily: str, dialect: str) -> str:
+    """The weekly table of ``daily`` counted again from it."""
+    key, copied, counted = _week_columns(daily)
+    week = week_of("day", dialect)
+    return (
+        f"INSERT INTO {WEEKS[daily].name} ({', '.join(key + copied + counted)})"  # noqa: S608
+        f" SELECT {week}, {', '.join(key[1:] + [f'MIN({n})' for n in copied])},"
+        f" {', '.join(f'SUM({name})' for name in counted)} FROM {daily}"
+        f" GROUP BY {week}, {', '.join(key[1:])} ORDER BY 1, {', '.join(key[1:])}"
+    )
+
+
 def seconds(later: str, earlier: str, dialect: str) -> str:
     """SQL for the seconds between two timestamps."""
     if dialect == "postgresql":
@@ -143,6 +199,10 @@ def refill(connection: Connection) -> None:
     reads a period's rows from a few pages)."""
     # the survey-level tables came with a later migration than the first one that refills
     tables = inspect(connection)
+    # The weekly tables fill again from the daily rows' inserts below, by their triggers.
+    for weekly in WEEKS.values():
+        if tables.has_table(weekly.name):
+            connection.execute(text(f"DELETE FROM {weekly.name}"))  # noqa: S608 - fixed names
     for table in ("score_days", "topic_days", "invitation_days", "case_days"):
         connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
     sums = ", ".join(f"SUM({metric(name, 'r')})" for name in SCORE_METRICS)
