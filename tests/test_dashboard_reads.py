@@ -89,3 +89,32 @@ def test_an_expanding_in_is_refused(app):
     statement = select(Response.id).where(Response.id.in_(bindparam("ids", expanding=True)))
     with pytest.raises(ValueError, match="expanding IN"):
         reads.Batch().add(statement, {"ids": [1, 2]})
+
+
+@pytest.mark.parametrize("autocommit", [True, False])
+def test_a_batch_reads_with_generic_plans_and_puts_the_default_back(app, answered, autocommit):
+    """PostgreSQL: the batch's reads run with generic plans, and the connection goes back
+    to the server's choice afterwards, even when a read fails and aborts the rest."""
+    from sqlalchemy import literal_column
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("plan_cache_mode is PostgreSQL's")
+    db.session.commit()
+    if autocommit:  # as the dashboard reads
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    setting = select(func.current_setting("plan_cache_mode"))
+    batch = reads.Batch()
+    during = batch.add(setting)
+    batch.send()
+    assert batch.rows(during)[0][0] == "force_generic_plan"
+    assert db.session.scalar(setting) == "auto"
+
+    failing = reads.Batch()
+    failing.add(select(literal_column("1 / (SELECT COUNT(*) - 4 FROM responses)")))
+    failing.add(setting)
+    # the driver's own error (the batch runs on its cursor), from send() or rows()
+    with pytest.raises(db.engine.dialect.dbapi.DataError, match="division by zero"):
+        failing.send()
+        failing.rows(0)
+    db.session.rollback()
+    assert db.session.scalar(setting) == "auto"
