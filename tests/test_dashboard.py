@@ -239,6 +239,32 @@ def test_filters_travel_in_the_url(manager_client, surveys):
     assert "/dashboard/export.csv?range=7d&amp;tier=gold" in page
 
 
+def test_the_filter_form_shows_each_views_own_values_and_lists(manager_client, surveys):
+    """The filter form is written once per language, values and lists: another view, a
+    renamed survey and the other language each show their own."""
+    from feedback.accounts.models import Role, User
+    from feedback.surveys.models import Survey
+
+    gold = manager_client.get("/dashboard?tier=gold&interval=month").get_data(as_text=True)
+    assert 'name="tier" type="text" value="gold"' in gold
+    assert '<option selected value="month">' in gold
+    silver = manager_client.get("/dashboard?tier=silver").get_data(as_text=True)
+    assert 'value="silver"' in silver and 'value="gold"' not in silver
+    assert '<option selected value="month">' not in silver
+
+    survey = db.session.scalars(select(Survey).order_by(Survey.id)).first()
+    survey.name = "Renamed while cached"
+    db.session.commit()
+    again = manager_client.get("/dashboard?tier=silver").get_data(as_text=True)
+    assert f'<option value="{survey.id}">Renamed while cached</option>' in again
+    manager = db.session.scalar(select(User).where(User.role == Role.MANAGER))
+    manager.locale = "zh"
+    db.session.commit()
+    chinese = manager_client.get("/dashboard?tier=silver").get_data(as_text=True)
+    assert '<option selected value="30d">最近 30 天</option>' in chinese
+    assert "Last 30 days" not in chinese
+
+
 def test_drivers_compare_topics_of_unhappy_and_happy_answers(manager_client, surveys, topics):
     answer("nps", 1, "The delivery was late again", customer="a")
     answer("nps", 2, "Delivery took two weeks", customer="b")
