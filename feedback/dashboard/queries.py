@@ -76,7 +76,7 @@ def _weekly_params(spans: Spans, prefix: str = "") -> tuple[tuple[int, int], dic
 def _by_day_and_week(daily, counts: tuple[int, int], part, prefix: str = "") -> list:
     """``part(table, spans)`` for the day spans of the daily summary and for the week
     spans of its weekly one (see _weekly_params), those there are. ``part`` selects the
-    same columns from either table; the caller adds up rows of the same key."""
+    same columns from either table, its rows as they are (see _sums)."""
     return [
         part(table, _spans(count, name))
         for table, count, name in (
@@ -87,8 +87,13 @@ def _by_day_and_week(daily, counts: tuple[int, int], part, prefix: str = "") -> 
     ]
 
 
-def _union(parts: list):
-    return parts[0] if len(parts) == 1 else union_all(*parts)
+def _sums(parts: list, keys: int):
+    """One statement: the rows of the parts (selects whose first ``keys`` columns are a
+    key and the others counts) added up by key across all of them, a row per key: half
+    the rows of adding up each part apart, for the driver to read and Python to merge."""
+    rows = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("summary_rows")
+    columns = list(rows.c)
+    return select(*columns[:keys], *[func.sum(c) for c in columns[keys:]]).group_by(*columns[:keys])
 
 
 #: (score, the column counting it), s0 ... s10
@@ -181,17 +186,13 @@ def _score_days(
     building a SELECT of a few dozen sums costs about as much as running it."""
 
     def part(t, days):
-        return (
-            select(
-                _day_bucket(t.c.day, days).label("bucket"),
-                *[t.c[name] for name in group],
-                *[func.sum(t.c[name]) for name in metrics],
-            )
-            .where(_day_ranges(t.c.day, days), *bound(t, shape))
-            .group_by(literal_column("bucket"), *[t.c[name] for name in group])
-        )
+        return select(
+            _day_bucket(t.c.day, days).label("bucket"),
+            *[t.c[name] for name in group],
+            *[t.c[name] for name in metrics],
+        ).where(_day_ranges(t.c.day, days), *bound(t, shape))
 
-    return _union(_by_day_and_week(ScoreDay.__table__, counts, part))
+    return _sums(_by_day_and_week(ScoreDay.__table__, counts, part), 1 + len(group))
 
 
 @cache
@@ -282,19 +283,15 @@ def _distribution_days(shape: tuple, counts: tuple[tuple[int, int], ...]):
     for number, part_counts in enumerate(counts):
 
         def part(t, days, number=number):
-            return (
-                select(
-                    literal(number, Integer).label("part"),
-                    _day_bucket(t.c.day, days).label("bucket"),
-                    t.c.survey_id,
-                    *[func.sum(t.c[name]) for name in DISTRIBUTION],
-                )
-                .where(_day_ranges(t.c.day, days), *bound(t, shape))
-                .group_by(literal_column("bucket"), t.c.survey_id)
-            )
+            return select(
+                literal(number, Integer).label("part"),
+                _day_bucket(t.c.day, days).label("bucket"),
+                t.c.survey_id,
+                *[t.c[name] for name in DISTRIBUTION],
+            ).where(_day_ranges(t.c.day, days), *bound(t, shape))
 
         parts += _by_day_and_week(daily, part_counts, part, f"g{number}")
-    return _union(parts)
+    return _sums(parts, 3)
 
 
 def column_sums(lists: list) -> list[int]:
@@ -355,15 +352,13 @@ def _topic_days(counts: tuple[int, int], shape: tuple):
     by_survey = all(name in ("survey_id", "not_survey_id") for name in shape)
 
     def part(t, days):
-        return (
-            select(t.c.topic_id, t.c.mood, func.sum(t.c.answers))
-            .where(_day_ranges(t.c.day, days), *bound(t, shape))
-            .group_by(t.c.topic_id, t.c.mood)
+        return select(t.c.topic_id, t.c.mood, t.c.answers).where(
+            _day_ranges(t.c.day, days), *bound(t, shape)
         )
 
     if not by_survey:
-        return part(TopicDay.__table__, _spans(counts[0]))
-    return _union(_by_day_and_week(SurveyTopicDay.__table__, counts, part))
+        return _sums([part(TopicDay.__table__, _spans(counts[0]))], 2)
+    return _sums(_by_day_and_week(SurveyTopicDay.__table__, counts, part), 2)
 
 
 def delivery_totals(

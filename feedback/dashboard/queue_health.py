@@ -20,7 +20,7 @@ from feedback.dashboard.periods import Period, cover
 from feedback.dashboard.queries import (
     _by_day_and_week,
     _day_ranges,
-    _union,
+    _sums,
     _weekly_params,
     column_sums,
 )
@@ -202,17 +202,11 @@ def _case_days(counts: tuple[int, int]):
     """The period's whole days from case_days and its whole weeks from case_weeks."""
 
     def part(t, spans):
-        return (
-            select(
-                t.c.priority,
-                t.c.owner_id,
-                *[func.sum(t.c[name]) for name in (*COUNTED, *HISTOGRAMS)],
-            )
-            .where(_day_ranges(t.c.day, spans))
-            .group_by(t.c.priority, t.c.owner_id)
-        )
+        return select(
+            t.c.priority, t.c.owner_id, *[t.c[name] for name in (*COUNTED, *HISTOGRAMS)]
+        ).where(_day_ranges(t.c.day, spans))
 
-    return _union(_by_day_and_week(CaseDay.__table__, counts, part))
+    return _sums(_by_day_and_week(CaseDay.__table__, counts, part), 2)
 
 
 @cache
