@@ -1335,7 +1335,7 @@ def check(database_url: str, progress=print) -> bool:
     ok = True
     with engine.connect() as conn:
         names = set(inspect(conn).get_table_names())
-        summaries = sorted(name for name in names if name.endswith("_days"))
+        summaries = sorted(name for name in names if name.endswith(("_days", "_weeks")))
         for table in [t for t, _columns in (("customers", ()), *TABLES)] + summaries:
             count = conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar()  # noqa: S608
             progress(f"{table:<22}{count:>12,}")

@@ -125,7 +125,6 @@ def test_each_week_adds_up_its_days(app, surveys, topics, make_user):
     from feedback.accounts.models import Role
     from feedback.complaints import cases as actions
     from feedback.complaints.models import CallOutcome, ResolutionCode
-    from feedback.dashboard.models import WEEKS
     from tests.complaints_helpers import case_of
 
     rng = random.Random(20261206)  # noqa: S311 -- repeatable answers, not a secret
@@ -166,7 +165,18 @@ def test_each_week_adds_up_its_days(app, surveys, topics, make_user):
             db.session.execute(text(rebuild.weeks_from_days(daily, dialect)))
         filled = _summaries()
         db.session.rollback()
-    assert {t: filled[t] for t in WEEKS} == {t: kept[t] for t in WEEKS}
+    assert {t: filled[t] for t in WEEKLY.values()} == {t: kept[t] for t in WEEKLY.values()}
+
+    # Were a daily row's key ever changed, its counts would move to the new week and key.
+    db.session.execute(
+        text(
+            "UPDATE case_days SET day = '2001-01-03', owner_id = 999"
+            " WHERE (day, priority, owner_id) = (SELECT day, priority, owner_id"
+            " FROM case_days ORDER BY day DESC, owner_id LIMIT 1)"
+        )
+    )
+    weekly, added_up = _week_rows("case_days")
+    assert weekly == added_up and any(row[0] == "2001-01-01" for row in weekly)
 
 
 def test_a_response_rate_counts_delivered_invitations_that_were_answered(app, surveys):
@@ -624,13 +634,16 @@ def test_the_openapi_document_lists_the_score_routes(client):
 
 
 def test_rebuild_recounts_in_a_new_report_zone(app, runner, surveys):
-    # 23:30 UTC on Oct 31 is Nov 1 in Shanghai.
-    answer("csat", 5, customer="a", answered_at=datetime(2026, 10, 31, 23, 30, tzinfo=UTC))
+    # 23:30 UTC on Sunday Nov 1 is Monday Nov 2 in Shanghai: another day and week.
+    answer("csat", 5, customer="a", answered_at=datetime(2026, 11, 1, 23, 30, tzinfo=UTC))
     day = lambda: db.session.execute(text("SELECT day FROM score_days")).scalar()  # noqa: E731
-    assert str(day()) == "2026-10-31"
+    weeks = lambda: db.session.execute(text("SELECT day, answers FROM score_weeks")).all()  # noqa: E731
+    assert str(day()) == "2026-11-01"
+    assert [(str(w), n) for w, n in weeks()] == [("2026-10-26", 1)]
     app.config["REPORT_TIMEZONE"] = "Asia/Shanghai"
     result = runner.invoke(args=["dashboard", "rebuild"])
     assert result.exit_code == 0, result.output
     assert "Asia/Shanghai" in result.output
     db.session.expire_all()
-    assert str(day()) == "2026-11-01"
+    assert str(day()) == "2026-11-02"
+    assert [(str(w), n) for w, n in weeks()] == [("2026-11-02", 1)]

@@ -92,9 +92,10 @@ def test_an_expanding_in_is_refused(app):
 
 
 @pytest.mark.parametrize("autocommit", [True, False])
-def test_a_batch_reads_with_generic_plans_and_puts_the_default_back(app, answered, autocommit):
-    """PostgreSQL: the batch's reads run with generic plans, and the connection goes back
-    to the server's choice afterwards, even when a read fails and aborts the rest."""
+def test_summary_reads_run_with_generic_plans_and_the_default_comes_back(app, answered, autocommit):
+    """PostgreSQL: the reads marked generic (of the summaries) run with generic plans, the
+    others with the server's choice, and the connection goes back to that choice after
+    the batch, even when a read fails on the server or a value fails in Python."""
     from sqlalchemy import literal_column
 
     if db.engine.dialect.name != "postgresql":
@@ -104,17 +105,32 @@ def test_a_batch_reads_with_generic_plans_and_puts_the_default_back(app, answere
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     setting = select(func.current_setting("plan_cache_mode"))
     batch = reads.Batch()
-    during = batch.add(setting)
+    generic = batch.add(setting, generic=True)
+    chosen = batch.add(setting.where(bindparam("x") == 1), {"x": 1})
     batch.send()
-    assert batch.rows(during)[0][0] == "force_generic_plan"
+    assert batch.rows(generic)[0][0] == "force_generic_plan"
+    assert batch.rows(chosen)[0][0] == "auto"
     assert db.session.scalar(setting) == "auto"
 
-    failing = reads.Batch()
-    failing.add(select(literal_column("1 / (SELECT COUNT(*) - 4 FROM responses)")))
-    failing.add(setting)
+    on_the_server = reads.Batch()
+    on_the_server.add(
+        select(literal_column("1 / (SELECT COUNT(*) - 4 FROM responses)")), generic=True
+    )
+    on_the_server.add(setting, generic=True)
     # the driver's own error (the batch runs on its cursor), from send() or rows()
     with pytest.raises(db.engine.dialect.dbapi.DataError, match="division by zero"):
-        failing.send()
-        failing.rows(0)
+        on_the_server.send()
+        on_the_server.rows(0)
+    db.session.rollback()
+    assert db.session.scalar(setting) == "auto"
+
+    db.session.commit()
+    if autocommit:
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    in_python = reads.Batch()
+    in_python.add(setting, generic=True)
+    in_python.add(setting.where(bindparam("x") == 1), {"x": object()}, generic=True)
+    with pytest.raises(db.engine.dialect.dbapi.ProgrammingError, match="cannot adapt"):
+        in_python.send()
     db.session.rollback()
     assert db.session.scalar(setting) == "auto"

@@ -162,7 +162,7 @@ def score_vectors(
     if where.days:
         counts, spans = _weekly_params(where.days)
         statement = _score_days(counts, group, metrics, shape)
-        reads.append(batch.add(statement, {**spans, **values}))
+        reads.append(batch.add(statement, {**spans, **values}, generic=True))
     if where.edges:
         statement = _score_edges(len(where.edges), group, metrics, shape)
         reads.append(batch.add(statement, {**_span_params(where.edges), **values}))
@@ -231,7 +231,7 @@ def distributions(
             part_counts, spans = _weekly_params(where.days, f"g{number}")
             counts.append(part_counts)
             values.update(spans)
-        days = batch.add(_distribution_days(shape, tuple(counts)), values)
+        days = batch.add(_distribution_days(shape, tuple(counts)), values, generic=True)
     edges = [
         (
             number,
@@ -319,7 +319,7 @@ def topic_totals(
         if not by_survey:  # topic_days has no weekly table: its days, all of them
             counts, spans = (len(where.days), 0), _span_params(where.days)
         statement = _topic_days(counts, shape)
-        reads.append(batch.add(statement, {**spans, **values}))
+        reads.append(batch.add(statement, {**spans, **values}, generic=True))
     if where.edges:
         statement = _topic_edges(len(where.edges), shape)
         reads.append(batch.add(statement, {**_span_params(where.edges), **values}))
@@ -379,7 +379,7 @@ def delivery_totals(
         shape = tuple(n for n in filters.shape() if n not in ("tier", "locale"))
         values = {k: v for k, v in filters.params().items() if k in shape}
         statement = _delivery_days(len(where.days), shape)
-        reads.append(batch.add(statement, {**_span_params(where.days), **values}))
+        reads.append(batch.add(statement, {**_span_params(where.days), **values}, generic=True))
     if where.edges:
         statement = _raw_deliveries(len(where.edges), filters.shape())
         reads.append(batch.add(statement, {**_span_params(where.edges), **filters.params()}))

@@ -9,10 +9,12 @@ statement, as much as one of these reads costs the server.
 On PostgreSQL (psycopg) the reads go out at once, in pipeline mode, when the page calls
 send(), before its template starts: the server works through them while the top of the
 page (menus, the filter form) is written, and the first figure the page needs waits for
-all of them. They run with the generic plans of their prepared statements: each is built
-once and run with other dates and values, and its generic plan (an index range scan of a
-small summary) is as good as any; left to choose, the server plans three of them again
-on every page (pg_prepared_statements' custom_plans), which cost ~0.4 ms a page.
+all of them. The reads of the summary tables run with the generic plans of their prepared
+statements: each is built once and run with other dates and values, and its generic plan
+(an index range scan of a small summary) is as good as any; left to choose, the server
+planned three of them again on every page (pg_prepared_statements' custom_plans), ~0.4 ms
+a page. Reads of the answers and cases themselves keep the server's choice: how much of
+a table a period covers decides between an index and a scan there.
 Elsewhere (SQLite, in the process: no server to wait for) each batch runs
 when its rows are first asked for.
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Callable
+from contextlib import suppress
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -38,8 +41,8 @@ T = TypeVar("T")
 Later = Callable[[], T]
 #: connection.info key of a batch whose pipeline is still open on that connection
 OPEN = "dashboard.open_batch"
-#: around the reads of a pipeline, in it (see above); a read that fails takes the SET back
-#: with it, as the statements up to the pipeline's sync are one implicit transaction
+#: around the summary reads of a pipeline, in it (see above); a read that fails takes the
+#: SET back with it, as the statements up to the pipeline's sync are one implicit transaction
 GENERIC_PLANS = "SET plan_cache_mode = force_generic_plan"
 DEFAULT_PLANS = "RESET plan_cache_mode"
 
@@ -114,7 +117,8 @@ class Batch:
     def __init__(self, connection: Connection | None = None) -> None:
         self._connection = connection if connection is not None else db.session.connection()
         self._dialect = self._connection.dialect
-        self._reads: list[tuple[Compiled, Any]] = []
+        #: (statement, parameters, whether it runs with its generic plan)
+        self._reads: list[tuple[Compiled, Any, bool]] = []
         self._rows: list[list] | None = None
         #: while a pipeline is open: the pipeline and a cursor per read
         self._pipeline = None
@@ -124,12 +128,14 @@ class Batch:
     def dialect(self) -> Dialect:
         return self._dialect
 
-    def add(self, statement, values: dict[str, Any] | None = None) -> int:
-        """Queue a statement with its parameter values; its number for rows()."""
+    def add(self, statement, values: dict[str, Any] | None = None, *, generic=False) -> int:
+        """Queue a statement with its parameter values; its number for rows(). A
+        ``generic`` read (of the summary tables, or whose values do not change what it
+        reads much) runs with its generic plan on PostgreSQL."""
         if self._rows is not None or self._pipeline is not None:
             raise RuntimeError("this batch has been sent")
         read = compiled(statement, self._dialect)
-        self._reads.append((read, read.parameters(values or {})))
+        self._reads.append((read, read.parameters(values or {}), generic))
         return len(self._reads) - 1
 
     def send(self) -> None:
@@ -140,16 +146,29 @@ class Batch:
         raw = self._connection.connection.driver_connection
         if not hasattr(raw, "pipeline") or not _pipelines():
             return
+        import psycopg
+
         self._pipeline = raw.pipeline()
         self._pipeline.__enter__()
         self._connection.info[OPEN] = self
+        self._cursors = [raw.cursor() for _read in self._reads]
+
+        def execute(generic: bool) -> None:
+            for (read, params, its), cursor in zip(self._reads, self._cursors, strict=True):
+                if its is generic:
+                    cursor.execute(read.sql, params)
+
         try:
             raw.execute(GENERIC_PLANS)
-            for read, params in self._reads:
-                cursor = raw.cursor()
-                self._cursors.append(cursor)
-                cursor.execute(read.sql, params)
-            raw.execute(DEFAULT_PLANS)
+            try:
+                execute(generic=True)
+            finally:
+                # Queued even when Python fails half way (a value the driver cannot
+                # send): what was queued still runs, and the SET with it. Refused only
+                # when the pipeline is aborted, which took the SET back already.
+                with suppress(psycopg.Error):
+                    raw.execute(DEFAULT_PLANS)
+            execute(generic=False)
         except BaseException as error:
             self._close(error)
             raise
@@ -166,14 +185,16 @@ class Batch:
             try:
                 return [
                     read.rows(cursor.execute(read.sql, params).fetchall())
-                    for read, params in self._reads
+                    for read, params, _generic in self._reads
                 ]
             finally:
                 cursor.close()
         try:
             rows = [
                 read.rows(cursor.fetchall())
-                for (read, _params), cursor in zip(self._reads, self._cursors, strict=True)
+                for (read, _params, _generic), cursor in zip(
+                    self._reads, self._cursors, strict=True
+                )
             ]
         except BaseException as error:
             self._close(error)

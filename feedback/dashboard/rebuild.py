@@ -110,31 +110,55 @@ def _week_columns(daily: str) -> tuple[list[str], list[str], list[str]]:
     return key, copied, counted
 
 
-def week_upsert(daily: str, dialect: str, *, update: bool) -> str:
-    """The trigger statement that adds a new row of ``daily`` (NEW), or what an update
-    changed in one (NEW less OLD), to its week. A summary row's key never changes: the
-    counting only adds to counts. Rows deleted from a daily table (a survey or topic goes,
-    with its weekly rows too; a refill) are not subtracted."""
+def week_upsert(daily: str, dialect: str, key: str, counts: str) -> str:
+    """The trigger statement that adds counts to a week of ``daily``'s weekly table: the
+    week and key of the row ``key`` (NEW or OLD), and ``counts`` "NEW" (a new row),
+    "NEW - OLD" (what an update changed) or "- OLD" (an old row taken away)."""
     weekly = WEEKS[daily].name
-    key, copied, counted = _week_columns(daily)
-    values = [week_of("NEW.day", dialect)] + [f"NEW.{name}" for name in key[1:] + copied]
-    values += [f"NEW.{name} - OLD.{name}" if update else f"NEW.{name}" for name in counted]
+    names, copied, counted = _week_columns(daily)
+    values = [week_of(f"{key}.day", dialect)] + [f"{key}.{n}" for n in names[1:] + copied]
+    values += [
+        {"NEW": f"NEW.{n}", "NEW - OLD": f"NEW.{n} - OLD.{n}", "- OLD": f"-OLD.{n}"}[counts]
+        for n in counted
+    ]
     sets = ", ".join(f"{name} = {weekly}.{name} + excluded.{name}" for name in counted)
     return (
-        f"INSERT INTO {weekly} ({', '.join(key + copied + counted)})"  # noqa: S608 - fixed names
-        f" VALUES ({', '.join(values)}) ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
+        f"INSERT INTO {weekly} ({', '.join(names + copied + counted)})"  # noqa: S608 - fixed names
+        f" VALUES ({', '.join(values)}) ON CONFLICT ({', '.join(names)}) DO UPDATE SET {sets}"
     )
 
 
-def week_triggers(dialect: str) -> dict[str, tuple[str, str]]:
-    """name: (timing and event, statement) of the triggers that keep the weekly tables."""
+def week_triggers(dialect: str) -> dict[str, tuple[str, str | None, list[str]]]:
+    """name: (timing and event, condition, statements) of the triggers that keep the
+    weekly tables: a new daily row is added to its week, an update adds what it changed.
+    The counting only adds to counts, so a daily row's key does not change; if it ever
+    did, its counts would move from the old week and key to the new. Rows deleted from a
+    daily table (a survey or topic goes, its weekly rows with it; a refill) are not
+    subtracted, as the daily tables keep the counts of deleted answers. On SQLite a later
+    migration that rebuilds a daily table (batch_alter_table) drops its triggers: it must
+    create these again."""
     triggers = {}
     for daily in WEEKS:
-        for event, update in (("INSERT", False), ("UPDATE", True)):
-            triggers[f"{daily}_{event.lower()}_week"] = (
-                f"AFTER {event} ON {daily}",
-                week_upsert(daily, dialect, update=update),
-            )
+        names = _week_columns(daily)[0]
+        same = " AND ".join(f"OLD.{name} = NEW.{name}" for name in names)
+        triggers[f"{daily}_insert_week"] = (
+            f"AFTER INSERT ON {daily}",
+            None,
+            [week_upsert(daily, dialect, "NEW", "NEW")],
+        )
+        triggers[f"{daily}_update_week"] = (
+            f"AFTER UPDATE ON {daily}",
+            same,
+            [week_upsert(daily, dialect, "NEW", "NEW - OLD")],
+        )
+        triggers[f"{daily}_rekey_week"] = (
+            f"AFTER UPDATE ON {daily}",
+            f"NOT ({same})",
+            [
+                week_upsert(daily, dialect, "OLD", "- OLD"),
+                week_upsert(daily, dialect, "NEW", "NEW"),
+            ],
+        )
     return triggers
 
 

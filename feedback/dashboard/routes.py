@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, cached_property, lru_cache
@@ -170,7 +171,7 @@ def close_reads(error=None):
         batch.close()
 
 
-#: filter forms as written, by what they show (see _filter_form); the oldest go first
+#: filter forms as written, by what they show (see _filter_form); the least used go first
 _FILTER_FORMS: OrderedDict[tuple, Markup] = OrderedDict()
 FILTER_FORMS_KEPT = 256
 #: the fields whose choices come from the database (the others' are fixed, in each language)
@@ -187,7 +188,10 @@ def _filter_form(form: DashboardFilterForm, locale: str) -> Markup:
         tuple(tuple((c.value, str(c.label)) for c in form[name].choices) for name in LISTED),
     )
     html = _FILTER_FORMS.get(key)
-    if html is None:
+    if html is not None:
+        with suppress(KeyError):  # another thread may have let it go meanwhile
+            _FILTER_FORMS.move_to_end(key)
+    else:
         html = Markup(render_template("dashboard/_filters.html", form=form))  # noqa: S704 - a template's output
         _FILTER_FORMS[key] = html
         while len(_FILTER_FORMS) > FILTER_FORMS_KEPT:

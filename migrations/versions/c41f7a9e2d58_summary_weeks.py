@@ -84,22 +84,30 @@ def upgrade():
     sqlite_with_rowid=False
     )
     dialect = op.get_bind().dialect.name
+    if dialect == 'postgresql':
+        # No daily row may change between the fill and the triggers: it would miss its week.
+        op.execute("LOCK TABLE score_days, survey_days, survey_topic_days, case_days"
+                   " IN SHARE ROW EXCLUSIVE MODE")
     for daily in ('score_days', 'survey_days', 'survey_topic_days', 'case_days'):
         op.execute(weeks_from_days(daily, dialect))
         if dialect == 'postgresql':  # the planner's statistics, before autovacuum's
             op.execute(f"ANALYZE {daily.replace('_days', '_weeks')}")
-    for name, (event, statement) in week_triggers(dialect).items():
+    for name, (event, when, statements) in week_triggers(dialect).items():
+        body = "; ".join(statements) + ";"
         if dialect == 'postgresql':
-            op.execute(f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {statement};"
+            op.execute(f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body}"
                        " RETURN NULL; END; $$ LANGUAGE plpgsql")
-            op.execute(f"CREATE TRIGGER {name} {event} FOR EACH ROW EXECUTE FUNCTION {name}()")
+            op.execute(f"CREATE TRIGGER {name} {event} FOR EACH ROW"
+                       + (f" WHEN ({when})" if when else "")
+                       + f" EXECUTE FUNCTION {name}()")
         else:
-            op.execute(f"CREATE TRIGGER {name} {event} BEGIN {statement}; END")
+            op.execute(f"CREATE TRIGGER {name} {event} FOR EACH ROW"
+                       + (f" WHEN {when}" if when else "") + f" BEGIN {body} END")
 
 
 def downgrade():
     dialect = op.get_bind().dialect.name
-    for name, (event, _statement) in week_triggers(dialect).items():
+    for name, (event, _when, _statements) in week_triggers(dialect).items():
         if dialect == 'postgresql':
             op.execute(f"DROP TRIGGER IF EXISTS {name} ON {event.rsplit(' ON ', 1)[1]}")
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
