@@ -192,6 +192,39 @@ def test_a_response_rate_counts_delivered_invitations_that_were_answered(app, su
     assert _summaries()["invitation_days"] == _recounted()["invitation_days"]
 
 
+def test_the_response_rate_counts_invitations_as_they_were_sent(app, surveys):
+    """A customer who moves to another tier after the email went out, and an email whose
+    language is changed afterwards: the response rate with a tier or language filter
+    counts each invitation in the tier and language it was sent with, as a recount does."""
+    from feedback.customers.models import Customer
+    from feedback.dashboard import summary
+    from feedback.dashboard.filters import Filters
+    from feedback.dashboard.periods import resolve
+
+    now = utcnow()
+    moved = answer("csat", 5, customer="a", tier="gold")
+    relabelled = answer("csat", 1, customer="b", tier="gold", locale="zh")
+    for response, locale in ((moved, "en"), (relabelled, "zh")):
+        invitation = db.session.get(Invitation, response.invitation_id)
+        invitation.locale = locale
+        invitation.sent_at, invitation.sent_day = now, now.date()  # REPORT_TIMEZONE is UTC
+    db.session.commit()
+    db.session.get(Customer, moved.customer_id).tier = "silver"
+    db.session.get(Invitation, relabelled.invitation_id).locale = "en"
+    db.session.commit()
+
+    period = resolve("7d", now.date(), "UTC")
+
+    def rate(**filters):
+        return summary.build(period, Filters(**filters), "UTC", now, "week").response_rate
+
+    assert rate(tier="gold") == (2, 2)
+    assert rate(tier="silver") == (0, 0)
+    assert rate(locale="en") == (2, 2)
+    assert rate(locale="zh") == (0, 0)
+    assert _summaries()["invitation_days"] == _recounted()["invitation_days"]
+
+
 # --- the page ---------------------------------------------------------------------------
 
 
@@ -429,8 +462,8 @@ def test_every_figure_read_from_the_summaries_matches_a_recount(app, surveys, ma
 def test_filtered_figures_match_a_filtered_recount(app, surveys, zone):
     """Each filter (tier, language, touchpoint, survey) narrows the headline, the response
     rate, queue health and the property breakdown as a count of the rows themselves does;
-    the response rate with a tier or language filter reads the invitations, and queue
-    health with a touchpoint or tier filter reads the cases."""
+    the response rate counts invitations by the tier and language they were sent with,
+    and queue health with a touchpoint or tier filter reads the cases."""
     import random
     from zoneinfo import ZoneInfo
 
@@ -647,3 +680,23 @@ def test_rebuild_recounts_in_a_new_report_zone(app, runner, surveys):
     db.session.expire_all()
     assert str(day()) == "2026-11-02"
     assert [(str(w), n) for w, n in weeks()] == [("2026-11-02", 1)]
+
+
+def test_the_worker_counts_a_delivery_in_the_customers_tier_and_language(app, surveys, api):
+    """The worker's send marks the invitation with the customer's tier and the email's
+    language, and invitation_days counts it there; a later change of tier leaves it."""
+    from feedback.customers.models import Customer
+    from feedback.surveys import invitations
+    from tests.surveys_helpers import event
+
+    api("/api/v1/touchpoints", event(tier="gold", locale="zh"))
+    assert invitations.send_due_invitations() == 1
+    sent = db.session.scalars(select(Invitation)).one()
+    assert (sent.tier, sent.locale) == ("gold", "zh")
+    db.session.get(Customer, sent.customer_id).tier = "silver"
+    db.session.commit()
+    rows = db.session.execute(
+        text("SELECT tier, locale, delivered, answered FROM invitation_days")
+    ).all()
+    assert [tuple(row) for row in rows] == [("gold", "zh", 1, 0)]
+    assert _summaries()["invitation_days"] == _recounted()["invitation_days"]

@@ -153,7 +153,8 @@ class SurveyTopicDay(db.Model):
 
 
 class InvitationDay(db.Model):
-    """Invitations delivered on a day, and how many of those were answered since."""
+    """Invitations delivered on a day, and how many of those were answered since, by the
+    customer's tier and the email's language when sent ("" for none)."""
 
     __tablename__ = "invitation_days"
     __table_args__ = {"sqlite_with_rowid": False}
@@ -163,6 +164,8 @@ class InvitationDay(db.Model):
         ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
     )
     touchpoint_type_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tier: Mapped[str] = mapped_column(String(40), primary_key=True)
+    locale: Mapped[str] = mapped_column(String(10), primary_key=True)
     delivered: Mapped[int] = mapped_column(Integer, default=0)
     answered: Mapped[int] = mapped_column(Integer, default=0)
 

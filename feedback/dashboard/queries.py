@@ -31,7 +31,7 @@ from feedback.dashboard.models import (
     SurveyTopicDay,
     TopicDay,
 )
-from feedback.dashboard.periods import Cover, Period, Spans, by_week, cover
+from feedback.dashboard.periods import Period, Spans, by_week, cover
 from feedback.dashboard.reads import Batch, Later
 from feedback.dashboard.rebuild import DISTRIBUTION, SCORE_METRICS, metric, mood
 from feedback.surveys.models import Invitation, Response, TouchpointEvent
@@ -364,20 +364,12 @@ def _topic_days(counts: tuple[int, int], shape: tuple):
 def delivery_totals(
     batch: Batch, periods: list[Period], filters: Filters, report_zone: str
 ) -> Later[dict[int, tuple[int, int]]]:
-    """(delivered, answered since) per period index, of invitations sent in each period.
-
-    The summary counts deliveries by survey and touchpoint only: a tier or language
-    filter reads the invitations themselves (the customer's tier now, the email's language).
-    """
-    raw_only = filters.tier is not None or filters.locale is not None
+    """(delivered, answered since) per period index, of invitations sent in each period,
+    by the customer's tier and the email's language when each was sent."""
     where = cover(periods, report_zone)
-    if raw_only:
-        where = Cover(edges=[(i, p.start(), p.end()) for i, p in enumerate(periods)])
+    shape, values = filters.shape(), filters.params()
     reads = []
     if where.days:
-        # the summary has survey and touchpoint (a tier or language filter went raw above)
-        shape = tuple(n for n in filters.shape() if n not in ("tier", "locale"))
-        values = {k: v for k, v in filters.params().items() if k in shape}
         statement = _delivery_days(len(where.days), shape)
         reads.append(batch.add(statement, {**_span_params(where.days), **values}, generic=True))
     if where.edges:
@@ -422,8 +414,9 @@ def _raw_deliveries(spans: int, shape: tuple):
         "survey_id": i.c.survey_id,
         "not_survey_id": i.c.survey_id,
         "touchpoint_type_id": e.c.touchpoint_type_id,
-        "tier": func.coalesce(c.c.tier, ""),
-        "locale": i.c.locale,
+        # as invitation_days counts them (rebuild.INVITATION_TIER)
+        "tier": func.coalesce(i.c.tier, c.c.tier, ""),
+        "locale": func.coalesce(i.c.locale, ""),
     }
     conditions = [_time_ranges(i.c.sent_at, edges)]
     for name in shape:

@@ -91,6 +91,81 @@ SURVEY_TOPIC_UNCOUNT = (
 )
 
 
+#: an invitation's tier and language as invitation_days counts them: as sent (a bulk load
+#: that sets no tier: the customer's now)
+INVITATION_TIER = "COALESCE(i.tier, c.tier, '')"
+INVITATION_LOCALE = "COALESCE(i.locale, '')"
+#: invitation_days counted again from the invitations
+INVITATION_DAYS_FROM_INVITATIONS = (
+    "INSERT INTO invitation_days"  # noqa: S608 - fixed names
+    " (day, survey_id, touchpoint_type_id, tier, locale, delivered, answered)"
+    f" SELECT i.sent_day, i.survey_id, e.touchpoint_type_id, {INVITATION_TIER},"
+    f" {INVITATION_LOCALE}, COUNT(*), SUM({flag('r.id IS NOT NULL')})"
+    " FROM invitations i JOIN touchpoint_events e ON e.id = i.event_id"
+    " JOIN customers c ON c.id = i.customer_id"
+    " LEFT JOIN responses r ON r.invitation_id = i.id"
+    " WHERE i.sent_day IS NOT NULL"
+    f" GROUP BY i.sent_day, i.survey_id, e.touchpoint_type_id, {INVITATION_TIER},"
+    f" {INVITATION_LOCALE} ORDER BY 1, 2, 3, 4, 5"
+)
+#: the same before invitation_days had tier and language (a migration before refills so)
+INVITATION_DAYS_BEFORE_TIERS = (
+    "INSERT INTO invitation_days (day, survey_id, touchpoint_type_id, delivered, answered)"  # noqa: S608
+    f" SELECT i.sent_day, i.survey_id, e.touchpoint_type_id, COUNT(*),"
+    f" SUM({flag('r.id IS NOT NULL')})"
+    " FROM invitations i JOIN touchpoint_events e ON e.id = i.event_id"
+    " LEFT JOIN responses r ON r.invitation_id = i.id"
+    " WHERE i.sent_day IS NOT NULL"
+    " GROUP BY i.sent_day, i.survey_id, e.touchpoint_type_id ORDER BY 1, 2, 3"
+)
+_SENT = (
+    "SELECT {row}.sent_day, {row}.survey_id, e.touchpoint_type_id,"
+    " COALESCE({row}.tier, (SELECT tier FROM customers WHERE id = {row}.customer_id), ''),"
+    " COALESCE({row}.locale, ''), {delivered},"
+    " (SELECT COUNT(*) FROM responses WHERE invitation_id = {row}.id) * {delivered}"
+    " FROM touchpoint_events e WHERE e.id = {row}.event_id"
+)
+_ADD_SENT = (
+    "INSERT INTO invitation_days"
+    " (day, survey_id, touchpoint_type_id, tier, locale, delivered, answered) "
+    + _SENT
+    + " ON CONFLICT (day, survey_id, touchpoint_type_id, tier, locale)"
+    " DO UPDATE SET delivered = invitation_days.delivered + excluded.delivered,"
+    " answered = invitation_days.answered + excluded.answered"
+)
+#: the trigger statements that count an invitation delivered (NEW), with any answer it
+#: has already (a bulk load, a test), and keep the tier it was counted in on it
+DELIVERED = [
+    _ADD_SENT.format(row="NEW", delivered="1"),
+    "UPDATE invitations SET tier = COALESCE((SELECT tier FROM customers"
+    " WHERE id = NEW.customer_id), '') WHERE id = NEW.id AND tier IS NULL",
+]
+#: ... that move a delivered invitation whose language changes afterwards (OLD to NEW)
+LANGUAGE_CHANGED = [
+    _ADD_SENT.format(row="OLD", delivered="-1"),
+    _ADD_SENT.format(row="NEW", delivered="1"),
+]
+#: ... that count a new answer (NEW, on responses) as an answer to its delivery
+ANSWERED = (
+    "UPDATE invitation_days SET answered = answered + 1"
+    " WHERE survey_id = NEW.survey_id AND touchpoint_type_id = NEW.touchpoint_type_id"
+    " AND (day, tier, locale) = (SELECT i.sent_day, COALESCE(i.tier, ''),"
+    " COALESCE(i.locale, '') FROM invitations i WHERE i.id = NEW.invitation_id)"
+)
+
+
+def score_upsert() -> str:
+    """The trigger statement that counts a new answer (NEW) in score_days."""
+    values = ", ".join(metric(name, "NEW") for name in SCORE_METRICS)
+    sets = ", ".join(f"{name} = score_days.{name} + excluded.{name}" for name in SCORE_METRICS)
+    return (
+        f"INSERT INTO score_days ({', '.join(SCORE_KEY)}, kind, {', '.join(SCORE_METRICS)})"  # noqa: S608 - fixed names
+        " VALUES (NEW.report_day, NEW.survey_id, NEW.touchpoint_type_id, NEW.tier,"
+        f" NEW.locale, NEW.kind, {values})"
+        f" ON CONFLICT ({', '.join(SCORE_KEY)}) DO UPDATE SET {sets}"
+    )
+
+
 CASE_KEY = ("day", "priority", "owner_id")
 
 
@@ -257,17 +332,9 @@ def refill(connection: Connection) -> None:
         if tables.has_table(table):
             connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
             connection.execute(text(fill))
-    connection.execute(
-        text(
-            "INSERT INTO invitation_days (day, survey_id, touchpoint_type_id, delivered, answered)"  # noqa: S608
-            f" SELECT i.sent_day, i.survey_id, e.touchpoint_type_id, COUNT(*),"
-            f" SUM({flag('r.id IS NOT NULL')})"
-            " FROM invitations i JOIN touchpoint_events e ON e.id = i.event_id"
-            " LEFT JOIN responses r ON r.invitation_id = i.id"
-            " WHERE i.sent_day IS NOT NULL"
-            " GROUP BY i.sent_day, i.survey_id, e.touchpoint_type_id ORDER BY 1, 2, 3"
-        )
-    )
+    by_tier = any(c["name"] == "tier" for c in tables.get_columns("invitation_days"))
+    fill = INVITATION_DAYS_FROM_INVITATIONS if by_tier else INVITATION_DAYS_BEFORE_TIERS
+    connection.execute(text(fill))
     case_sums = case_metrics("c", connection.dialect.name)
     connection.execute(
         text(

@@ -221,6 +221,7 @@ def _pretend_sent(invitation: Invitation, when) -> None:
     invitation.send_at = invitation.sent_at = when
     invitation.sent_day = report_day(when)
     invitation.locale = invitation.customer.locale or "en"
+    invitation.tier = invitation.customer.tier or ""
     invitation.expires_at = invitation.send_at + timedelta(days=30)
 
 

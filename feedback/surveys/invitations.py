@@ -12,7 +12,7 @@ import threading
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from feedback.customers.models import Customer
@@ -132,6 +132,12 @@ def _send_batch(ids: list[int], now, renderer: EmailRenderer) -> int:
                     sent_at=now,
                     sent_day=report_day(now),
                     expires_at=now + timedelta(days=config["INVITATION_LINK_DAYS"]),
+                    # as sent, for the dashboard's counts (invitation_days): the email's
+                    # language (as rendered below) and the customer's tier
+                    locale=func.coalesce(
+                        _of_customer(Customer.locale, table), config["BABEL_DEFAULT_LOCALE"]
+                    ),
+                    tier=func.coalesce(_of_customer(Customer.tier, table), ""),
                 )
                 .returning(table.c.id)
             ).scalars()
@@ -280,3 +286,8 @@ def note_failed_deliveries(worker: str = "worker", stop: threading.Event | None 
         )
     db.session.commit()
     return len(rows)
+
+
+def _of_customer(column, invitations):
+    """``column`` of the customer of the invitation being updated."""
+    return select(column).where(Customer.id == invitations.c.customer_id).scalar_subquery()

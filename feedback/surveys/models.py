@@ -191,6 +191,8 @@ class Invitation(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: the language the email went out in
     locale: Mapped[str | None] = mapped_column(String(10))
+    #: the customer's tier when it was sent ("" for none; see feedback.dashboard)
+    tier: Mapped[str | None] = mapped_column(String(40))
     error: Mapped[str | None] = mapped_column(Text)
     #: the day it was delivered, in REPORT_TIMEZONE (see feedback.dashboard)
     sent_day: Mapped[date | None] = mapped_column(Date)
