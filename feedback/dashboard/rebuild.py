@@ -91,13 +91,23 @@ SURVEY_TOPIC_UNCOUNT = (
 )
 
 
-#: an invitation's tier and language as invitation_days counts them: as sent (a bulk load
-#: that sets no tier: the customer's now)
+#: an invitation's tier and language as invitation_tier_days counts them: as sent (a bulk
+#: load that sets no tier: the customer's now)
 INVITATION_TIER = "COALESCE(i.tier, c.tier, '')"
 INVITATION_LOCALE = "COALESCE(i.locale, '')"
 #: invitation_days counted again from the invitations
 INVITATION_DAYS_FROM_INVITATIONS = (
-    "INSERT INTO invitation_days"  # noqa: S608 - fixed names
+    "INSERT INTO invitation_days (day, survey_id, touchpoint_type_id, delivered, answered)"  # noqa: S608
+    f" SELECT i.sent_day, i.survey_id, e.touchpoint_type_id, COUNT(*),"
+    f" SUM({flag('r.id IS NOT NULL')})"
+    " FROM invitations i JOIN touchpoint_events e ON e.id = i.event_id"
+    " LEFT JOIN responses r ON r.invitation_id = i.id"
+    " WHERE i.sent_day IS NOT NULL"
+    " GROUP BY i.sent_day, i.survey_id, e.touchpoint_type_id ORDER BY 1, 2, 3"
+)
+#: invitation_tier_days counted again from the invitations
+INVITATION_TIER_DAYS_FROM_INVITATIONS = (
+    "INSERT INTO invitation_tier_days"  # noqa: S608 - fixed names
     " (day, survey_id, touchpoint_type_id, tier, locale, delivered, answered)"
     f" SELECT i.sent_day, i.survey_id, e.touchpoint_type_id, {INVITATION_TIER},"
     f" {INVITATION_LOCALE}, COUNT(*), SUM({flag('r.id IS NOT NULL')})"
@@ -108,16 +118,6 @@ INVITATION_DAYS_FROM_INVITATIONS = (
     f" GROUP BY i.sent_day, i.survey_id, e.touchpoint_type_id, {INVITATION_TIER},"
     f" {INVITATION_LOCALE} ORDER BY 1, 2, 3, 4, 5"
 )
-#: the same before invitation_days had tier and language (a migration before refills so)
-INVITATION_DAYS_BEFORE_TIERS = (
-    "INSERT INTO invitation_days (day, survey_id, touchpoint_type_id, delivered, answered)"  # noqa: S608
-    f" SELECT i.sent_day, i.survey_id, e.touchpoint_type_id, COUNT(*),"
-    f" SUM({flag('r.id IS NOT NULL')})"
-    " FROM invitations i JOIN touchpoint_events e ON e.id = i.event_id"
-    " LEFT JOIN responses r ON r.invitation_id = i.id"
-    " WHERE i.sent_day IS NOT NULL"
-    " GROUP BY i.sent_day, i.survey_id, e.touchpoint_type_id ORDER BY 1, 2, 3"
-)
 _SENT = (
     "SELECT {row}.sent_day, {row}.survey_id, e.touchpoint_type_id,"
     " COALESCE({row}.tier, (SELECT tier FROM customers WHERE id = {row}.customer_id), ''),"
@@ -126,16 +126,28 @@ _SENT = (
     " FROM touchpoint_events e WHERE e.id = {row}.event_id"
 )
 _ADD_SENT = (
-    "INSERT INTO invitation_days"
+    "INSERT INTO invitation_tier_days"
     " (day, survey_id, touchpoint_type_id, tier, locale, delivered, answered) "
     + _SENT
     + " ON CONFLICT (day, survey_id, touchpoint_type_id, tier, locale)"
-    " DO UPDATE SET delivered = invitation_days.delivered + excluded.delivered,"
+    " DO UPDATE SET delivered = invitation_tier_days.delivered + excluded.delivered,"
+    " answered = invitation_tier_days.answered + excluded.answered"
+)
+#: the trigger statement that counts an invitation delivered (NEW) in invitation_days,
+#: with any answer it has already (a bulk load, a test)
+DELIVERED_BY_DAY = (
+    "INSERT INTO invitation_days (day, survey_id, touchpoint_type_id, delivered, answered)"
+    " SELECT NEW.sent_day, NEW.survey_id, e.touchpoint_type_id, 1,"
+    " (SELECT COUNT(*) FROM responses WHERE invitation_id = NEW.id)"
+    " FROM touchpoint_events e WHERE e.id = NEW.event_id"
+    " ON CONFLICT (day, survey_id, touchpoint_type_id)"
+    " DO UPDATE SET delivered = invitation_days.delivered + 1,"
     " answered = invitation_days.answered + excluded.answered"
 )
-#: the trigger statements that count an invitation delivered (NEW), with any answer it
-#: has already (a bulk load, a test), and keep the tier it was counted in on it
+#: ... and the ones that count it in invitation_tier_days too, and keep the tier it was
+#: counted in on the invitation
 DELIVERED = [
+    DELIVERED_BY_DAY,
     _ADD_SENT.format(row="NEW", delivered="1"),
     "UPDATE invitations SET tier = COALESCE((SELECT tier FROM customers"
     " WHERE id = NEW.customer_id), '') WHERE id = NEW.id AND tier IS NULL",
@@ -146,12 +158,18 @@ LANGUAGE_CHANGED = [
     _ADD_SENT.format(row="NEW", delivered="1"),
 ]
 #: ... that count a new answer (NEW, on responses) as an answer to its delivery
-ANSWERED = (
+ANSWERED_BY_DAY = (
     "UPDATE invitation_days SET answered = answered + 1"
     " WHERE survey_id = NEW.survey_id AND touchpoint_type_id = NEW.touchpoint_type_id"
-    " AND (day, tier, locale) = (SELECT i.sent_day, COALESCE(i.tier, ''),"
-    " COALESCE(i.locale, '') FROM invitations i WHERE i.id = NEW.invitation_id)"
+    " AND day = (SELECT sent_day FROM invitations WHERE id = NEW.invitation_id)"
 )
+ANSWERED = [
+    ANSWERED_BY_DAY,
+    "UPDATE invitation_tier_days SET answered = answered + 1"
+    " WHERE survey_id = NEW.survey_id AND touchpoint_type_id = NEW.touchpoint_type_id"
+    " AND (day, tier, locale) = (SELECT i.sent_day, COALESCE(i.tier, ''),"
+    " COALESCE(i.locale, '') FROM invitations i WHERE i.id = NEW.invitation_id)",
+]
 
 
 def score_upsert() -> str:
@@ -332,9 +350,10 @@ def refill(connection: Connection) -> None:
         if tables.has_table(table):
             connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
             connection.execute(text(fill))
-    by_tier = any(c["name"] == "tier" for c in tables.get_columns("invitation_days"))
-    fill = INVITATION_DAYS_FROM_INVITATIONS if by_tier else INVITATION_DAYS_BEFORE_TIERS
-    connection.execute(text(fill))
+    connection.execute(text(INVITATION_DAYS_FROM_INVITATIONS))
+    if tables.has_table("invitation_tier_days"):
+        connection.execute(text("DELETE FROM invitation_tier_days"))
+        connection.execute(text(INVITATION_TIER_DAYS_FROM_INVITATIONS))
     case_sums = case_metrics("c", connection.dialect.name)
     connection.execute(
         text(
