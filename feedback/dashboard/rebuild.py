@@ -91,8 +91,8 @@ SURVEY_TOPIC_UNCOUNT = (
 )
 
 
-#: an invitation's tier and language as invitation_tier_days counts them: as sent (a bulk
-#: load that sets no tier: the customer's now)
+#: an invitation's tier and language as invitation_tier_days counts them: as sent (sent
+#: before the tier was kept, or by a bulk load that sets none: the customer's now)
 INVITATION_TIER = "COALESCE(i.tier, c.tier, '')"
 INVITATION_LOCALE = "COALESCE(i.locale, '')"
 #: invitation_days counted again from the invitations
@@ -167,8 +167,9 @@ ANSWERED = [
     ANSWERED_BY_DAY,
     "UPDATE invitation_tier_days SET answered = answered + 1"
     " WHERE survey_id = NEW.survey_id AND touchpoint_type_id = NEW.touchpoint_type_id"
-    " AND (day, tier, locale) = (SELECT i.sent_day, COALESCE(i.tier, ''),"
-    " COALESCE(i.locale, '') FROM invitations i WHERE i.id = NEW.invitation_id)",
+    " AND (day, tier, locale) = (SELECT i.sent_day, COALESCE(i.tier, c.tier, ''),"
+    " COALESCE(i.locale, '') FROM invitations i JOIN customers c ON c.id = i.customer_id"
+    " WHERE i.id = NEW.invitation_id)",
 ]
 
 
