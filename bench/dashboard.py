@@ -3,7 +3,7 @@ GROUP BY over the same answers, measured in the same run, and the memory of a fu
 CSV export. Run by hand, on a database filled by bench/dashboard_data.py:
 
     python bench/dashboard_data.py --responses 1000000 --database sqlite:////tmp/dash_1m.db --fresh
-    python bench/dashboard.py --database sqlite:////tmp/dash_1m.db [--runs 15] [--export]
+    python bench/dashboard.py --database sqlite:////tmp/dash_1m.db [--runs 15] [--export] [--views]
 
 The page and the GROUP BY alternate, one of each a round; medians of the rounds.
 
@@ -124,6 +124,27 @@ def page_against_group_by(database: str, runs: int) -> dict:
     }
 
 
+#: filtered views a manager may open, for --views (the page alone, medians)
+VIEWS = (
+    "?range=year&tier=gold",
+    "?range=90d&language=zh",
+    "?range=quarter&touchpoint=delivery",
+    "?range=year&interval=month",
+)
+
+
+def filtered_views(database: str, runs: int) -> dict[str, float]:
+    """The page alone with each of VIEWS: median ms of ``runs``, after two warm-ups."""
+    app = app_for(_url(database), REPORT_TIMEZONE=ZONE, BABEL_DEFAULT_TIMEZONE=ZONE)
+    client = _signed_in(app)
+    result = {}
+    for query in VIEWS:
+        for _ in range(2):
+            assert client.get("/dashboard" + query).status_code == 200
+        result[query] = _median_ms(lambda q=query: client.get("/dashboard" + q), runs)
+    return result
+
+
 def export_memory(database: str) -> dict:
     """In a child process: peak RSS after start-up, then after streaming every answer."""
     code = f"""
@@ -168,6 +189,7 @@ def main() -> None:
     parser.add_argument("--database", required=True)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--export", action="store_true", help="also stream a full export")
+    parser.add_argument("--views", action="store_true", help="also time filtered views")
     options = parser.parse_args()
     print(f"machine: {machine()}")
     result = page_against_group_by(options.database, options.runs)
@@ -182,6 +204,9 @@ def main() -> None:
         f"{result['page_ms'] / result['group_by_period_ms']:.2f}x; the page was faster in "
         f"{result['page_faster']} of {result['rounds']} alternating rounds"
     )
+    if options.views:
+        for query, ms in filtered_views(options.database, max(5, options.runs // 3)).items():
+            print(f"| the page alone, /dashboard{query} | {ms:.1f} |")
     if options.export:
         memory = export_memory(options.database)
         print(
