@@ -188,6 +188,35 @@ def score_upsert() -> str:
 CASE_KEY = ("day", "priority", "owner_id")
 
 
+def create_trigger(
+    name: str, event: str, when: str | None, statements: list[str], dialect: str
+) -> list[str]:
+    """The SQL that creates a row trigger running ``statements`` on ``event`` (\"AFTER
+    INSERT ON t\") when ``when`` holds: a function and its trigger on PostgreSQL."""
+    body = "; ".join(statements) + ";"
+    if dialect == "postgresql":
+        return [
+            f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body}"
+            " RETURN NULL; END; $$ LANGUAGE plpgsql",
+            f"CREATE TRIGGER {name} {event} FOR EACH ROW"
+            + (f" WHEN ({when})" if when else "")
+            + f" EXECUTE FUNCTION {name}()",
+        ]
+    return [
+        f"CREATE TRIGGER {name} {event} FOR EACH ROW"
+        + (f" WHEN {when}" if when else "")
+        + f" BEGIN {body} END"
+    ]
+
+
+def drop_trigger(name: str, event: str, dialect: str) -> list[str]:
+    """The SQL that drops what create_trigger made, if it is there."""
+    if dialect == "postgresql":
+        table = event.rsplit(" ON ", 1)[1]
+        return [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
+    return [f"DROP TRIGGER IF EXISTS {name}"]
+
+
 def week_of(day: str, dialect: str) -> str:
     """SQL for the Monday of the week of the date ``day``."""
     if dialect == "postgresql":

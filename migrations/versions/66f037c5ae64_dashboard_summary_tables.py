@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 
 from feedback.dashboard import rebuild
 from feedback.dashboard.rebuild import (
-    CASE_KEY, SCORE_KEY, SCORE_METRICS, case_metrics, flag, metric, mood,
+    ANSWERED_BY_DAY, CASE_KEY, DELIVERED_BY_DAY, case_metrics, metric, mood, score_upsert,
 )
 
 
@@ -24,17 +24,6 @@ def _survey_kind():
     values = ('nps', 'csat', 'ces')
     return sa.Enum(*values, name='survey_kind').with_variant(
         postgresql.ENUM(*values, name='survey_kind', create_type=False), 'postgresql'
-    )
-
-
-def _score_upsert():
-    values = ", ".join(metric(name, "NEW") for name in SCORE_METRICS)
-    sets = ", ".join(f"{name} = score_days.{name} + excluded.{name}" for name in SCORE_METRICS)
-    return (
-        f"INSERT INTO score_days ({', '.join(SCORE_KEY)}, kind, {', '.join(SCORE_METRICS)})"
-        f" VALUES (NEW.report_day, NEW.survey_id, NEW.touchpoint_type_id, NEW.tier,"
-        f" NEW.locale, NEW.kind, {values})"
-        f" ON CONFLICT ({', '.join(SCORE_KEY)}) DO UPDATE SET {sets}"
     )
 
 
@@ -48,10 +37,8 @@ TOPIC_KEY = "day, survey_id, touchpoint_type_id, tier, locale, topic_id, mood"
 # name: (timing and event, condition or None, statements)
 TRIGGERS = {
     "responses_count_answer": ("AFTER INSERT ON responses", None, [
-        _score_upsert(),
-        "UPDATE invitation_days SET answered = answered + 1"
-        " WHERE survey_id = NEW.survey_id AND touchpoint_type_id = NEW.touchpoint_type_id"
-        " AND day = (SELECT sent_day FROM invitations WHERE id = NEW.invitation_id)",
+        score_upsert(),
+        ANSWERED_BY_DAY,
     ]),
     # The score, survey, touchpoint, tier and day of an answer never change; its comment
     # and the comment's sentiment do (an edit, re-tagging).
@@ -80,26 +67,16 @@ TRIGGERS = {
         f" {mood('r')} FROM responses r WHERE r.id = OLD.response_id)",
     ]),
 }
-_DELIVERED = (
-    "INSERT INTO invitation_days (day, survey_id, touchpoint_type_id, delivered, answered)"
-    " SELECT NEW.sent_day, NEW.survey_id, e.touchpoint_type_id, 1,"
-    # already answered when marked delivered (a bulk load, a test): counted here then
-    " (SELECT COUNT(*) FROM responses WHERE invitation_id = NEW.id)"
-    " FROM touchpoint_events e WHERE e.id = NEW.event_id"
-    " ON CONFLICT (day, survey_id, touchpoint_type_id)"
-    " DO UPDATE SET delivered = invitation_days.delivered + 1,"
-    " answered = invitation_days.answered + excluded.answered"
-)
 TRIGGERS["invitations_count_delivered"] = (
     "AFTER UPDATE OF sent_day ON invitations",
     {"sqlite": "OLD.sent_day IS NULL AND NEW.sent_day IS NOT NULL",
      "postgresql": "OLD.sent_day IS NULL AND NEW.sent_day IS NOT NULL"},
-    [_DELIVERED],
+    [DELIVERED_BY_DAY],
 )
 TRIGGERS["invitations_count_delivered_new"] = (
     "AFTER INSERT ON invitations",
     {"sqlite": "NEW.sent_day IS NOT NULL", "postgresql": "NEW.sent_day IS NOT NULL"},
-    [_DELIVERED],
+    [DELIVERED_BY_DAY],
 )
 
 def _case_upsert(values, only_if=None):

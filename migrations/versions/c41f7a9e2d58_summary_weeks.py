@@ -14,7 +14,9 @@ from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from feedback.dashboard.rebuild import week_triggers, weeks_from_days
+from feedback.dashboard.rebuild import (
+    create_trigger, drop_trigger, week_triggers, weeks_from_days,
+)
 
 # revision identifiers, used by Alembic.
 revision = 'c41f7a9e2d58'
@@ -93,25 +95,14 @@ def upgrade():
         if dialect == 'postgresql':  # the planner's statistics, before autovacuum's
             op.execute(f"ANALYZE {daily.replace('_days', '_weeks')}")
     for name, (event, when, statements) in week_triggers(dialect).items():
-        body = "; ".join(statements) + ";"
-        if dialect == 'postgresql':
-            op.execute(f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body}"
-                       " RETURN NULL; END; $$ LANGUAGE plpgsql")
-            op.execute(f"CREATE TRIGGER {name} {event} FOR EACH ROW"
-                       + (f" WHEN ({when})" if when else "")
-                       + f" EXECUTE FUNCTION {name}()")
-        else:
-            op.execute(f"CREATE TRIGGER {name} {event} FOR EACH ROW"
-                       + (f" WHEN {when}" if when else "") + f" BEGIN {body} END")
+        for sql in create_trigger(name, event, when, statements, dialect):
+            op.execute(sql)
 
 
 def downgrade():
     dialect = op.get_bind().dialect.name
     for name, (event, _when, _statements) in week_triggers(dialect).items():
-        if dialect == 'postgresql':
-            op.execute(f"DROP TRIGGER IF EXISTS {name} ON {event.rsplit(' ON ', 1)[1]}")
-            op.execute(f"DROP FUNCTION IF EXISTS {name}()")
-        else:
-            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        for sql in drop_trigger(name, event, dialect):
+            op.execute(sql)
     for table in ('case_weeks', 'survey_topic_weeks', 'survey_weeks', 'score_weeks'):
         op.drop_table(table)

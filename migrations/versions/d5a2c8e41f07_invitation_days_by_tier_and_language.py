@@ -19,7 +19,8 @@ import sqlalchemy as sa
 
 from feedback.dashboard.rebuild import (
     ANSWERED, ANSWERED_BY_DAY, DELIVERED, DELIVERED_BY_DAY,
-    INVITATION_TIER_DAYS_FROM_INVITATIONS, LANGUAGE_CHANGED, score_upsert,
+    INVITATION_TIER_DAYS_FROM_INVITATIONS, LANGUAGE_CHANGED, create_trigger, drop_trigger,
+    score_upsert,
 )
 
 # revision identifiers, used by Alembic.
@@ -47,29 +48,17 @@ TRIGGERS = {
 }
 
 
-def _drop(name, event, postgresql):
-    if postgresql:
-        op.execute(f"DROP TRIGGER IF EXISTS {name} ON {event.rsplit(' ON ', 1)[1]}")
-        op.execute(f"DROP FUNCTION IF EXISTS {name}()")
-    else:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
-
-
-def _create(name, event, when, statements, postgresql):
-    body = "; ".join(statements) + ";"
-    if postgresql:
-        op.execute(f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body}"
-                   " RETURN NULL; END; $$ LANGUAGE plpgsql")
-        op.execute(f"CREATE TRIGGER {name} {event} FOR EACH ROW"
-                   + (f" WHEN ({when})" if when else "") + f" EXECUTE FUNCTION {name}()")
-    else:
-        op.execute(f"CREATE TRIGGER {name} {event}"
-                   + (f" WHEN {when}" if when else "") + f" BEGIN {body} END")
+def _replace(name, event, when, statements, dialect):
+    for sql in drop_trigger(name, event, dialect):
+        op.execute(sql)
+    if statements:
+        for sql in create_trigger(name, event, when, statements, dialect):
+            op.execute(sql)
 
 
 def upgrade():
-    postgresql = op.get_bind().dialect.name == "postgresql"
-    if postgresql:  # nothing may be counted between the fill and the new triggers
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":  # nothing may be counted between the fill and the new triggers
         op.execute("LOCK TABLE invitations, responses IN SHARE ROW EXCLUSIVE MODE")
     # the old triggers name no invitations.tier, so SQLite adds it in place
     op.add_column('invitations', sa.Column('tier', sa.String(length=40), nullable=True))
@@ -86,19 +75,16 @@ def upgrade():
     sqlite_with_rowid=False
     )
     op.execute(INVITATION_TIER_DAYS_FROM_INVITATIONS)
-    if postgresql:
+    if dialect == "postgresql":
         op.execute("ANALYZE invitation_tier_days")
     for name, (event, when, statements, _before) in TRIGGERS.items():
-        _drop(name, event, postgresql)
-        _create(name, event, when, statements, postgresql)
+        _replace(name, event, when, statements, dialect)
 
 
 def downgrade():
-    postgresql = op.get_bind().dialect.name == "postgresql"
+    dialect = op.get_bind().dialect.name
     for name, (event, when, _statements, before) in TRIGGERS.items():
-        _drop(name, event, postgresql)
-        if before:
-            _create(name, event, when, before, postgresql)
+        _replace(name, event, when, before, dialect)
     op.drop_table('invitation_tier_days')
     # SQLite drops the column in place once no trigger names it (3.35 and later).
     op.execute("ALTER TABLE invitations DROP COLUMN tier")
