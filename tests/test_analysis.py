@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +116,26 @@ def test_empty_and_punctuation_only_comments_are_neutral(text):
 )
 def test_mixed_emoji_and_traditional_comments(text, label):
     assert analyze(text).label == label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "房间很大,很干净.但是wifi太慢,前台服务一般",
+        "在ctrip订的,房间不大,早餐一般.但是位置很好,服务热情",
+        "房间不错,在Booking上订的,下次还住",
+    ],
+)
+def test_a_name_in_latin_letters_leaves_a_chinese_comment_as_it_reads(text):
+    """ "wifi", "ctrip" carry no sentiment: the comment scores as with a blank in their
+    place, its ASCII commas and full stops still bounding clauses and sentences."""
+    blanked = re.sub("[A-Za-z]+", " ", text)
+    assert analyze(text).polarity == analyze(blanked).polarity
+
+
+def test_punctuation_does_not_count_as_english_words():
+    """Two complaints outweigh a two-word aside, however the comment is spaced."""
+    assert analyze("太慢了 , , , 包装也破了 ! ! ! great price though").polarity < 0
 
 
 def test_an_unanalysed_language_is_neutral_not_guessed():

@@ -1,9 +1,9 @@
 """Polarity of a comment in English, Chinese or both, and its label.
 
 Each language has its own analyzer (english.py, chinese.py). A mixed comment
-("Service was great, 谢谢") is split by script: the Han runs go to the Chinese analyzer,
-the rest (Latin words, emoji) to the English one, and the two polarities are averaged,
-weighted by how much of the comment each part is.
+("Service was great, 谢谢") is split: its Latin words and emoji go to the English analyzer,
+the rest to the Chinese one, and the two polarities are averaged, weighted by how much of
+the comment each part is (Han characters against Latin words and emoji; not punctuation).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from feedback.analysis import chinese, english
-from feedback.analysis.text import HAN_RUN, han_runs, simplified
+from feedback.analysis.text import HAN_RUN, LATIN_WORD, han_runs, simplified
 
 POSITIVE, NEUTRAL, NEGATIVE = "positive", "neutral", "negative"
 LABELS = (POSITIVE, NEUTRAL, NEGATIVE)
@@ -20,7 +20,10 @@ NEUTRAL_BAND = 0.15
 
 # Chinese punctuation, which ties clauses together for the Chinese analyzer
 _ZH_PUNCT = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
-_SIGNAL = re.compile(r"[^\W\d_]|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_EMOJI = r"[\U0001F300-\U0001FAFF\u2600-\u27BF]"
+_SIGNAL = re.compile(r"[^\W\d_]|" + _EMOJI)
+# What the English analyzer reads in a mixed comment: Latin words and emoji
+_EN_TOKEN = re.compile(LATIN_WORD.pattern + "|" + _EMOJI)
 
 
 def label(polarity: float) -> str:
@@ -46,7 +49,7 @@ def polarity(text: str) -> float:
     if en == 0.0 or zh == 0.0:
         return en or zh
     zh_weight = sum(len(run) for run in runs) / 1.5  # about a word every 1.5 characters
-    en_weight = max(len(rest.split()), 1)
+    en_weight = max(len(_EN_TOKEN.findall(rest)), 1)
     return (zh * zh_weight + en * en_weight) / (zh_weight + en_weight)
 
 
@@ -55,5 +58,8 @@ def _has_latin_signal(rest: str) -> bool:
 
 
 def _zh_part(text: str) -> str:
-    """The Han runs with the Chinese punctuation between them, Latin words dropped."""
-    return "".join(ch for ch in text if HAN_RUN.match(ch) or _ZH_PUNCT.match(ch)) or text
+    """The comment without what the English analyzer reads (Latin words, emoji). Punctuation
+    and digits stay: many Chinese comments are typed with ASCII commas and full stops, and
+    they bound the Chinese analyzer's clauses and sentences. A word becomes a blank, which
+    is a clause mark too."""
+    return _EN_TOKEN.sub(" ", text)

@@ -15,7 +15,7 @@ from pathlib import Path
 # CJK Unified Ideographs, extension A, compatibility ideographs.
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*")
+LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['\u2019][A-Za-z]+)*")
 
 
 def normalize(text: str) -> str:
@@ -39,7 +39,7 @@ def han_runs(text: str) -> list[str]:
 
 def latin_words(text: str) -> list[str]:
     """Lower-cased Latin words; apostrophes stay inside ("don't")."""
-    return [w.lower().replace("\u2019", "'") for w in _LATIN_WORD.findall(text)]
+    return [w.lower().replace("\u2019", "'") for w in LATIN_WORD.findall(text)]
 
 
 @functools.cache
