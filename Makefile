@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install run test lint format translations bench clean
+.PHONY: install run test lint format translations bench clean train-zh
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -40,6 +40,12 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## Rebuild the Chinese sentiment model, in .venv-train: numpy must not be in .venv.
+train-zh:
+	$(PYTHON) -m venv .venv-train
+	.venv-train/bin/python -m pip install --quiet -e '.[train]'
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv-train/bin/python scripts/train_sentiment_zh.py
 
 ## Extract messages, merge them into the catalogs and compile them.
 translations: install

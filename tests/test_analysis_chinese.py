@@ -240,3 +240,52 @@ def test_the_first_stage_alone_is_the_review_view():
 def test_model_loads_once_and_is_small():
     assert chinese.model() is chinese.model()
     assert chinese.MODEL_FILE.stat().st_size < 3_000_000
+
+
+def _neural_by_hand(text: str, net: chinese.Neural) -> float:
+    """The CNN written out plainly: unpack each character's tables into lists of lanes,
+    sum them per position, take each filter's maximum."""
+    mask = (1 << chinese.LANE) - 1
+
+    def lanes(packed: int) -> list[int]:
+        return [(packed >> (chinese.LANE * j)) & mask for j in range(net.filters)]
+
+    rows = [net.chars.get(ch, net.unknown) for ch in text.lower()[: net.maxlen]]
+    rows += [net.pad] * (chinese.WIDTH - 1)
+    sums = []
+    for t in range(len(rows) - chinese.WIDTH + 1):
+        each = [lanes(rows[t + k][k]) for k in range(chinese.WIDTH)]
+        sums.append([sum(col) for col in zip(*each, strict=True)])
+    total = net.out_bias
+    for j in range(net.filters):
+        value = max(s[j] for s in sums) - chinese.WIDTH * chinese.LANE_OFFSET
+        h = value / net.scale[j] + net.bias[j]
+        total += net.out[j] * max(h, 0.0)
+    return total
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "好",
+        "不太满意",
+        "房间很干净，服务也热情。早餐一般。总体很满意，下次还会再来。",
+        "酒店位置偏僻，打车很难。前台态度冷淡，房间有异味，不会再来了。" * 4,  # past maxlen
+        "ｘｙｚ😀🙂 unknown ⿰ characters",
+    ],
+)
+def test_the_neural_view_packs_filters_without_changing_them(text):
+    net = chinese.model().neural
+    assert net is not None
+    assert chinese.neural_score(text, net) == pytest.approx(_neural_by_hand(text, net), abs=1e-9)
+
+
+def test_the_neural_view_is_asked_only_near_the_margin():
+    m = chinese.model()
+    assert m.neural_stacker is not None and len(m.neural_stacker) == len(chinese.FEATURES) + 1
+    clear = "房间很干净，服务也热情。总体很满意，下次还会再来。"
+    x = chinese.features(clear, m)
+    share = chinese.say(x, m.stack_kappa)
+    three = (1 - share) * x[0] + share * sum(b * v for b, v in zip(m.stacker, x, strict=True))
+    assert abs(three) >= m.neural_gate
+    assert chinese.score(clear, m) == pytest.approx(three)
