@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from feedback.analysis import chinese
-from feedback.analysis.text import simplified
+from feedback.analysis.text import normalize, simplified
 
 BAND = 0.15
 
@@ -240,6 +240,15 @@ def test_the_first_stage_alone_is_the_review_view():
 def test_model_loads_once_and_is_small():
     assert chinese.model() is chinese.model()
     assert chinese.MODEL_FILE.stat().st_size < 3_000_000
+
+
+def test_the_model_learnt_from_text_as_the_service_reads_it():
+    """analyze() hands chinese.py NFKC-normalised, simplified text: a model trained on the
+    raw reviews would have weights for "，" and "態" that no comment ever reaches."""
+    m = chinese.model()
+    learnt = set(m.neural.chars) | {ch for gram in m.grams for ch in gram}
+    assert learnt == {normalize(simplified(ch)) or ch for ch in learnt}
+    assert "，" not in learnt and "," in learnt
 
 
 def _neural_by_hand(text: str, net: chinese.Neural) -> float:
