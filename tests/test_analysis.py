@@ -112,6 +112,11 @@ def test_empty_and_punctuation_only_comments_are_neutral(text):
         ("😡😡", "negative"),
         ("服務態度很差", "negative"),
         ("Loved it ❤️", "positive"),
+        # a run of emoji is one word against the Chinese, whatever its length or skin tone
+        ("前台态度很差😂😂😂", "negative"),
+        ("😂😂😂😂 太差了", "negative"),
+        ("前台态度很差👍🏻👍🏻", "negative"),
+        ("😭😭😭😭 终于到了，很喜欢", "positive"),
     ],
 )
 def test_mixed_emoji_and_traditional_comments(text, label):

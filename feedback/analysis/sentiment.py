@@ -3,7 +3,8 @@
 Each language has its own analyzer (english.py, chinese.py). A mixed comment
 ("Service was great, 谢谢") is split: its Latin words and emoji go to the English analyzer,
 the rest to the Chinese one, and the two polarities are averaged, weighted by how much of
-the comment each part is (Han characters against Latin words and emoji; not punctuation).
+the comment each part is (Han characters against Latin words and runs of emoji; not
+punctuation).
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ LABELS = (POSITIVE, NEUTRAL, NEGATIVE)
 #: polarities closer to 0 than this are neutral: too weak a cue to route a case on
 NEUTRAL_BAND = 0.15
 
-# Chinese punctuation, which ties clauses together for the Chinese analyzer
+# Chinese punctuation: alone, it is no sign of English in a Chinese comment
 _ZH_PUNCT = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]")
 _EMOJI = r"[\U0001F300-\U0001FAFF\u2600-\u27BF]"
 _SIGNAL = re.compile(r"[^\W\d_]|" + _EMOJI)
-# What the English analyzer reads in a mixed comment: Latin words and emoji
-_EN_TOKEN = re.compile(LATIN_WORD.pattern + "|" + _EMOJI)
+# What the English analyzer reads in a mixed comment: Latin words, and runs of emoji (with
+# their skin tones, joiners and variation selectors), a run counting as one word: "😂😂😂"
+# must not outweigh "前台态度很差"
+_EN_TOKEN = re.compile(LATIN_WORD.pattern + "|(?:" + _EMOJI + "[\ufe0e\ufe0f\u200d]?)+")
 
 
 def label(polarity: float) -> str:
