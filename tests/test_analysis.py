@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from feedback.analysis import Taxonomy, TopicSpec, analyze
+from feedback.analysis import Taxonomy, TopicSpec, analyze, chinese, sentiment
+from feedback.analysis.text import simplified
 from feedback.analysis.topics import split_keywords
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,17 +125,23 @@ def test_mixed_emoji_and_traditional_comments(text, label):
 
 @pytest.mark.parametrize(
     "text",
-    [
-        "房间很大,很干净.但是wifi太慢,前台服务一般",
-        "在ctrip订的,房间不大,早餐一般.但是位置很好,服务热情",
-        "房间不错,在Booking上订的,下次还住",
-    ],
+    ["在ctrip订的,房间不大,早餐一般.但是位置很好,服务热情", "房间不错,在Booking上订的,下次还住"],
 )
-def test_a_name_in_latin_letters_leaves_a_chinese_comment_as_it_reads(text):
-    """ "wifi", "ctrip" carry no sentiment: the comment scores as with a blank in their
-    place, its ASCII commas and full stops still bounding clauses and sentences."""
-    blanked = re.sub("[A-Za-z]+", " ", text)
-    assert analyze(text).polarity == analyze(blanked).polarity
+def test_a_latin_name_leaves_a_chinese_comment_to_the_chinese_analyzer(text):
+    """ "ctrip", "Booking" say nothing in English: the Chinese analyzer reads the whole
+    comment, as it read its training reviews, rather than an average with a silent part."""
+    assert analyze(text).polarity == round(chinese.polarity(simplified(text)), 4)
+
+
+def test_chinese_internet_slang_in_latin_letters_counts():
+    assert analyze("这家店yyds").label == "positive"
+    assert analyze("还行ok").label == "positive"
+
+
+def test_mixed_comments_keep_their_ascii_punctuation_for_the_chinese_analyzer():
+    """With English that does say something, the Chinese part keeps the commas and full
+    stops that bound its clauses and sentences; only the Latin words are blanked."""
+    assert sentiment._zh_part("房间很大,很干净.但是wifi太慢") == "房间很大,很干净.但是 太慢"
 
 
 def test_punctuation_does_not_count_as_english_words():
