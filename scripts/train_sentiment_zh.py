@@ -508,9 +508,7 @@ def stacked(hotel, shop, results) -> dict:
     near = [
         i
         for i, (x, a) in enumerate(zip(three, shares, strict=True))
-        if abs((1.0 - a) * x[0] + a * sum(b * v for b, v in zip(stacker, x, strict=True)))
-        < NEURAL_GATE
-        and a >= NEURAL_MIN_SAY
+        if abs(chinese.stack_log_odds(x, a, stacker)) < NEURAL_GATE and a >= NEURAL_MIN_SAY
     ]
     data["neural_gate"] = NEURAL_GATE
     data["neural_min_say"] = NEURAL_MIN_SAY
@@ -655,7 +653,7 @@ def cross_validate(
     }
     for fold, (held, rest, start, n) in enumerate(folds):
         data = stacked(rest, shop_train, results[start : start + n])
-        neural = ("neural", "neural_stacker", "neural_gate")
+        neural = ("neural", "neural_stacker", "neural_gate", "neural_min_say")
         three = {key: value for key, value in data.items() if key not in neural}
         alone = {key: value for key, value in three.items() if key not in ("sentence", "stacker")}
         models = (

@@ -601,7 +601,7 @@ def score(text: str, m: Model) -> float | None:
     if x is None:
         return None
     share = say(x, m.stack_kappa)
-    z = (1.0 - share) * x[0] + share * sum(map(operator.mul, m.stacker, x))
+    z = stack_log_odds(x, share, m.stacker)
     if m.neural_stacker is not None and abs(z) < m.neural_gate and share >= m.neural_min_say:
         z = neural_stacked(text, x, share, m)
     return z
@@ -612,8 +612,13 @@ def neural_stacked(text: str, x: list[float], share: float, m: Model) -> float:
     verdict is within neural_gate of 0 (the CNN costs ~0.1 ms a comment, and a clear
     verdict is one it would not turn around) and the stacker has at least neural_min_say
     of the say: a short comment is the lexicon's (the CNN learned from reviews)."""
-    full = [*x, neural_score(text, m.neural)]
-    return (1.0 - share) * x[0] + share * sum(map(operator.mul, m.neural_stacker, full))
+    return stack_log_odds([*x, neural_score(text, m.neural)], share, m.neural_stacker)
+
+
+def stack_log_odds(x: list[float], share: float, weights: tuple[float, ...]) -> float:
+    """The review view's log-odds x[0], and the stacker's weighted features in proportion
+    to its say (share, from say())."""
+    return (1.0 - share) * x[0] + share * sum(map(operator.mul, weights, x))
 
 
 def damp(x: float) -> float:
