@@ -10,9 +10,15 @@ $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
 
+# What running needs, and no more: the first `make run` on a fresh machine.
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+# ... and what the tests need (the browser tests drive Debian's Chromium).
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,browser]'
 	@touch $@
 
 install: $(VENV)/.installed
@@ -22,7 +28,7 @@ run: install
 	@bash scripts/run.sh
 
 ## Lint, then the whole suite on SQLite, then again on PostgreSQL if TEST_POSTGRES_URL is set.
-test: install
+test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -33,11 +39,11 @@ test: install
 		echo "PostgreSQL run skipped: set TEST_POSTGRES_URL, for example from scripts/postgres-for-tests.sh"; \
 	fi
 
-lint: install
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -57,7 +63,7 @@ translations: install
 
 ## The benchmarks of the README (answer_post needs wrk: apt-get install wrk).
 bench: install
-	$(BIN)/python -m pip install --quiet gunicorn
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/outbox_throughput.py
 	$(BIN)/python bench/invitation_delivery.py
 	$(BIN)/python bench/ingest_batch.py
