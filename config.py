@@ -98,10 +98,6 @@ class Config:
     CASE_CLOSE_DAYS = _int("CASE_CLOSE_DAYS", 14)
     INVITATION_BATCH_SIZE = _int("INVITATION_BATCH_SIZE", 200)
 
-    # Comment analysis.
-    #: load the language, sentiment and word models when a gunicorn worker starts
-    ANALYSIS_WARM_UP = _bool("ANALYSIS_WARM_UP", True)
-
     # Sign-in protection.
     RATELIMIT_STORAGE_URI = _str("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -7,8 +7,6 @@ import sqlite3
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, request, session
-from jinja2 import pass_context
-from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -43,6 +41,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     register_url_converters(app)
     register_blueprints(app)
     register_commands(app)
+    register_reactions(app)
     register_jobs(app)
     register_errorhandlers(app)
     register_request_logging(app)
@@ -133,16 +132,15 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.login_message = lazy_gettext("Please sign in to open that page.")
 
-    from sqlalchemy import bindparam, select
+    from sqlalchemy import select
 
     from feedback.accounts.models import User
 
-    # Built once: every signed-in request runs it (see feedback.dashboard.routes._surveys).
-    by_session_token = select(User).where(User.session_token == bindparam("token"), User.active)
-
     @login_manager.user_loader
     def load_user(session_token: str):
-        return db.session.scalar(by_session_token, {"token": session_token})
+        return db.session.scalar(
+            select(User).where(User.session_token == session_token, User.active)
+        )
 
 
 def register_url_converters(app: Flask) -> None:
@@ -206,42 +204,44 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(dashboard_cli)
 
 
+def register_reactions(app: Flask) -> None:
+    """Who reacts to which domain event: at once, in the transaction that publishes it, or
+    later, in the worker (feedback/events.py; docs/architecture.md says why each is where)."""
+    from feedback import events
+    from feedback.complaints import followup, routing
+    from feedback.tagging import services as tagging
+
+    events.on(app, events.AnswerRecorded, routing.route_by_score)
+    events.on(app, events.CommentTagged, routing.route_by_comment)
+    events.on(app, events.CaseResolved, followup.on_resolved)
+    events.later(app, events.AnswerRecorded, "tag_comment", tagging.tag_comment)
+    events.later(app, events.CommentChanged, "tag_comment", tagging.tag_comment)
+
+
 def register_jobs(app: Flask) -> None:
+    from feedback import events
     from feedback.complaints.sweep import sweep
     from feedback.outbox.delivery import deliver_due
     from feedback.surveys import invitations
     from feedback.tagging.services import retag_job
     from feedback.worker import register_job
 
+    register_job(app, "events", events.process_due, every_seconds=1)
     register_job(app, "invitations", invitations.send_due_invitations)
     register_job(app, "reminders", invitations.send_reminders, every_seconds=60)
     register_job(app, "expiry", invitations.expire_invitations, every_seconds=300)
-    register_job(app, "outbox", deliver_due)
     register_job(app, "failed_invitations", invitations.note_failed_deliveries, every_seconds=60)
     register_job(app, "retag", retag_job, every_seconds=60)
     register_job(app, "sla_sweep", sweep, every_seconds=60)
+    register_job(app, "events_prune", events.prune, every_seconds=3600)
+    # SMTP may take its whole timeout to fail: in a lane of its own, it holds up nothing else
+    register_job(app, "outbox", deliver_due, lane="network")
 
 
 def register_errorhandlers(app: Flask) -> None:
     from feedback.errors import register_errorhandlers as register
 
     register(app)
-
-
-@pass_context
-def template_gettext(context, string: str, **variables):
-    """``_()`` in templates, as Jinja's newstyle gettext over Flask-Babel's translations
-    does it (escaped values, ``%`` applied even with no values) in one call rather than
-    three, with the translations looked up once a page (see inject_locale), not once a
-    string: a page like the dashboard has about a hundred. Macros imported without the
-    page's context look them up themselves."""
-    from flask_babel import get_translations
-
-    translations = context.get("translations") or get_translations()
-    rv = translations.ugettext(string)
-    if context.eval_ctx.autoescape:
-        rv = Markup(rv)  # noqa: S704 - our own translated text, as Jinja does
-    return rv % variables
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -252,7 +252,6 @@ def register_template_helpers(app: Flask) -> None:
         format_percent,
         get_locale,
         get_timezone,
-        get_translations,
     )
 
     from feedback.accounts.models import Role
@@ -270,7 +269,6 @@ def register_template_helpers(app: Flask) -> None:
     )
 
     app.jinja_env.globals.update(
-        _=template_gettext,
         Role=Role,
         role_label=role_label,
         status_label=status_label,
@@ -294,5 +292,4 @@ def register_template_helpers(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "current_timezone": str(get_timezone()),
             "languages": app.config["LANGUAGES"],
-            "translations": get_translations(),
         }

@@ -20,7 +20,7 @@ Z95 = 1.96
 #: Lowest and highest score of each kind's scale.
 SCALES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 #: Highest unhappy score and lowest happy score of each kind; between them is neutral.
-_MOOD_BOUNDS: dict[str, tuple[int, int]] = {"nps": (6, 9), "csat": (2, 4), "ces": (3, 5)}
+MOOD_BOUNDS: dict[str, tuple[int, int]] = {"nps": (6, 9), "csat": (2, 4), "ces": (3, 5)}
 
 
 def _is_whole(value: object) -> bool:
@@ -82,7 +82,7 @@ def mood(kind: str, score: int) -> int:
 
 def _mood(kind: str, score: int) -> int:
     """mood of a score already checked."""
-    unhappy_max, happy_min = _MOOD_BOUNDS[kind]
+    unhappy_max, happy_min = MOOD_BOUNDS[kind]
     if score <= unhappy_max:
         return -1
     if score >= happy_min:

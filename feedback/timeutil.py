@@ -24,6 +24,14 @@ def local_day(when: datetime, zone: str) -> date:
     return when.astimezone(ZoneInfo(zone)).date()
 
 
+def report_day(when: datetime) -> date:
+    """The day ``when`` counts on in the dashboard's daily summaries: a calendar day in
+    the application's REPORT_TIMEZONE (stored on answers, deliveries and cases)."""
+    from flask import current_app
+
+    return local_day(when, current_app.config["REPORT_TIMEZONE"])
+
+
 class UTCDateTime(TypeDecorator):
     """A timestamp that is always timezone-aware UTC in Python, whatever the database.
 

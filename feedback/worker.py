@@ -1,7 +1,10 @@
 """The background worker: runs each registered job when it is due.
 
-Capabilities register their jobs in the factory (outbox delivery now; invitations,
-reminders and the SLA sweep later). ``flask worker --once`` runs every job once.
+Capabilities register their jobs in the factory (register_jobs). Jobs run in lanes, one
+thread each: the "network" lane holds the jobs that talk to other servers (SMTP today), so
+that a server that takes 30 seconds to time out never holds up the "main" lane's jobs
+(the domain events' reactions, such as tagging comments, and the SLA sweep).
+``flask worker --once`` runs every job once, one after the other.
 """
 
 from __future__ import annotations
@@ -30,14 +33,18 @@ class Job:
     #: called with the worker's name and the event that is set when it must stop
     run: Callable[[str, threading.Event], object]
     #: how often the forever loop runs it; None means every poll
-    every_seconds: int | None = None
+    every_seconds: float | None = None
+    #: the thread it runs in: "main", or "network" for jobs that wait on other servers
+    lane: str = "main"
 
 
-def register_job(app: Flask, name: str, run: Callable, every_seconds: int | None = None) -> None:
+def register_job(
+    app: Flask, name: str, run: Callable, every_seconds: float | None = None, lane: str = "main"
+) -> None:
     """Add a job that ``flask worker`` runs: ``run(worker_name, stop_event)``.
 
     A long job should return soon after ``stop_event`` is set."""
-    app.extensions.setdefault("worker_jobs", []).append(Job(name, run, every_seconds))
+    app.extensions.setdefault("worker_jobs", []).append(Job(name, run, every_seconds, lane))
 
 
 def worker_name() -> str:
@@ -68,19 +75,36 @@ def run_once(worker: str) -> bool:
 
 
 def run_forever(worker: str, stop: threading.Event) -> None:
-    """Run jobs as they fall due until ``stop`` is set."""
-    poll = current_app.config["WORKER_POLL_SECONDS"]
-    jobs = current_app.extensions.get("worker_jobs", [])
-    next_run = {job.name: 0.0 for job in jobs}
-    while not stop.is_set():
-        for job in jobs:
-            if stop.is_set():
-                break
-            now = time.monotonic()
-            if now >= next_run[job.name]:
-                run_job(job, worker, stop)
-                next_run[job.name] = now + (job.every_seconds or poll)
-        stop.wait(poll)
+    """Run each lane's jobs as they fall due, a thread per lane, until ``stop`` is set."""
+    app = current_app._get_current_object()
+    lanes: dict[str, list[Job]] = {}
+    for job in app.extensions.get("worker_jobs", []):
+        lanes.setdefault(job.lane, []).append(job)
+    threads = [
+        threading.Thread(target=run_lane, args=(app, jobs, worker, stop), name=f"lane-{lane}")
+        for lane, jobs in lanes.items()
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def run_lane(app: Flask, jobs: list[Job], worker: str, stop: threading.Event) -> None:
+    """Run these jobs as they fall due, in an application context (and session) of the
+    lane's own."""
+    with app.app_context():
+        poll = app.config["WORKER_POLL_SECONDS"]
+        next_run = {job.name: 0.0 for job in jobs}
+        while not stop.is_set():
+            for job in jobs:
+                if stop.is_set():
+                    break
+                now = time.monotonic()
+                if now >= next_run[job.name]:
+                    run_job(job, worker, stop)
+                    next_run[job.name] = now + (job.every_seconds or poll)
+            stop.wait(max(0.0, min(next_run.values()) - time.monotonic()))
 
 
 @click.command("worker")

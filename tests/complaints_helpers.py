@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from feedback.complaints.models import Case
+from feedback import events
+from feedback.complaints.models import Case, CaseResponse
 from feedback.extensions import db
 from feedback.surveys.answers import Link, record_answer
 from feedback.surveys.ingest import ingest_events
@@ -29,9 +30,11 @@ def answer(
     locale: str = "en",
     name: str = "Ann Lee",
     answered_at: datetime | None = None,
+    worker: bool = True,
 ) -> Response:
     """A touchpoint for the survey of ``kind``, its invitation and the customer's answer,
-    committed; the default surveys must exist (the ``surveys`` fixture)."""
+    committed; the default surveys must exist (the ``surveys`` fixture). With ``worker``,
+    the worker's reactions follow (the comment tagged, the comment rules applied)."""
     event_id = f"evt-{next(_events)}"
     data = EventInput(
         external_id=event_id,
@@ -47,9 +50,18 @@ def answer(
     )
     assert invitation.survey.kind is SurveyKind(kind)
     link = Link.of(invitation, locale)
-    response_id = record_answer(link, score, comment, locale, answered_at)
+    response_id = record_answer(link, score, comment, locale, answered_at).response_id
     db.session.commit()
+    if worker:
+        work()
     return db.session.get(Response, response_id)
+
+
+def work() -> int:
+    """What the worker does within seconds of a commit: the domain events' reactions."""
+    done = events.process_due()
+    db.session.expire_all()
+    return done
 
 
 def cases() -> list[Case]:
@@ -58,8 +70,6 @@ def cases() -> list[Case]:
 
 
 def case_of(response: Response) -> Case | None:
-    from feedback.complaints.models import CaseResponse
-
     return db.session.scalar(
         select(Case).join(CaseResponse).where(CaseResponse.response_id == response.id)
     )

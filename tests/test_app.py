@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from config import TestingConfig
 from feedback import create_app
 from feedback.extensions import db
+from feedback.surveys.models import Response
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -208,19 +209,20 @@ def test_unknown_time_zone_is_refused(agent_client):
     assert "Not a valid choice" in response.get_data(as_text=True)
 
 
-def test_the_web_worker_loads_its_caches_before_the_first_answer(app, surveys):
-    """wsgi.py compiles the topics and the queue's rules and calendar before gunicorn
-    forks, so that no customer's answer pays for it; without a database it only skips."""
-    from feedback.warmup import load_caches
-
-    app.extensions.pop("complaints.config", None)
-    app.extensions.pop("tagging.taxonomy", None)
-    load_caches(app)
-    assert app.extensions["complaints.config"].config.rules  # the default rules
-    assert "tagging.taxonomy" in app.extensions
-
-    broken = create_app(
-        TestingConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite:////proc/no-such-dir/x.db"}
-    )
-    load_caches(broken)
-    assert "complaints.config" not in broken.extensions
+def test_a_web_worker_answers_without_loading_the_analysis_models(link, database_url):
+    """The answer page stores the answer; the worker tags its comment. A web process that
+    served an answer with a comment has imported none of the models' libraries."""
+    code = f"""
+import sys
+from config import TestingConfig
+from feedback import create_app
+app = create_app(TestingConfig, {{"SQLALCHEMY_DATABASE_URI": {database_url!r}}})
+response = app.test_client().post({link!r}, data={{"score": "2", "comment": "太慢了"}})
+heavy = [name for name in ("lingua", "jieba", "textblob", "vaderSentiment", "zhconv")
+         if name in sys.modules]
+print(response.status_code, heavy)
+"""
+    db.session.commit()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.splitlines()[-1:] == ["303 []"], result.stderr
+    assert db.session.scalar(select(Response.comment)) == "太慢了"

@@ -29,7 +29,7 @@ from feedback.outbox.models import OutboxMessage
 from feedback.surveys.models import InvitationStatus
 from feedback.tagging.demo import ensure_default_topics
 from feedback.tagging.models import Topic
-from tests.complaints_helpers import answer, case_of, cases
+from tests.complaints_helpers import answer, case_of, cases, work
 
 SHANGHAI = timedelta(hours=8)
 # Monday 23 November 2026, 10:00 in Shanghai (the default calendar: Mon-Fri 9-18, CN).
@@ -168,8 +168,11 @@ def test_after_resolution_a_new_unhappy_answer_opens_a_new_case(clock, make_user
 
 def test_editing_a_comment_into_a_complaint_opens_a_case(clock, client, link):
     client.post(link, data={"score": "4"})
+    work()
     assert cases() == []
     client.post(link, data={"comment": "Actually the courier was rude and the box was crushed."})
+    assert cases() == []  # the worker reads the comment
+    work()
     [case] = cases()
     assert case.priority is CasePriority.LOW
 
@@ -462,13 +465,14 @@ def test_editing_a_follow_up_comment_does_not_count_it_twice(clock, make_user):
     agent = make_user(Role.AGENT)
     case = case_of(answer("csat", 1))
     link = _resolve_with_followup(case, agent)
-    response = db.session.get(Response, record_answer(link, 1, "Slow", "en"))
+    response = db.session.get(Response, record_answer(link, 1, "Slow", "en").response_id)
     db.session.commit()
     assert case.status is CaseStatus.OPEN
     actions.resolve(case, agent, ResolutionCode.SOLVED)
     db.session.commit()
     update_comment(response, "Slow, and nobody called")
     db.session.commit()
+    work()
     assert case.status is CaseStatus.RESOLVED  # not reopened a second time
     assert len(events(case, "followup_answered")) == 1
 

@@ -20,6 +20,7 @@ from feedback.tagging import services
 from feedback.tagging.demo import ensure_default_topics
 from feedback.tagging.models import AnalysisState, ResponseTopic, Topic
 from feedback.timeutil import utcnow
+from tests.complaints_helpers import work
 
 
 @pytest.fixture
@@ -45,8 +46,9 @@ def answer_all(comments: list[str | None], score: int = 2) -> list[int]:
     ids = []
     for invitation, comment in zip(invitations, comments, strict=True):
         link = Link.of(invitation, "en")
-        ids.append(record_answer(link, score, comment, "en"))
+        ids.append(record_answer(link, score, comment, "en").response_id)
     db.session.commit()
+    work()
     return ids
 
 
@@ -61,10 +63,15 @@ def topic_keys(response_id: int) -> list[str]:
     )
 
 
-def test_the_answer_page_stores_the_comments_tags(client, link, topics):
+def test_the_worker_tags_the_comment_of_an_answer(client, link, topics):
     page = client.post(link, data={"score": "1", "comment": "快递太慢了，客服态度也很差"})
     assert page.status_code == 303
     response = db.session.scalars(select(Response)).one()
+    # the answer page stores the answer; the comment waits for the worker
+    assert (response.language, response.sentiment, response.tagged_at) == (None, None, None)
+    assert work() >= 1
+    response = db.session.scalars(select(Response)).one()
+    assert response.tagged_at is not None
     assert response.language == "zh"
     assert response.sentiment is SentimentLabel.NEGATIVE
     assert response.polarity < 0
@@ -74,6 +81,7 @@ def test_the_answer_page_stores_the_comments_tags(client, link, topics):
 
 def test_an_answer_without_comment_has_no_tags(client, link, topics):
     client.post(link, data={"score": "5"})
+    work()
     response = db.session.scalars(select(Response)).one()
     assert (response.language, response.polarity, response.sentiment) == (None, None, None)
     assert topic_keys(response.id) == []
@@ -86,6 +94,7 @@ def test_editing_the_comment_tags_it_again(client, link, topics):
         client.post(link, data={"score": "4", "comment": "Fast delivery, thank you"}).status_code
         == 303
     )
+    work()
     response = db.session.scalars(select(Response)).one()
     assert response.sentiment is SentimentLabel.POSITIVE
     assert topic_keys(response.id) == ["delivery", "waiting-time"]
@@ -94,6 +103,9 @@ def test_editing_the_comment_tags_it_again(client, link, topics):
     db.session.expire_all()
     response = db.session.get(Response, response.id)
     assert response.comment == "The refund never came. Awful."
+    assert response.sentiment is None  # the old comment's tags went with it
+    work()
+    response = db.session.get(Response, response.id)
     assert response.sentiment is SentimentLabel.NEGATIVE
     assert topic_keys(response.id) == ["refund"]
 
@@ -257,6 +269,7 @@ def test_a_topic_deleted_elsewhere_costs_no_answer(client, link, topics):
     _delete_elsewhere("delivery")
     page = client.post(link, data={"score": "2", "comment": "The delivery was late again"})
     assert page.status_code == 303
+    work()
     response = db.session.scalars(select(Response)).one()
     assert response.comment == "The delivery was late again"
     assert topic_keys(response.id) == ["waiting-time"]
@@ -265,8 +278,9 @@ def test_a_topic_deleted_elsewhere_costs_no_answer(client, link, topics):
     _delete_elsewhere("refund")
     edit = client.post(link, data={"comment": "Still no refund, and so slow"})
     assert edit.status_code == 200
-    db.session.expire_all()
+    work()
     assert db.session.get(Response, response.id).comment == "Still no refund, and so slow"
+    assert topic_keys(response.id) == ["waiting-time"]
 
 
 def test_nul_characters_are_dropped_not_a_500(client, link, manager_client, topics):

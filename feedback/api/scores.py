@@ -13,9 +13,8 @@ from feedback.api.routes import bp
 from feedback.api.schemas import ResponsesArgs, ResponsesOut, ScoreFilterArgs, SummaryOut
 from feedback.complaints.settings import queue_config
 from feedback.dashboard.answers import answers_after
-from feedback.dashboard.days import report_zone
 from feedback.dashboard.filters import Filters
-from feedback.dashboard.periods import Period, resolve
+from feedback.dashboard.periods import Period, report_zone, resolve
 from feedback.dashboard.queries import delivery_totals, score_totals
 from feedback.dashboard.reads import Batch
 from feedback.dashboard.summary import Scores

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from feedback import events
 from feedback.accounts.models import Role, User
 from feedback.complaints import email
 from feedback.complaints.models import (
@@ -147,6 +148,7 @@ def claim(case: Case, agent: User) -> bool:
     if case.status is CaseStatus.NEW:
         _move(case, CaseStatus.OPEN, agent)
     db.session.flush()
+    events.publish(events.CaseAssigned(case_id=case.id, owner_id=agent.id))
     return True
 
 
@@ -169,6 +171,7 @@ def assign(case: Case, manager: User, owner: User | None) -> None:
     if owner is not None and case.status is CaseStatus.NEW:
         _move(case, CaseStatus.OPEN, manager)
     db.session.flush()
+    events.publish(events.CaseAssigned(case_id=case.id, owner_id=owner.id if owner else None))
 
 
 def change_priority(case: Case, manager: User, priority: CasePriority, reason: str) -> None:
@@ -181,6 +184,17 @@ def change_priority(case: Case, manager: User, priority: CasePriority, reason: s
         raise CaseActionError(_("Say why the priority changes."))
     if priority is case.priority:
         raise CaseActionError(_("The case already has that priority."))
+    _reprioritise(case, manager, priority, reason)
+
+
+def raise_priority(case: Case, priority: CasePriority, rule_name: str) -> None:
+    """A routing rule found the case more pressing (a later answer or comment on it): the
+    deadlines are counted again from the opening time, so they only move earlier."""
+    if priority.rank < case.priority.rank:
+        _reprioritise(case, None, priority, rule_name)
+
+
+def _reprioritise(case: Case, actor: User | None, priority: CasePriority, reason: str) -> None:
     before, before_due = case.priority, case.first_response_due_at
     case.priority = priority
     config = queue_config()
@@ -193,16 +207,19 @@ def change_priority(case: Case, manager: User, priority: CasePriority, reason: s
         case.breached_at = None
         if case.first_response_warn_at > now:
             case.warned_at = None
-    record(case, "priority", manager, before=before, after=priority, body=reason)
+    record(case, "priority", actor, before=before, after=priority, body=reason)
     if case.first_response_due_at != before_due:
         record(
             case,
             "due",
-            manager,
+            actor,
             before=before_due.isoformat(),
             after=case.first_response_due_at.isoformat(),
         )
     db.session.flush()
+    events.publish(
+        events.PriorityChanged(case_id=case.id, before=before.value, after=priority.value)
+    )
 
 
 def reply(case: Case, agent: User, subject: str, body: str, locale: str) -> CaseEvent:
@@ -275,17 +292,15 @@ def _restart_resolution_clock(case: Case) -> None:
 
 
 def resolve(case: Case, agent: User, code: ResolutionCode, note: str | None = None) -> None:
-    """Resolved with a code; the customer gets the follow-up CSAT."""
-    from feedback.complaints.followup import send_followup
-
+    """Resolved with a code; the customer gets the follow-up CSAT (followup.py, at once)."""
     was_pending = case.status is CaseStatus.PENDING
     _move(case, CaseStatus.RESOLVED, agent, body=(note or "").strip() or None, detail=code.value)
     if was_pending:
         _restart_resolution_clock(case)
     case.resolved_at = utcnow()
     case.resolution_code = code
-    send_followup(case, agent)
     db.session.flush()
+    events.publish(events.CaseResolved(case_id=case.id, by_user_id=agent.id))
 
 
 def reopen(case: Case, actor: User | None, reason: str | None = None) -> None:
@@ -315,6 +330,7 @@ def reopen(case: Case, actor: User | None, reason: str | None = None) -> None:
     case.resolution_code = None
     set_resolution_deadline(case, config)
     db.session.flush()
+    events.publish(events.CaseReopened(case_id=case.id))
 
 
 def close(case: Case, actor: User | None) -> None:
@@ -340,6 +356,7 @@ def _first_response(case: Case, agent: User, at: datetime) -> None:
     if case.owner_id is None:  # who answered the customer has the case
         case.owner = agent
         record(case, "assigned", agent, after=agent.display_name, at=at)
+        events.publish(events.CaseAssigned(case_id=case.id, owner_id=agent.id))
     if case.first_responded_at is not None:
         return
     case.first_responded_at = at
@@ -353,6 +370,7 @@ def _first_response(case: Case, agent: User, at: datetime) -> None:
         after="late" if late else "on time",
         at=at,
     )
+    events.publish(events.FirstResponse(case_id=case.id, on_time=not late))
 
 
 def fill_template(template: ReplyTemplate, case: Case, locale: str) -> tuple[str, str]:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from feedback import events, scoring
 from feedback.accounts.models import User
 from feedback.complaints import settings
+from feedback.complaints.cases import lock, record, reopen
 from feedback.complaints.models import Case, CaseActionError, CaseEvent, CaseStatus
 from feedback.extensions import db
 from feedback.surveys.ingest import hold_back_reason
@@ -25,8 +27,6 @@ from feedback.surveys.models import (
 from feedback.timeutil import utcnow
 
 TOUCHPOINT_KEY = "complaint_resolved"
-#: a follow-up score at or below this reopens the case
-UNHAPPY_AT_MOST = 2
 
 
 def followup_survey() -> Survey:
@@ -68,6 +68,13 @@ def followup_survey() -> Survey:
     return survey
 
 
+def on_resolved(event: events.CaseResolved) -> None:
+    """At once, in the transaction that resolves the case: the follow-up is scheduled."""
+    case = db.session.get(Case, event.case_id)
+    agent = db.session.get(User, event.by_user_id) if event.by_user_id else None
+    send_followup(case, agent)
+
+
 def send_followup(case: Case, agent: User | None) -> Invitation:
     """Schedule the follow-up for now; the invitation worker sends it. Held back, with
     the reason on the timeline, for a customer who unsubscribed or has no address."""
@@ -98,8 +105,6 @@ def send_followup(case: Case, agent: User | None) -> Invitation:
     db.session.add_all([event, invitation])
     db.session.flush()
     case.followup_invitation_id = invitation.id
-    from feedback.complaints.cases import record
-
     record(
         case,
         "followup_sent" if reason is None else "followup_held",
@@ -115,8 +120,6 @@ def record_followup_answer(answer) -> Case | None:
     Returns None when the answer is not one the case can take (no case, or the case is
     closed or cannot be reopened while unhappy): routing then treats it as any answer,
     so an unhappy customer is never left without a case."""
-    from feedback.complaints.cases import lock, record, reopen
-
     case_id = db.session.scalar(
         select(Case.id).where(Case.followup_invitation_id == answer.invitation_id)
     )
@@ -141,7 +144,7 @@ def record_followup_answer(answer) -> Case | None:
         return case
     record(case, "followup_answered", after=str(answer.score), response_id=answer.response_id)
     db.session.flush()
-    if answer.score > UNHAPPY_AT_MOST:
+    if scoring.mood("csat", answer.score) >= 0:  # not unhappy
         return case
     if case.status is CaseStatus.RESOLVED:
         try:

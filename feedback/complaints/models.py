@@ -77,6 +77,14 @@ TRANSITIONS = {
 }
 
 
+class CaseSource(enum.Enum):
+    """How a case came to the queue."""
+
+    SURVEY = "survey"  #: an answer met a routing rule
+    EMAIL = "email"  #: a customer's email (inbound mail)
+    STAFF = "staff"  #: opened by hand
+
+
 class CaseActionError(ValueError):
     """An action that cannot be done now; the message is for the agent."""
 
@@ -234,6 +242,11 @@ class Case(db.Model):
     #: the touchpoint of the answer that opened it, for the queue's filter
     touchpoint_type_id: Mapped[int | None] = mapped_column(
         ForeignKey("touchpoint_types.id", ondelete="SET NULL")
+    )
+    #: the customer's tier when it opened ("" for none), for the dashboard
+    tier: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    source: Mapped[CaseSource] = mapped_column(
+        _enum(CaseSource, "case_source"), default=CaseSource.SURVEY, server_default="survey"
     )
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: the day it opened in REPORT_TIMEZONE, for the dashboard's summary (see feedback.dashboard)

@@ -1,33 +1,45 @@
 """From an answer to a case: the rules decide whether it opens one, and how pressing it is.
 
-Runs inside the answer's transaction, on the answer page: a happy answer that no rule
-can match costs no query at all (the rules are cached, see settings.py).
+Two moments, as the rules need them (docs/architecture.md):
+
+- Rules on the score and the customer's tier route the answer in its own transaction, at
+  once (route_by_score, a handler of AnswerRecorded): a detractor's case and its deadline
+  exist when the thank-you page shows, which says when the team will reply. A happy answer
+  that no such rule can match costs no query (the rules are cached, see settings.py).
+- Rules on the comment (its sentiment or a topic) wait for the worker to tag it
+  (route_by_comment, a handler of CommentTagged in the worker's transaction): they may open
+  a case for a happy score with an angry comment, or raise the priority of the case the
+  answer is on.
+
+Rules only raise: an answer never makes its case less pressing.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy import select
 
-from feedback.complaints.cases import lock_customer, set_deadlines
+from feedback import events
+from feedback.complaints.cases import lock_customer, raise_priority, record, set_deadlines
+from feedback.complaints.followup import record_followup_answer
 from feedback.complaints.models import (
     ACTIVE_STATUSES,
     Case,
     CaseEvent,
     CasePriority,
     CaseResponse,
+    CaseSource,
     CaseStatus,
     RoutingRule,
 )
 from feedback.complaints.settings import QueueConfig, RuleSpec, queue_config
-from feedback.customers.models import Customer
-from feedback.dashboard.days import report_day
 from feedback.extensions import db
-from feedback.surveys.models import Invitation, SentimentLabel, SurveyKind, TouchpointEvent
-from feedback.timeutil import utcnow
+from feedback.surveys.models import Response, SentimentLabel, SurveyKind
+from feedback.tagging.models import ResponseTopic
+from feedback.timeutil import report_day, utcnow
 
 log = logging.getLogger("feedback.complaints")
 
@@ -42,10 +54,13 @@ class Answer:
     customer_id: int
     kind: SurveyKind
     score: int
-    sentiment: SentimentLabel | None
-    topic_ids: frozenset[int]
-    #: when the customer answered; the case opens then (demo history and imports)
-    answered_at: datetime | None = None
+    sentiment: SentimentLabel | None = None
+    topic_ids: frozenset[int] = frozenset()
+    #: when the customer said it; a case opens then (demo history and imports)
+    said_at: datetime | None = None
+    #: the customer's tier when they answered ("" for none), and the touchpoint's type
+    tier: str = ""
+    touchpoint_type_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -55,13 +70,10 @@ class Decision:
     top_tier: bool
 
 
-def decide(
-    config: QueueConfig, answer: Answer, tier: str | None, candidates=None
-) -> Decision | None:
+def decide(config: QueueConfig, candidates: list[RuleSpec], tier: str | None) -> Decision | None:
     """The most pressing priority among the rules the answer meets, raised one step for
     a customer of the top tier; None when no rule matches."""
-    rules = candidates if candidates is not None else _candidates(config, answer)
-    matching = [rule for rule in rules if rule.matches_tier(tier)]
+    matching = [rule for rule in candidates if rule.matches_tier(tier)]
     if not matching:
         return None
     rule = min(matching, key=lambda r: (r.priority.rank, r.id))
@@ -69,158 +81,175 @@ def decide(
     return Decision(rule.priority.raised() if top else rule.priority, rule, top)
 
 
-def _candidates(config: QueueConfig, answer: Answer) -> list[RuleSpec]:
+def _candidates(config: QueueConfig, answer: Answer, on_comment: bool) -> list[RuleSpec]:
     return [
         rule
         for rule in config.rules
-        if rule.matches_answer(answer.kind, answer.score, answer.sentiment, answer.topic_ids)
+        if rule.on_comment is on_comment
+        and rule.matches_answer(answer.kind, answer.score, answer.sentiment, answer.topic_ids)
     ]
 
 
-def route_answer(answer: Answer) -> int | Case | None:
-    """Open a case for an unhappy answer, or attach it to the customer's case in the
-    queue. Returns that case (or its id), or None when the answer needs none.
+def route_by_score(event: events.AnswerRecorded) -> dict | None:
+    """Open a case for an unhappy score, or put the answer on the customer's case in the
+    queue; hand back when the team promises to reply, for the thank-you page.
 
     Never costs the customer their answer: a failure here (a broken configuration, a
     database error) is logged and undone back to a savepoint, and the answer stays. An
     answer to a case's follow-up survey goes on that case instead (followup.py)."""
+    answer = Answer(
+        response_id=event.response_id,
+        invitation_id=event.invitation_id,
+        survey_id=event.survey_id,
+        customer_id=event.customer_id,
+        kind=SurveyKind(event.kind),
+        score=event.score,
+        said_at=event.answered_at,
+    )
     try:
         config = queue_config()
     except Exception:
         log.exception("routing.config_failed response=%s", answer.response_id)
         return None
-    is_followup = config.followup_survey_id is not None and (
-        answer.survey_id == config.followup_survey_id
-    )
-    candidates = _candidates(config, answer)
+    is_followup = config.followup_survey_id == answer.survey_id
+    candidates = _candidates(config, answer, on_comment=False)
     if not candidates and not is_followup:
         return None  # the happy path: no query at all
     try:
         with db.session.begin_nested():
-            return _route(config, answer, candidates, is_followup)
+            case = _route_score(config, answer, candidates, is_followup)
     except Exception:
         log.exception("routing.failed response=%s", answer.response_id)
         return None
+    if case is None or case.first_responded_at is not None or not case.is_active:
+        return None
+    return {"reply_by": case.first_response_due_at, "reply_zone": config.calendar.zone.key}
 
 
-def _route(config: QueueConfig, answer: Answer, candidates, is_followup: bool) -> int | Case | None:
+def _route_score(config, answer: Answer, candidates, is_followup: bool) -> Case | None:
     if is_followup:
-        from feedback.complaints.followup import record_followup_answer
-
         handled = record_followup_answer(answer)
         if handled is not None or not candidates:
             return handled
-    connection = db.session.connection()
-    tier, touchpoint_type_id = connection.execute(
-        _TIER_AND_TOUCHPOINT, {"invitation_id": answer.invitation_id}
+    tier, touchpoint_type_id = db.session.execute(
+        select(Response.tier, Response.touchpoint_type_id).where(Response.id == answer.response_id)
     ).one()
-    decision = decide(config, answer, tier, candidates)
-    if decision is None:
-        return None
+    answer = replace(answer, tier=tier, touchpoint_type_id=touchpoint_type_id)
+    decision = decide(config, candidates, tier or None)
+    return None if decision is None else _file(config, answer, decision)
+
+
+def route_by_comment(event: events.CommentTagged) -> None:
+    """The comment rules, once the worker has tagged the comment: open a case (a happy
+    score with an angry comment), or raise the priority of the answer's case."""
+    config = queue_config()
+    if not any(rule.on_comment for rule in config.rules):
+        return
+    response = db.session.get(Response, event.response_id)
+    if response is None or response.comment is None:
+        return
+    topic_ids = db.session.scalars(
+        select(ResponseTopic.topic_id).where(ResponseTopic.response_id == response.id)
+    )
+    answer = Answer(
+        response_id=response.id,
+        invitation_id=response.invitation_id,
+        survey_id=response.survey_id,
+        customer_id=response.customer_id,
+        kind=response.kind,
+        score=response.score,
+        sentiment=response.sentiment,
+        topic_ids=frozenset(topic_ids),
+        said_at=response.comment_updated_at or response.answered_at,
+        tier=response.tier,
+        touchpoint_type_id=response.touchpoint_type_id,
+    )
+    if config.followup_survey_id == answer.survey_id and _on_a_followup(answer.response_id):
+        return  # the case it follows up has it
+    decision = decide(config, _candidates(config, answer, on_comment=True), answer.tier or None)
+    if decision is not None:
+        _file(config, answer, decision)
+
+
+def _file(config: QueueConfig, answer: Answer, decision: Decision) -> Case:
+    """Put the answer on a case: the one it is on, else the customer's case in the queue,
+    else a new one. A case on which the answer lands is raised to the decision's
+    priority when that is more pressing."""
     lock_customer(answer.customer_id)
     # Locked too: an agent resolving this case right now must finish first, so that the
     # answer does not land on a case nobody works any more.
-    existing = connection.execute(
-        _CASE_IN_QUEUE, {"customer_id": answer.customer_id}
-    ).scalar_one_or_none()
-    if existing is not None:
-        return _attach(existing, answer, decision)
-    return _open(config, answer, decision, touchpoint_type_id)
-
-
-# The answer page opens cases: statements built once and run as Core, not the ORM's
-# unit of work, which cost three times as much here (bench/answer_post.py --unhappy).
-_CASES, _LINKS, _EVENTS = Case.__table__, CaseResponse.__table__, CaseEvent.__table__
-_TIER_AND_TOUCHPOINT = (
-    select(Customer.tier, TouchpointEvent.touchpoint_type_id)
-    .select_from(Invitation)
-    .join(Customer, Customer.id == Invitation.customer_id)
-    .join(TouchpointEvent, TouchpointEvent.id == Invitation.event_id)
-    .where(Invitation.id == bindparam("invitation_id"))
-)
-_CASE_IN_QUEUE = (
-    select(_CASES.c.id)
-    .where(
-        _CASES.c.customer_id == bindparam("customer_id"),
-        _CASES.c.status.in_(ACTIVE_STATUSES),
+    case = db.session.scalar(
+        select(Case)
+        .join(CaseResponse, CaseResponse.case_id == Case.id)
+        .where(CaseResponse.response_id == answer.response_id)
+        .with_for_update()
+    ) or db.session.scalar(
+        select(Case)
+        .where(Case.customer_id == answer.customer_id, Case.status.in_(ACTIVE_STATUSES))
+        .with_for_update()
     )
-    .with_for_update()
-)
-_INSERT_CASE = (
-    insert(_CASES)
-    .values(
-        # The cached rule may have been deleted by another process within the cache's
-        # few seconds: the case opens all the same, without the link to its rule.
-        rule_id=select(RoutingRule.id)
-        .where(RoutingRule.id == bindparam("wanted_rule_id"))
-        .scalar_subquery()
-    )
-    .returning(_CASES.c.id)
-)
-_INSERT_LINK = insert(_LINKS)
-_INSERT_EVENT = insert(_EVENTS)
+    if case is None:
+        return _open(config, answer, decision)
+    if not _is_on(case, answer.response_id):
+        _attach(case, answer, decision)
+    if case.is_active and decision.priority.rank < case.priority.rank:
+        raise_priority(case, decision.priority, decision.rule.name)
+    return case
 
 
-def _open(config: QueueConfig, answer: Answer, decision: Decision, touchpoint_type_id) -> int:
-    opened_at = answer.answered_at or utcnow()
-    deadlines = Case(priority=decision.priority, opened_at=opened_at, status=CaseStatus.NEW)
-    set_deadlines(deadlines, config)
-    case_id = (
-        db.session.connection()
-        .execute(
-            _INSERT_CASE,
-            {
-                "customer_id": answer.customer_id,
-                "status": CaseStatus.NEW,
-                "priority": decision.priority,
-                "wanted_rule_id": decision.rule.id,
-                "touchpoint_type_id": touchpoint_type_id,
-                "opened_at": opened_at,
-                "report_day": report_day(opened_at),
-                "first_response_due_at": deadlines.first_response_due_at,
-                "first_response_warn_at": deadlines.first_response_warn_at,
-                "resolution_due_at": deadlines.resolution_due_at,
-            },
-        )
-        .scalar_one()
+def _open(config: QueueConfig, answer: Answer, decision: Decision) -> Case:
+    opened_at = answer.said_at or utcnow()
+    # The cached rule may have been deleted by another process within the cache's few
+    # seconds: the case opens all the same, without the link to its rule.
+    rule_id = db.session.scalar(select(RoutingRule.id).where(RoutingRule.id == decision.rule.id))
+    case = Case(
+        customer_id=answer.customer_id,
+        status=CaseStatus.NEW,
+        priority=decision.priority,
+        rule_id=rule_id,
+        touchpoint_type_id=answer.touchpoint_type_id,
+        tier=answer.tier,
+        source=CaseSource.SURVEY,
+        opened_at=opened_at,
+        report_day=report_day(opened_at),
     )
+    set_deadlines(case, config)
+    db.session.add(case)
+    db.session.flush()
     detail = decision.rule.name + (" (top tier: raised)" if decision.top_tier else "")
-    _link(case_id, answer, "opened", decision.priority, detail, opened_at)
-    return case_id
+    _link(case, answer, "opened", decision.priority, detail, opened_at)
+    events.publish(events.CaseOpened(case_id=case.id, response_id=answer.response_id))
+    return case
 
 
-def _attach(case_id: int, answer: Answer, decision: Decision) -> int:
-    """Another unhappy answer while a case is in the queue: it shows on that case, which
-    keeps its priority and deadlines (a manager can raise them)."""
-    _link(case_id, answer, "attached", decision.priority, decision.rule.name, utcnow())
-    return case_id
+def _attach(case: Case, answer: Answer, decision: Decision) -> None:
+    """Another unhappy answer while a case is in the queue: it shows on that case."""
+    _link(case, answer, "attached", decision.priority, decision.rule.name, utcnow())
 
 
-def _link(case_id: int, answer: Answer, kind: str, priority, detail: str, at) -> None:
-    connection = db.session.connection()
-    connection.execute(
-        _INSERT_LINK,
-        {"case_id": case_id, "response_id": answer.response_id, "attached_at": at},
-    )
-    connection.execute(
-        _INSERT_EVENT,
-        {
-            "case_id": case_id,
-            "at": at,
-            "kind": kind,
-            "after": priority.value,
-            "detail": detail[:300],
-            "response_id": answer.response_id,
-        },
-    )
+def _link(case: Case, answer: Answer, kind: str, priority, detail: str, at) -> None:
+    db.session.add(CaseResponse(case_id=case.id, response_id=answer.response_id, attached_at=at))
+    record(case, kind, after=priority, detail=detail[:300], at=at, response_id=answer.response_id)
+    db.session.flush()
 
 
-def is_on_a_case(response_id: int) -> bool:
+def _is_on(case: Case, response_id: int) -> bool:
     return (
         db.session.scalar(
-            select(text("1"))
-            .select_from(CaseResponse)
-            .where(CaseResponse.response_id == response_id)
+            select(CaseResponse.case_id).where(
+                CaseResponse.case_id == case.id, CaseResponse.response_id == response_id
+            )
+        )
+        is not None
+    )
+
+
+def _on_a_followup(response_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(CaseEvent.id).where(
+                CaseEvent.kind == "followup_answered", CaseEvent.response_id == response_id
+            )
         )
         is not None
     )

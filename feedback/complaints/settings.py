@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from feedback import scoring
 from feedback.complaints.calendar import DEFAULT_WEEKLY, BusinessCalendar
 from feedback.complaints.models import (
     CasePriority,
@@ -36,14 +37,16 @@ DUE_SOON_SHARE = 0.2
 U, H, N, L = CasePriority.URGENT, CasePriority.HIGH, CasePriority.NORMAL, CasePriority.LOW
 NPS, CSAT, CES = SurveyKind.NPS, SurveyKind.CSAT, SurveyKind.CES
 
-#: name, kind, lowest score, highest score, sentiment, priority
+_UNHAPPY = {kind: scoring.MOOD_BOUNDS[kind.value][0] for kind in SurveyKind}
+#: name, kind, lowest score, highest score, sentiment, priority: every unhappy score
+#: (feedback.scoring) opens a case, the worst ones high
 DEFAULT_RULES = [
     ("NPS detractor, 0-3", NPS, 0, 3, None, H),
-    ("NPS detractor, 4-6", NPS, 4, 6, None, N),
+    (f"NPS detractor, 4-{_UNHAPPY[NPS]}", NPS, 4, _UNHAPPY[NPS], None, N),
     ("CSAT very dissatisfied (1)", CSAT, 1, 1, None, H),
-    ("CSAT dissatisfied (2)", CSAT, 2, 2, None, N),
+    (f"CSAT dissatisfied ({_UNHAPPY[CSAT]})", CSAT, 2, _UNHAPPY[CSAT], None, N),
     ("CES hard, 1-2", CES, 1, 2, None, H),
-    ("CES somewhat hard (3)", CES, 3, 3, None, N),
+    (f"CES somewhat hard ({_UNHAPPY[CES]})", CES, 3, _UNHAPPY[CES], None, N),
     ("Negative comment on any score", None, None, None, SentimentLabel.NEGATIVE, L),
 ]
 #: business minutes: first response, resolution
@@ -121,6 +124,11 @@ class RuleSpec:
             and (self.sentiment is None or self.sentiment is sentiment)
             and (self.topic_id is None or self.topic_id in topic_ids)
         )
+
+    @property
+    def on_comment(self) -> bool:
+        """A rule on the comment waits for the worker to tag it (see routing.py)."""
+        return self.sentiment is not None or self.topic_id is not None
 
     def matches_tier(self, tier: str | None) -> bool:
         return self.tier is None or (tier or "").casefold() == self.tier.casefold()

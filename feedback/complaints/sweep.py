@@ -20,6 +20,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import and_, select, update
 
+from feedback import events
 from feedback.accounts.models import Role, User
 from feedback.complaints import email
 from feedback.complaints.cases import close, record
@@ -132,6 +133,7 @@ def _breach_first_response(now, stop) -> int:
         case.breached_at = case.first_response_due_at
         record(case, "breached", detail="first_response", at=case.first_response_due_at)
         _escalate(case, "first_response", now)
+        events.publish(events.CaseBreached(case_id=case.id, deadline="first_response"))
         db.session.commit()
         log.info("case.breached case=%s due=%s", case.id, case.first_response_due_at)
         breached += 1
@@ -151,6 +153,7 @@ def _breach_resolution(now, stop) -> int:
             continue
         record(case, "breached", detail="resolution", at=case.resolution_due_at)
         _escalate(case, "resolution", now)
+        events.publish(events.CaseBreached(case_id=case.id, deadline="resolution"))
         db.session.commit()
         breached += 1
     return breached

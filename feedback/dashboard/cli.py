@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from feedback.dashboard import rebuild
-from feedback.dashboard.days import report_zone
+from feedback.dashboard.periods import report_zone
 from feedback.extensions import db
 
 dashboard_cli = AppGroup("dashboard", help="The managers' dashboard and its summary tables.")

@@ -156,3 +156,10 @@ def by_week(spans: Spans) -> tuple[Spans, Spans]:
         if sunday < last:
             days.append((index, sunday + timedelta(days=1), last))
     return days, weeks
+
+
+def report_zone() -> str:
+    """The zone whose calendar days the summary tables count in (REPORT_TIMEZONE)."""
+    from flask import current_app
+
+    return current_app.config["REPORT_TIMEZONE"]

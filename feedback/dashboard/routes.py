@@ -20,11 +20,10 @@ from feedback.accounts.access import role_required
 from feedback.accounts.models import Role, User
 from feedback.complaints.settings import queue_config
 from feedback.dashboard import charts, export, summary
-from feedback.dashboard.days import report_zone
 from feedback.dashboard.figures import Figures
 from feedback.dashboard.filters import Filters
 from feedback.dashboard.forms import DashboardFilterForm
-from feedback.dashboard.periods import Period, resolve
+from feedback.dashboard.periods import Period, report_zone, resolve
 from feedback.dashboard.reads import Batch, Later
 from feedback.extensions import db
 from feedback.surveys.models import Survey, TouchpointType

@@ -1,4 +1,8 @@
-"""Recording answers and opt-outs. Add and flush; the caller commits."""
+"""Recording answers and opt-outs. Add and flush; the caller commits.
+
+An answer is stored and announced (feedback.events): complaints routes it by its score in
+the same transaction; the worker tags its comment afterwards.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import bindparam, func, insert, select, update
 
-from feedback.complaints import routing
+from feedback import events
 from feedback.customers.models import Customer
-from feedback.dashboard.days import report_day
 from feedback.extensions import db
 from feedback.surveys.models import (
     Invitation,
@@ -23,8 +26,7 @@ from feedback.surveys.models import (
     TouchpointEvent,
 )
 from feedback.surveys.tokens import TOKEN_LENGTHS, hash_token
-from feedback.tagging import services as tagging
-from feedback.timeutil import utcnow
+from feedback.timeutil import report_day, utcnow
 
 MAX_COMMENT_LENGTH = 2000
 
@@ -126,23 +128,30 @@ def clean_comment(comment: str | None) -> str | None:
     return comment or None
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A stored answer, and what its at-once handlers handed back for the page to show
+    (complaints: "reply_by", the promised first-response time, and its "reply_zone")."""
+
+    response_id: int
+    shown: dict
+
+
 def record_answer(
     link: Link, score: int, comment: str | None, locale: str, answered_at: datetime | None = None
-) -> int:
-    """Store the answer with its comment's tags; a database trigger marks the invitation
-    answered. An unhappy answer opens a complaint case (or joins the customer's open
-    one) in the same transaction. Returns the response's id.
+) -> Recorded:
+    """Store the answer and announce it; a database trigger marks the invitation answered.
+    An unhappy answer opens a complaint case (or joins the customer's open one) in the
+    same transaction; the comment is tagged by the worker within seconds.
 
     The unique invitation_id makes a second answer fail with IntegrityError, which the
-    caller takes as "already answered". One prepared Core INSERT, no ORM unit of work.
+    caller takes as "already answered".
     """
     if score not in link.kind.scale:
         raise AnswerError("score out of range")
     comment = clean_comment(comment)
     answered_at = answered_at or utcnow()
-    tags, topic_ids = tagging.tags_for(comment)
-    connection = db.session.connection()
-    result = connection.execute(
+    result = db.session.connection().execute(
         _INSERT_RESPONSE,
         {
             "invitation_id": link.invitation_id,
@@ -156,50 +165,34 @@ def record_answer(
             "touchpoint_type_id": link.touchpoint_type_id,
             "tier": link.tier,
             "report_day": report_day(answered_at),
-            **tags,
         },
     )
     response_id = result.inserted_primary_key[0]
-    tagging.add_topics(response_id, topic_ids)
-    routing.route_answer(
-        routing.Answer(
+    shown = events.publish(
+        events.AnswerRecorded(
             response_id=response_id,
             invitation_id=link.invitation_id,
             survey_id=link.survey_id,
             customer_id=link.customer_id,
-            kind=link.kind,
+            kind=link.kind.value,
             score=score,
-            sentiment=tags["sentiment"],
-            topic_ids=frozenset(topic_ids),
             answered_at=answered_at,
         )
     )
-    return response_id
+    return Recorded(response_id, shown)
 
 
 def update_comment(response: Response, comment: str | None) -> None:
     """Change the comment within the edit window; the score stays as first given. The
-    comment is tagged again, and routed if the answer is not on a case yet (a complaint
-    added to a comment opens one)."""
+    old comment's tags go; the worker tags the new one (and applies the comment rules)."""
     if not can_edit_comment(response):
         raise AnswerError("the comment can no longer be changed")
     response.comment = clean_comment(comment)
     response.comment_updated_at = utcnow()
-    tagging.tag_response(response)
-    if not routing.is_on_a_case(response.id):
-        topics = tagging.topics_of([response.id]).get(response.id, [])
-        routing.route_answer(
-            routing.Answer(
-                response_id=response.id,
-                invitation_id=response.invitation_id,
-                survey_id=response.survey_id,
-                customer_id=response.customer_id,
-                kind=response.kind,
-                score=response.score,
-                sentiment=response.sentiment,
-                topic_ids=frozenset(topic.id for topic in topics),
-            )
-        )
+    response.language = response.polarity = response.sentiment = None
+    response.tagged_at = None
+    db.session.flush()
+    events.publish(events.CommentChanged(response_id=response.id))
 
 
 def unsubscribe(customer: Customer) -> None:
@@ -219,3 +212,4 @@ def unsubscribe(customer: Customer) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.flush()
+    events.publish(events.CustomerUnsubscribed(customer_id=customer.id))

@@ -8,7 +8,6 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from feedback.dashboard.days import report_day
 from feedback.extensions import db
 from feedback.surveys.answers import Link, record_answer
 from feedback.surveys.ingest import ingest_events
@@ -23,7 +22,7 @@ from feedback.surveys.models import (
     TouchpointEvent,
     TouchpointType,
 )
-from feedback.timeutil import utcnow
+from feedback.timeutil import report_day, utcnow
 
 TOUCHPOINT_TYPES = [
     # key, English, Chinese, own cooldown in days (None: the global setting)
@@ -126,7 +125,11 @@ def ensure_touchpoint_types() -> dict[str, TouchpointType]:
     for key, name_en, name_zh, cooldown in TOUCHPOINT_TYPES:
         if key not in existing:
             existing[key] = TouchpointType(
-                key=key, name_en=name_en, name_zh=name_zh, cooldown_days=cooldown
+                key=key,
+                name_en=name_en,
+                name_zh=name_zh,
+                cooldown_days=cooldown,
+                counts_as_purchase=key == "purchase",
             )
             db.session.add(existing[key])
     db.session.flush()

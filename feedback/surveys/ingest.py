@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import selectinload
 
+from feedback import events as domain_events
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.surveys.inputs import CustomerInput, EventInput
@@ -294,6 +295,7 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
     invited = _invitation_times([row.id for row in existing.values()], now - longest)
 
     customers = _upsert_customers(wanted, existing)
+    purchases = {t.id: t.counts_as_purchase for t in types.values()}
     event_rows = [
         {
             "external_id": data.external_id,
@@ -311,6 +313,15 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
     rows = _core(insert(events).returning(events.c.id, events.c.external_id), event_rows)
     ids = {external_id: event_id for event_id, external_id in rows}
     event_ids = [ids[row["external_id"]] for row in event_rows]
+    domain_events.publish_many(
+        [
+            domain_events.PurchaseRecorded(
+                touchpoint_event_id=event_id, customer_id=row["customer_id"]
+            )
+            for row, event_id in zip(event_rows, event_ids, strict=True)
+            if purchases.get(row["touchpoint_type_id"])
+        ]
+    )
     invitation_rows, summaries, owners = [], {}, []
     for (index, data), event_id in zip(fresh, event_ids, strict=True):
         touchpoint_type = types[data.touchpoint]

@@ -16,7 +16,6 @@ from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from feedback.customers.models import Customer
-from feedback.dashboard.days import report_day
 from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage, OutboxStatus
 from feedback.outbox.services import queue_email, queue_many
@@ -31,7 +30,7 @@ from feedback.surveys.models import (
     SurveyStatus,
 )
 from feedback.surveys.tokens import hash_token, issue_token, new_token
-from feedback.timeutil import utcnow
+from feedback.timeutil import report_day, utcnow
 
 log = logging.getLogger("feedback.invitations")
 

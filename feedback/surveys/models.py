@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -85,6 +86,8 @@ class TouchpointType(db.Model):
     name_zh: Mapped[str] = mapped_column(String(100))
     #: days without another invitation after this one; None uses the global setting
     cooldown_days: Mapped[int | None] = mapped_column(Integer)
+    #: a touchpoint of this type is a purchase (loyalty counts them)
+    counts_as_purchase: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def name(self, locale: str) -> str:
         return self.name_zh if locale == "zh" else self.name_en
@@ -257,6 +260,8 @@ class Response(db.Model):
     )
     #: the taxonomy version the topics were matched with; lower ones are tagged again
     tagged_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: when the worker tagged the comment; None until then (and for no comment)
+    tagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: copies taken when the answer is stored, for the dashboard's summary tables (which
     #: database triggers keep, see feedback.dashboard): the event's touchpoint type, the
     #: customer's tier then ("" for none) and the day in REPORT_TIMEZONE

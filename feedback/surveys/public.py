@@ -5,7 +5,11 @@ GET never records anything: mail security scanners open every link in a message.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, request
+from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from feedback.customers.models import Customer
@@ -56,23 +60,40 @@ def answer(token: str):
         notice = _preselect(form, link.kind)
     elif form.validate():
         try:
-            answers.record_answer(link, form.score.data, form.comment.data, locale)
+            recorded = answers.record_answer(link, form.score.data, form.comment.data, locale)
             db.session.commit()
+            _promise(recorded.shown, locale)
         except IntegrityError:
             # Another click of the same link got there first: that answer stands.
             db.session.rollback()
-        # The thank-you page, by GET (a reload does not post again). Built by hand: this
-        # is the hottest path, and url_for costs as much as a statement here.
-        return redirect(f"{request.script_root}/s/{token}?lang={locale}", code=303)
+        # The thank-you page, by GET: a reload does not post again.
+        return redirect(url_for("survey_pages.answer", token=token, lang=locale), code=303)
     elif form.score.errors:
-        from flask_babel import gettext as _
-
         scale = link.kind.scale
         form.score.errors = [
             _("Please choose a score from %(low)d to %(high)d.", low=scale[0], high=scale[-1])
         ]
     status = 400 if request.method == "POST" else 200
     return _answer_page(token, link, locale, form, notice), status
+
+
+def _promise(shown: dict, locale: str) -> None:
+    """Tell the thank-you page when the service team will reply, when the answer is on a
+    complaint case that awaits its first response (in the team's time zone)."""
+    reply_by = shown.get("reply_by")
+    if reply_by is None:
+        return
+    zone = ZoneInfo(shown["reply_zone"])
+    flash(
+        _(
+            "We are sorry it was not better. Someone from our service team will reply to you"
+            " by %(day)s, %(time)s (%(zone)s).",
+            day=babel_dates.format_date(reply_by.astimezone(zone), "full", locale=locale),
+            time=babel_dates.format_time(reply_by, "short", tzinfo=zone, locale=locale),
+            zone=babel_dates.get_timezone_name(zone, locale=locale),
+        ),
+        "promise",
+    )
 
 
 def _preselect(form: AnswerForm, kind) -> str | None:
@@ -85,8 +106,6 @@ def _preselect(form: AnswerForm, kind) -> str | None:
     except ValueError:
         score = None
     if score not in kind.scale:
-        from flask_babel import gettext as _
-
         return _(
             "That link carried a score we do not know. Please choose one from %(low)d to %(high)d.",
             low=kind.scale[0],

@@ -1,9 +1,12 @@
 """Tagging comments with feedback.analysis, and keeping tags in step with the taxonomy.
 
-Add and flush; the caller commits. The compiled taxonomy is cached per application and
-process; it is checked against analysis_state.taxonomy_version at most every
-VERSION_CHECK_SECONDS, so every web worker follows a manager's edit within seconds, and
-the worker's retag job catches any answer tagged in between.
+The worker tags each new or changed comment (tag_comment, a reaction to AnswerRecorded and
+CommentChanged) and announces CommentTagged. Add and flush; the caller commits.
+
+The compiled taxonomy is cached per process; it is checked against
+analysis_state.taxonomy_version at most every VERSION_CHECK_SECONDS, so every worker
+follows a manager's edit within seconds, and the retag job catches any answer tagged in
+between.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, insert, literal, or_, select, update
 
+from feedback import events
 from feedback.analysis import Analysis, Taxonomy, TopicSpec, analyze
 from feedback.analysis.topics import split_keywords
 from feedback.extensions import db
@@ -128,9 +132,24 @@ def tag_response(response: Response) -> None:
     columns, topic_ids = tags_for(response.comment)
     for name, value in columns.items():
         setattr(response, name, value)
+    response.tagged_at = utcnow() if response.comment else None
     db.session.flush()
     db.session.execute(delete(ResponseTopic).where(ResponseTopic.response_id == response.id))
     add_topics(response.id, topic_ids)
+
+
+def tag_comment(event: events.AnswerRecorded | events.CommentChanged) -> None:
+    """The worker's reaction to a new or changed comment: its language, sentiment and
+    topics, then CommentTagged (on which the comment rules route it). The row is locked:
+    a customer changing the comment meanwhile waits, then has the new one tagged."""
+    response = db.session.scalar(
+        select(Response).where(Response.id == event.response_id).with_for_update()
+    )
+    if response is None or (response.comment is None and response.tagged_at is None):
+        return  # no comment, and no old tags to take away
+    tag_response(response)
+    if response.comment is not None:
+        events.publish(events.CommentTagged(response_id=response.id))
 
 
 _UPDATE_TAGS = (
@@ -141,6 +160,7 @@ _UPDATE_TAGS = (
         polarity=bindparam("polarity"),
         sentiment=bindparam("sentiment"),
         tagged_version=bindparam("tagged_version"),
+        tagged_at=bindparam("tagged_at"),
     )
 )
 
@@ -165,6 +185,7 @@ def retag(
             .where(responses.c.tagged_version < version, responses.c.comment.is_(None))
             .values(tagged_version=version)
         )
+    tagged = responses.c.tagged_at.is_not(None)  # new comments are the reaction's
     after, batches = 0, 0
     while max_batches is None or batches < max_batches:
         # Row locks on PostgreSQL: a customer editing a comment meanwhile waits for this
@@ -178,14 +199,20 @@ def retag(
             .with_for_update()
         )
         if stale_only:
-            query = query.where(responses.c.tagged_version < version)
+            query = query.where(responses.c.tagged_version < version, tagged)
         rows = db.session.execute(query).all()
         if not rows:
             return
         values, links = [], []
         for response_id, comment in rows:
             found = analyze(comment, taxonomy) if comment else None
-            values.append({"response_id": response_id, **_columns(found, version)})
+            values.append(
+                {
+                    "response_id": response_id,
+                    "tagged_at": utcnow() if comment else None,
+                    **_columns(found, version),
+                }
+            )
             if found is not None:
                 links.extend(
                     {"response_id": response_id, "topic_id": topic_ids[k]} for k in found.topics
@@ -217,6 +244,7 @@ def count_to_retag(stale_only: bool = False) -> int:
         query = query.where(
             Response.tagged_version < current_taxonomy()[0].version,
             Response.comment.is_not(None),
+            Response.tagged_at.is_not(None),
         )
     return db.session.scalar(query) or 0
 
@@ -274,7 +302,11 @@ def release_retag_lease(owner: str) -> None:
 def retag_job(worker_name: str, stop_event) -> int:
     """The worker's share: re-tag what a taxonomy change left stale, some batches a run."""
     taxonomy, _ = current_taxonomy()
-    stale = select(Response.id).where(Response.tagged_version < taxonomy.version).limit(1)
+    stale = (
+        select(Response.id)
+        .where(Response.tagged_version < taxonomy.version, Response.tagged_at.is_not(None))
+        .limit(1)
+    )
     if db.session.scalar(stale) is None:
         return 0
     if take_retag_lease(worker_name) is not None:
@@ -318,13 +350,11 @@ def save_topic(topic: Topic | None, data: dict) -> Topic:
 
 
 def delete_topic(topic: Topic) -> None:
-    """Delete a topic; its tags and the routing rules on it go with it (foreign keys)."""
-    from feedback.complaints import settings as queue_settings
-
+    """Delete a topic; its tags and the routing rules on it go with it (foreign keys). A
+    process that still has such a rule cached cannot match it: no answer has the topic."""
     db.session.delete(topic)
     db.session.flush()
     bump_taxonomy_version()
-    queue_settings.changed()  # every process drops the deleted rules from its cache
 
 
 class TopicError(ValueError):

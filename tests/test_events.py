@@ -1,0 +1,222 @@
+"""Domain events: the answer path announces, the worker reacts; what the customer is told;
+retries; several workers; a stuck mail server holds up nothing else."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import time_machine
+from sqlalchemy import func, select
+
+from feedback import events
+from feedback.events import DomainEvent
+from feedback.extensions import db
+from feedback.outbox.services import queue_email
+from feedback.surveys.models import Response
+from tests.complaints_helpers import answer, case_of, work
+
+ROOT = Path(__file__).resolve().parent.parent
+# Monday 23 November 2026, 10:00 in Shanghai (the default calendar: Mon-Fri 9-18, CN).
+MONDAY_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+def rows(kind: str | None = None) -> list[DomainEvent]:
+    query = select(DomainEvent).order_by(DomainEvent.id)
+    if kind:
+        query = query.where(DomainEvent.type == kind)
+    db.session.expire_all()
+    return list(db.session.scalars(query))
+
+
+def test_an_unhappy_customer_is_told_when_the_team_will_reply(app, client, link):
+    with time_machine.travel(MONDAY_10, tick=False):
+        page = client.post(link, data={"score": "1", "comment": "The box was crushed"})
+        assert page.status_code == 303
+        thanks = client.get(page.headers["Location"]).get_data(as_text=True)
+    # CSAT 1 is high priority: 4 business hours from Monday 10:00 in Shanghai
+    assert "will reply to you by Monday, November 23, 2026, 2:00\u202fPM (China Time)" in thanks
+    # a reload does not promise again (nor post again)
+    assert "will reply" not in client.get(page.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_happy_customer_is_promised_nothing(app, client, link):
+    page = client.post(link, data={"score": "5"}, follow_redirects=True)
+    assert "Thank you!" in page.get_data(as_text=True)
+    assert "will reply" not in page.get_data(as_text=True)
+
+
+def test_the_promise_is_in_the_customers_language(app, client, link):
+    with time_machine.travel(MONDAY_10, tick=False):
+        page = client.post(f"{link}?lang=zh", data={"score": "2"}, follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert "2026年11月23日星期一 18:00（中国时间）之前回复您" in text
+
+
+def test_an_answer_is_announced_with_ids_only_and_the_worker_reacts(app, surveys):
+    response = answer("nps", 9, "Ann Lee was so rude to me", worker=False)
+    [recorded] = rows("answer.recorded")
+    assert recorded.data["response_id"] == response.id
+    assert recorded.data["score"] == 9
+    assert "rude" not in str(recorded.data) and "Ann" not in str(recorded.data)
+    assert recorded.processed_at is None
+    assert case_of(response) is None  # a happy score: no case until the comment is read
+
+    # the purchase and the answer, then the comment tagged and the case it opened
+    assert work() == 4
+    [recorded] = rows("answer.recorded")
+    assert recorded.processed_at is not None
+    assert [e.data["response_id"] for e in rows("comment.tagged")] == [response.id]
+    case = case_of(response)
+    assert case is not None  # the negative comment rule, in the worker
+    assert [e.data["case_id"] for e in rows("case.opened")] == [case.id]
+
+
+def test_a_failing_reaction_is_tried_again_without_running_the_others_twice(app, surveys):
+    calls = {"flaky": 0, "steady": 0}
+
+    def flaky(event):
+        calls["flaky"] += 1
+        if calls["flaky"] == 1:
+            raise RuntimeError("the chat server is down")
+
+    def steady(event):
+        calls["steady"] += 1
+
+    events.later(app, events.CustomerUnsubscribed, "flaky", flaky)
+    events.later(app, events.CustomerUnsubscribed, "steady", steady)
+    events.publish(events.CustomerUnsubscribed(customer_id=7))
+    db.session.commit()
+
+    assert events.process_due() == 1
+    [row] = rows("customer.unsubscribed")
+    assert row.processed_at is None and row.attempts == 1
+    assert row.done == ["steady"] and "the chat server is down" in row.last_error
+    assert events.process_due() == 0  # not due again yet
+    with time_machine.travel(row.next_attempt_at + timedelta(seconds=1)):
+        assert events.process_due() == 1
+    [row] = rows("customer.unsubscribed")
+    assert row.processed_at is not None
+    assert calls == {"flaky": 2, "steady": 1}
+
+
+def test_a_reaction_that_always_fails_is_given_up_with_its_error(app, surveys):
+    def broken(event):
+        raise ValueError("no such webhook")
+
+    events.later(app, events.CustomerUnsubscribed, "broken", broken)
+    events.publish(events.CustomerUnsubscribed(customer_id=7))
+    db.session.commit()
+    for _attempt in range(events.MAX_ATTEMPTS):
+        [row] = rows("customer.unsubscribed")
+        with time_machine.travel(row.next_attempt_at + timedelta(seconds=1)):
+            assert events.process_due() == 1
+    [row] = rows("customer.unsubscribed")
+    assert row.attempts == events.MAX_ATTEMPTS and row.processed_at is not None
+    assert "no such webhook" in row.last_error
+
+
+def test_processed_events_are_pruned_after_a_while(app, surveys):
+    answer("csat", 5, "Great")
+    assert len(rows()) == 2
+    assert events.prune() == 0
+    with time_machine.travel(datetime.now(UTC) + events.KEEP + timedelta(days=1)):
+        assert events.prune() == 2
+    assert rows() == []
+
+
+def _env(database_url: str, tmp_path, **extra) -> dict:
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("MAIL_", "DATABASE_"))},
+        "FEEDBACK_ENV": "development",
+        "FEEDBACK_INSTANCE_DIR": str(tmp_path),
+        "SECRET_KEY": "worker-test",
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def test_two_workers_share_the_events_and_react_once_each(app, surveys, database_url, tmp_path):
+    answers = [
+        answer("csat", 4, f"Comment number {n}", customer=f"c-{n}", worker=False) for n in range(60)
+    ]
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--once"]
+    workers = [
+        subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=_env(database_url, tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    for worker in workers:
+        _out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err.decode()
+    tagged = [e.data["response_id"] for e in rows("comment.tagged")]
+    assert sorted(tagged) == sorted(a.id for a in answers)  # each once, none lost
+    assert not any(e.processed_at is None for e in rows("answer.recorded"))
+    untagged = select(func.count()).select_from(Response).where(Response.tagged_at.is_(None))
+    assert db.session.scalar(untagged) == 0
+
+
+def test_a_stuck_mail_server_does_not_hold_up_tagging(
+    app, surveys, smtp_server, database_url, tmp_path
+):
+    """The worker sends mail in a lane of its own: while the SMTP server takes its time
+    over a message, comments are tagged within seconds all the same."""
+    smtp_server.handler_obj.delay = 8.0
+    queue_email("ann@example.com", "Hello", "A message the server is slow to take")
+    db.session.commit()
+    env = _env(
+        database_url,
+        tmp_path,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(smtp_server.port),
+        WORKER_POLL_SECONDS="1",
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        time.sleep(2)  # the worker is in the middle of the slow SMTP exchange now
+        response = answer("csat", 5, "Lovely driver, thank you", worker=False)
+        started = time.monotonic()
+        tagged_at = None
+        while tagged_at is None and time.monotonic() - started < 5:
+            time.sleep(0.2)
+            db.session.expire_all()
+            tagged_at = db.session.get(Response, response.id).tagged_at
+        assert tagged_at is not None, "the comment waited for the mail server"
+        assert smtp_server.handler_obj.messages == []  # still being sent
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.communicate(timeout=30)
+    assert worker.returncode == 0
+
+
+def test_the_worker_lanes_run_side_by_side(app):
+    from feedback.worker import register_job, run_forever
+
+    app.extensions["worker_jobs"] = []
+    seen = []
+    stop = threading.Event()
+    register_job(app, "slow network", lambda w, s: s.wait(3), every_seconds=60, lane="network")
+    register_job(app, "quick", lambda w, s: seen.append(time.monotonic()), every_seconds=0.1)
+    threading.Timer(1.0, stop.set).start()
+    started = time.monotonic()
+    run_forever("test", stop)  # returns once both lanes have stopped
+    assert time.monotonic() - started < 5
+    assert len(seen) >= 5 and seen[0] - started < 0.5
