@@ -15,9 +15,9 @@ the order the triggers need: invitations before their answers, answers before th
 topics. SQLite gets executemany in one transaction per chunk (synchronous=OFF);
 PostgreSQL gets COPY in short transactions (see PostgresSink). --bulk goes around the
 triggers, foreign keys and non-unique indexes instead, puts them back and refills the
-summary tables with the product's feedback.dashboard.rebuild.refill: the same rows, and
+summary tables with the product's feedback.dashboard.rollups.refill: the same rows, and
 several times faster on PostgreSQL, where the triggers cost about 0.1 ms per answer.
-After loading, the summary tables are compared with rebuild.refill's recount.
+After loading, the summary tables are compared with rollups.refill's recount.
 
 Serve the result with REPORT_TIMEZONE set to --report-timezone (Asia/Shanghai). Staff
 sign in as agent01@bench.example ... agent12, manager1..3 or admin@bench.example with
@@ -173,12 +173,10 @@ def _quality(key: str, x: float, doy: int) -> float:
 
 
 def _mood(kind: str, score: int) -> int:
-    """-1 unhappy, 0 neutral, 1 happy: as feedback.dashboard.rebuild.mood counts."""
-    if kind == "nps":
-        return 1 if score >= 9 else 0 if score >= 7 else -1
-    if kind == "csat":
-        return 1 if score >= 4 else 0 if score == 3 else -1
-    return 1 if score >= 5 else 0 if score == 4 else -1
+    """-1 unhappy, 0 neutral, 1 happy (feedback.scoring.mood)."""
+    from feedback.scoring import mood
+
+    return mood(kind, score)
 
 
 def _score_weights(kind: str, q: float) -> dict[int, float]:
@@ -717,7 +715,7 @@ INVITATION_COLUMNS = (
 RESPONSE_COLUMNS = (
     "id", "invitation_id", "survey_id", "customer_id", "kind", "score", "comment", "locale",
     "answered_at", "language", "polarity", "sentiment", "tagged_version",
-    "touchpoint_type_id", "tier", "report_day",
+    "touchpoint_type_id", "tier", "report_day", "tagged_at",
 )  # fmt: skip
 TOPIC_COLUMNS = ("response_id", "topic_id")
 CASE_COLUMNS = (
@@ -725,7 +723,7 @@ CASE_COLUMNS = (
     "opened_at", "first_response_due_at", "first_response_warn_at", "first_responded_at",
     "warned_at", "breached_at", "escalated_at", "resolution_due_at", "resolution_breached_at",
     "paused_seconds", "pending_since", "resolved_at", "resolution_code", "closed_at",
-    "followup_invitation_id", "updated_at", "report_day",
+    "followup_invitation_id", "updated_at", "report_day", "tier",
 )  # fmt: skip
 LINK_COLUMNS = ("case_id", "response_id", "attached_at")
 CASE_EVENT_COLUMNS = (
@@ -1015,6 +1013,7 @@ class Generator:
             + (self.clock.stamp(t),)
             + (tags[:3] if tags else (None, None, None))
             + (self.ref.taxonomy_version, tp_id, tier, self.clock.day(t))
+            + (self.clock.stamp(t) if comment else None,)
         )
         return response_id, tags
 
@@ -1022,20 +1021,17 @@ class Generator:
         """The product's routing decision (rules, top tier), cached by what it reads."""
         key = (kind, score, sentiment, tier)
         if key not in self.decisions:
-            from feedback.complaints.routing import Answer, decide
+            from feedback.complaints.routing import decide
             from feedback.surveys.models import SentimentLabel, SurveyKind
 
-            answer = Answer(
-                response_id=0,
-                invitation_id=0,
-                survey_id=0,
-                customer_id=0,
-                kind=SurveyKind(kind),
-                score=score,
-                sentiment=SentimentLabel(sentiment) if sentiment else None,
-                topic_ids=frozenset(),
-            )
-            self.decisions[key] = decide(self.ref.config, answer, tier)
+            label = SentimentLabel(sentiment) if sentiment else None
+            rules = [
+                rule
+                for rule in self.ref.config.rules
+                if rule.matches_answer(SurveyKind(kind), score, label, frozenset())
+            ]
+            # the score's rules at once, the comment's in the worker: the case ends as one
+            self.decisions[key] = decide(self.ref.config, rules, tier)
         return self.decisions[key]
 
     def case_event(self, rows, case_id, at, actor, kind, before=None, after=None, **more):
@@ -1154,7 +1150,7 @@ class Generator:
             + (stamp(warned), stamp(breached), stamp(escalated), stamp(resolution_due))
             + (stamp(resolution_breached), float(paused), stamp(pending))
             + (stamp(_past(resolved, now)), code, stamp(closed), followup_id, stamp(updated))
-            + (self.clock.day(opened),)
+            + (self.clock.day(opened), TIERS[self.tier[customer - 1]] or "")
         )
         timeline.sort(key=lambda e: e[0])
         for at, *rest in timeline:
@@ -1230,7 +1226,7 @@ def generate(
 
     With ``bulk`` the load goes around the triggers, foreign keys and non-unique indexes
     and then puts them back and refills the summary tables with the product's
-    rebuild.refill: the same rows, several times faster on PostgreSQL."""
+    rollups.refill: the same rows, several times faster on PostgreSQL."""
     from feedback.extensions import db
 
     started = time.perf_counter()
@@ -1315,27 +1311,27 @@ def _ahead(items: Iterator) -> Iterator:
 def _refill(url: str) -> None:
     from sqlalchemy import create_engine
 
-    from feedback.dashboard import rebuild
+    from feedback.dashboard import rollups
 
     engine = create_engine(url)
     with engine.begin() as connection:
-        rebuild.refill(connection)
+        rollups.refill(connection)
     engine.dispose()
 
 
 def check(database_url: str, progress=print) -> bool:
     """Counts per table, one raw GROUP BY against the same from the summary table, and
-    whether what the triggers kept matches the product's own recount (rebuild.refill,
+    whether what the triggers kept matches the product's own recount (rollups.refill,
     run in a transaction that is rolled back)."""
     from sqlalchemy import create_engine, inspect, text
 
-    from feedback.dashboard import rebuild
+    from feedback.dashboard import rollups
 
     engine = create_engine(_sqlalchemy_url(database_url))
     ok = True
     with engine.connect() as conn:
         names = set(inspect(conn).get_table_names())
-        summaries = sorted(name for name in names if name.endswith(("_days", "_weeks")))
+        summaries = sorted(name for name in names if name.endswith("_days"))
         for table in [t for t, _columns in (("customers", ()), *TABLES)] + summaries:
             count = conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar()  # noqa: S608
             progress(f"{table:<22}{count:>12,}")
@@ -1371,14 +1367,14 @@ def check(database_url: str, progress=print) -> bool:
         conn.commit()
         recount = conn.begin()
         try:
-            rebuild.refill(conn)
+            rollups.refill(conn)
             recounted = {table: _rows(conn, table) for table in summaries}
         finally:
             recount.rollback()
         for table in summaries:
             if kept[table] != recounted[table]:
                 differ = len(kept[table] - recounted[table]) + len(recounted[table] - kept[table])
-                progress(f"MISMATCH: {table} differs from rebuild.refill in {differ} rows")
+                progress(f"MISMATCH: {table} differs from rollups.refill in {differ} rows")
                 ok = False
         doubled = conn.execute(
             text(
@@ -1396,7 +1392,7 @@ def check(database_url: str, progress=print) -> bool:
                 ok = False
         conn.commit()
         progress(
-            f"{', '.join(summaries)} against rebuild.refill: {'match' if ok else 'DIFFER'}"
+            f"{', '.join(summaries)} against rollups.refill: {'match' if ok else 'DIFFER'}"
             f" ({time.perf_counter() - mark:.1f}s)"
         )
         _story(conn, progress)

@@ -80,6 +80,17 @@ def mood(kind: str, score: int) -> int:
     return _mood(kind, score)
 
 
+def mood_sql(row: str) -> str:
+    """mood() in SQL, for the answer ``row`` (a table or trigger row with ``kind`` and
+    ``score`` columns): the dashboard's summaries are counted with it."""
+    kinds = " ".join(
+        f"WHEN {row}.kind = '{kind}' THEN CASE WHEN {row}.score <= {unhappy_max} THEN -1"
+        f" WHEN {row}.score >= {happy_min} THEN 1 ELSE 0 END"
+        for kind, (unhappy_max, happy_min) in MOOD_BOUNDS.items()
+    )
+    return f"CASE {kinds} END"
+
+
 def _mood(kind: str, score: int) -> int:
     """mood of a score already checked."""
     unhappy_max, happy_min = MOOD_BOUNDS[kind]

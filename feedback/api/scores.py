@@ -12,12 +12,10 @@ from feedback import scoring
 from feedback.api.routes import bp
 from feedback.api.schemas import ResponsesArgs, ResponsesOut, ScoreFilterArgs, SummaryOut
 from feedback.complaints.settings import queue_config
-from feedback.dashboard.answers import answers_after
-from feedback.dashboard.filters import Filters
+from feedback.dashboard import queries
+from feedback.dashboard.answers import Filters, answers_after
 from feedback.dashboard.periods import Period, report_zone, resolve
-from feedback.dashboard.queries import delivery_totals, score_totals
-from feedback.dashboard.reads import Batch
-from feedback.dashboard.summary import Scores
+from feedback.dashboard.summary import DISTRIBUTION, Scores
 from feedback.extensions import db
 from feedback.surveys.models import Survey, TouchpointType
 from feedback.timeutil import utcnow
@@ -96,14 +94,11 @@ def _scores(period: Period, scores: Scores, delivery: tuple[int, int]) -> dict:
 def summary(args: dict):
     """NPS, CSAT, CES and the response rate for a period and filters, with the period before."""
     period, filters = _period_and_filters(args)
-    previous = period.previous()
-    batch = Batch()
-    later_totals = score_totals(batch, [period, previous], filters, report_zone(), ("kind",))
-    later_deliveries = delivery_totals(batch, [period, previous], filters, report_zone())
-    batch.send()
-    totals, deliveries = later_totals(), later_deliveries()
+    periods = [period, period.previous()]
+    totals = queries.scores(periods, filters, report_zone(), ("kind",), DISTRIBUTION)
+    deliveries = queries.deliveries(periods, filters, report_zone())
     result = []
-    for index, each in enumerate((period, previous)):
+    for index, each in enumerate(periods):
         by_kind = {key[1]: value for key, value in totals.items() if key[0] == index}
         result.append(_scores(each, Scores.of(by_kind), deliveries.get(index, (0, 0))))
     return {**result[0], "previous": result[1]}

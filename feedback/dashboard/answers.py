@@ -1,17 +1,79 @@
-"""The answers themselves, a page at a time and oldest first, for the CSV export and
-GET /api/v1/responses (the counts are in feedback.dashboard.queries)."""
+"""Answers with filters: the one model behind the dashboard's counts, the Answers list, the
+CSV export and GET /api/v1/responses.
+
+The dashboard's filters (survey, touchpoint, tier, language answered in) apply to any
+table with those columns, the daily summaries as well as the answers; the Answers list
+adds filters on the comment's tags, which only the answers have.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
-from feedback.dashboard.filters import Filters
+from feedback.complaints.models import CaseResponse
+from feedback.customers.models import Customer
 from feedback.dashboard.periods import Period
 from feedback.extensions import db
-from feedback.surveys.models import Response
-from feedback.tagging.models import ResponseTopic
+from feedback.surveys.models import Response, SentimentLabel
+from feedback.tagging.models import ResponseTopic, Topic
+
+#: the group columns the dashboard's filters compare
+DIMENSIONS = ("survey_id", "touchpoint_type_id", "tier", "locale")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a manager narrowed the answers to; None means any."""
+
+    survey_id: int | None = None
+    touchpoint_type_id: int | None = None
+    tier: str | None = None
+    #: the language the survey was answered in
+    locale: str | None = None
+    #: the follow-up CSAT after a complaint: reported apart, unless asked for by name
+    followup_survey_id: int | None = None
+    #: the comment's tags (the Answers list)
+    sentiment: SentimentLabel | None = None
+    language: str | None = None
+    topic_key: str | None = None
+    commented: bool = False
+
+    def conditions(self, columns) -> list:
+        """Conditions on the dimension columns found in ``columns`` (a table's ``.c``, or
+        a dict of expressions by name)."""
+        found = []
+        for name in DIMENSIONS:
+            value = getattr(self, name)
+            if value is not None and name in columns:
+                found.append(columns[name] == value)
+        if self.survey_id is None and self.followup_survey_id is not None:
+            if "survey_id" in columns:
+                found.append(columns["survey_id"] != self.followup_survey_id)
+        return found
+
+    def where(self, table) -> list:
+        """The dashboard's conditions on a table with the dimension columns."""
+        return self.conditions(table.c)
+
+    def answers(self, query: Select) -> Select:
+        """``query`` of Response narrowed by every filter, tags included."""
+        query = query.where(*self.where(Response.__table__))
+        if self.sentiment is not None:
+            query = query.where(Response.sentiment == self.sentiment)
+        if self.language:
+            query = query.where(Response.language == self.language)
+        if self.topic_key:
+            topic = select(ResponseTopic.response_id).join(Topic)
+            query = query.where(Response.id.in_(topic.where(Topic.key == self.topic_key)))
+        if self.commented:
+            query = query.where(Response.comment.is_not(None))
+        return query
+
+
+def in_period(query: Select, period: Period) -> Select:
+    return query.where(Response.answered_at >= period.start(), Response.answered_at < period.end())
 
 
 @dataclass
@@ -26,26 +88,18 @@ class AnswerPage:
 def answers_after(period: Period, filters: Filters, after: int, limit: int) -> AnswerPage:
     """Up to ``limit`` answers of the period with an id above ``after`` (keyset paging:
     stable while new answers arrive), for the CSV export and GET /api/v1/responses."""
-    from feedback.complaints.models import CaseResponse
-    from feedback.customers.models import Customer
-    from feedback.tagging.models import Topic
-
-    r, c = Response.__table__, Customer.__table__
-    rows = db.session.execute(
-        select(r, c.c.external_id)
-        .select_from(r.join(c, c.c.id == r.c.customer_id))
-        .where(
-            r.c.id > after,
-            r.c.answered_at >= period.start(),
-            r.c.answered_at < period.end(),
-            *filters.where(r),
-        )
-        .order_by(r.c.id)
-        .limit(limit)
-    ).all()
+    query = select(Response.__table__, Customer.external_id).join(
+        Customer, Customer.id == Response.customer_id
+    )
+    query = filters.answers(in_period(query, period)).where(Response.id > after)
+    rows = db.session.execute(query.order_by(Response.id).limit(limit)).all()
     ids = [row.id for row in rows]
-    topics: dict[int, list[str]] = {}
-    cases: dict[int, int] = {}
+    return AnswerPage(rows, topic_keys(ids), case_ids(ids))
+
+
+def topic_keys(ids: list[int]) -> dict[int, list[str]]:
+    """The keys of each answer's topics."""
+    found: dict[int, list[str]] = {}
     if ids:
         for response_id, key in db.session.execute(
             select(ResponseTopic.response_id, Topic.key)
@@ -53,12 +107,13 @@ def answers_after(period: Period, filters: Filters, after: int, limit: int) -> A
             .where(ResponseTopic.response_id.in_(ids))
             .order_by(Topic.key)
         ):
-            topics.setdefault(response_id, []).append(key)
-        cases = dict(
-            db.session.execute(
-                select(CaseResponse.response_id, CaseResponse.case_id).where(
-                    CaseResponse.response_id.in_(ids)
-                )
-            ).all()
-        )
-    return AnswerPage(rows, topics, cases)
+            found.setdefault(response_id, []).append(key)
+    return found
+
+
+def case_ids(ids: list[int]) -> dict[int, int]:
+    """The case each answer is on, if any."""
+    if not ids:
+        return {}
+    query = select(CaseResponse.response_id, CaseResponse.case_id)
+    return dict(db.session.execute(query.where(CaseResponse.response_id.in_(ids))).all())

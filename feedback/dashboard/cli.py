@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from feedback.dashboard import rebuild
+from feedback.dashboard import rollups
 from feedback.dashboard.periods import report_zone
 from feedback.extensions import db
 
@@ -19,7 +19,7 @@ def rebuild_command() -> None:
     transaction: the dashboard shows the old counts until it commits."""
     zone = report_zone()
     connection = db.session.connection()
-    done = sum(rebuild.restamp_days(connection, zone))
-    rebuild.refill(connection)
+    done = sum(rollups.restamp_days(connection, zone))
+    rollups.refill(connection)
     db.session.commit()
     click.echo(f"Counted {done} rows again by their day in {zone}.")

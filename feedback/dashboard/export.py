@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
-from feedback.dashboard.answers import answers_after
-from feedback.dashboard.filters import Filters
+from feedback.dashboard.answers import Filters, answers_after
 from feedback.dashboard.periods import Period
 from feedback.extensions import db
 from feedback.surveys.models import Survey, TouchpointType

@@ -1,14 +1,15 @@
-"""The dashboard's filters, read from the query string so that a view can be shared."""
+"""The filters of the dashboard and of the Answers list, read from the query string so
+that a view can be shared."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Form, StringField
+from wtforms import BooleanField, DateField, Form, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Length, Optional
 
 from feedback.dashboard.periods import DEFAULT_RANGE, MAX_DAYS
-from feedback.forms import NoNulMeta, SelectField
+from feedback.forms import NoNulMeta
 
 RANGE_CHOICES = [
     SelectChoice("7d", _l("Last 7 days")),
@@ -81,3 +82,34 @@ class DashboardFilterForm(Form):
             if value not in (None, ""):
                 args[name] = value.isoformat() if hasattr(value, "isoformat") else value
         return args
+
+
+class AnswerFilterForm(Form):
+    """The Answers list's filters. No CSRF: GET only, nothing changes."""
+
+    class Meta(NoNulMeta):
+        pass
+
+    survey = SelectField(_l("Survey"), validators=[Optional()])
+    sentiment = SelectField(
+        _l("Sentiment"),
+        choices=[
+            SelectChoice("", _l("Any sentiment")),
+            SelectChoice("negative", _l("Negative")),
+            SelectChoice("neutral", _l("Neutral")),
+            SelectChoice("positive", _l("Positive")),
+        ],
+        validators=[Optional()],
+    )
+    language = SelectField(
+        _l("Language"),
+        choices=[
+            SelectChoice("", _l("Any language")),
+            SelectChoice("en", _l("English")),
+            SelectChoice("zh", _l("Chinese")),
+            SelectChoice("other", _l("Other")),
+        ],
+        validators=[Optional()],
+    )
+    topic = SelectField(_l("Topic"), validators=[Optional()])
+    commented = BooleanField(_l("Only answers with a comment"))

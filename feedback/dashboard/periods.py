@@ -134,30 +134,6 @@ def cover(periods: list[Period], report_zone: str) -> Cover:
     return result
 
 
-#: spans of whole summary days (index, first, last), as in Cover.days
-Spans = list[tuple[int, date, date]]
-
-
-def by_week(spans: Spans) -> tuple[Spans, Spans]:
-    """Split spans of whole days into the days to read by day and the whole weeks (Monday
-    to Sunday) inside them, as (index, first Monday, last Monday), to read from the weekly
-    summaries: a span keeps the days before its first Monday and after its last Sunday."""
-    days: Spans = []
-    weeks: Spans = []
-    for index, first, last in spans:
-        monday = first + timedelta(days=-first.weekday() % 7)
-        sunday = last - timedelta(days=(last.weekday() + 1) % 7)
-        if monday > sunday:  # no whole week inside
-            days.append((index, first, last))
-            continue
-        weeks.append((index, monday, sunday - timedelta(days=6)))
-        if first < monday:
-            days.append((index, first, monday - timedelta(days=1)))
-        if sunday < last:
-            days.append((index, sunday + timedelta(days=1), last))
-    return days, weeks
-
-
 def report_zone() -> str:
     """The zone whose calendar days the summary tables count in (REPORT_TIMEZONE)."""
     from flask import current_app

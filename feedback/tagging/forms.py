@@ -1,11 +1,10 @@
-"""Forms of the topic pages and the answers list's filters."""
+"""The form of the topic pages."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.fields import SelectChoice
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from feedback.forms import NoNulMeta
@@ -45,34 +44,3 @@ class TopicForm(FlaskForm):
         ),
     )
     active = BooleanField(_l("Active: new and stored comments are tagged with it"), default=True)
-
-
-class AnswerFilterForm(FlaskForm):
-    """The answers list's filters, read from the query string."""
-
-    class Meta:
-        csrf = False
-
-    survey = SelectField(_l("Survey"), validators=[Optional()])
-    sentiment = SelectField(
-        _l("Sentiment"),
-        choices=[
-            SelectChoice("", _l("Any sentiment")),
-            SelectChoice("negative", _l("Negative")),
-            SelectChoice("neutral", _l("Neutral")),
-            SelectChoice("positive", _l("Positive")),
-        ],
-        validators=[Optional()],
-    )
-    language = SelectField(
-        _l("Language"),
-        choices=[
-            SelectChoice("", _l("Any language")),
-            SelectChoice("en", _l("English")),
-            SelectChoice("zh", _l("Chinese")),
-            SelectChoice("other", _l("Other")),
-        ],
-        validators=[Optional()],
-    )
-    topic = SelectField(_l("Topic"), validators=[Optional()])
-    commented = BooleanField(_l("Only answers with a comment"))

@@ -1,0 +1,141 @@
+"""The daily summaries' triggers come from one definition (feedback/dashboard/rollups.py):
+a migrated database has exactly those triggers, the SQL forms of the rules agree with the
+rules, and the migration that made them counts what was stored before it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, select, text
+
+from config import TestingConfig
+from feedback import create_app, scoring
+from feedback.complaints.models import Case
+from feedback.dashboard import rollups
+from feedback.extensions import db
+from tests.complaints_helpers import answer, cases
+
+
+def _triggers(connection) -> dict[str, str]:
+    """Each trigger's definition as the database keeps it (PostgreSQL: the trigger and its
+    function's body)."""
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(
+            text(
+                "SELECT t.tgname, pg_get_triggerdef(t.oid) || ' ' || p.prosrc"
+                " FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal"
+            )
+        )
+    else:
+        rows = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type='trigger'"))
+    return dict(rows.all())
+
+
+def test_the_database_has_the_triggers_the_definition_makes(app):
+    """Were a count or a rule changed in rollups.py without a migration, this fails: the
+    triggers made anew from the definition (and rolled back) differ from the migrated ones."""
+    connection = db.session.connection()
+    dialect = connection.dialect.name
+    migrated = _triggers(connection)
+    assert set(migrated) == set(rollups.triggers(dialect))
+    with db.session.begin_nested():
+        for name, (event, _when, _statements) in rollups.triggers(dialect).items():
+            if dialect == "postgresql":
+                table = event.rsplit(" ON ", 1)[1]
+                connection.execute(text(f"DROP TRIGGER {name} ON {table}"))
+                connection.execute(text(f"DROP FUNCTION {name}()"))
+            else:
+                connection.execute(text(f"DROP TRIGGER {name}"))
+        for sql in rollups.trigger_sql(dialect):
+            connection.execute(text(sql))
+        defined = _triggers(connection)
+        db.session.rollback()
+    for name in defined:
+        assert migrated[name] == defined[name], name
+
+
+@pytest.mark.parametrize("kind", ["nps", "csat", "ces"])
+def test_the_mood_in_sql_is_the_mood_of_the_scoring_rules(app, kind):
+    low, high = scoring.SCALES[kind]
+    for score in range(low, high + 1):
+        in_sql = db.session.execute(
+            text(f"SELECT {scoring.mood_sql('r')} FROM (SELECT :kind AS kind, :score AS score) r"),  # noqa: S608
+            {"kind": kind, "score": score},
+        ).scalar()
+        assert in_sql == scoring.mood(kind, score), (kind, score)
+
+
+def test_on_time_in_sql_is_on_time_on_the_case(app, surveys):
+    for customer in ("a", "b", "c", "d"):
+        answer("csat", 1, customer=customer)
+    early, exact, late, waiting = cases()
+    for case, minutes in ((early, -5), (exact, 0), (late, 1)):
+        case.first_responded_at = case.first_response_due_at + timedelta(minutes=minutes)
+    db.session.commit()
+    in_sql = dict(
+        db.session.execute(
+            select(Case.id, text(f"CASE WHEN {Case.on_time_sql('cases')} THEN 1 ELSE 0 END"))
+        ).all()
+    )
+    for case in (early, exact, late, waiting):
+        assert bool(in_sql[case.id]) is bool(case.responded_on_time), case.id
+    assert [bool(in_sql[c.id]) for c in (early, exact, late, waiting)] == [True, True, False, False]
+
+
+def test_the_migration_counts_what_was_stored_before_it(app, database_url, tmp_path):
+    """Demo data stored under the summaries before this change (weekly tables, the tier
+    and language of deliveries apart), then the migration: its summaries equal a recount."""
+    from feedback.demo import load_demo
+
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'before.db'}"
+    else:
+        url = database_url + "?options=-csearch_path%3Dbefore_rollups"
+        engine = create_engine(database_url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS before_rollups CASCADE"))
+            connection.execute(text("CREATE SCHEMA before_rollups"))
+        engine.dispose()
+    other = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
+    with other.app_context():
+        upgrade(revision="a7e0c3d91b52")
+        load_demo()
+        db.session.commit()
+        upgrade()
+        tables = ("score_days", "topic_days", "invitation_days", "case_days")
+        order = {t: "1, 2, 3, 4, 5" for t in tables}
+
+        def rows():
+            return {
+                t: db.session.execute(text(f"SELECT * FROM {t} ORDER BY {order[t]}")).all()  # noqa: S608
+                for t in tables
+            }
+
+        migrated = rows()
+        assert migrated["score_days"] and migrated["case_days"] and migrated["invitation_days"]
+        rollups.refill(db.session.connection())
+        assert rows() == migrated
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
+    if not database_url.startswith("sqlite"):
+        engine = create_engine(database_url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA before_rollups CASCADE"))
+        engine.dispose()
+
+
+def test_the_rollups_migration_says_how_to_go_back(tmp_path, capfd):
+    """It drops the weekly summaries: going back down is a restore, and it says so."""
+    from flask_migrate import downgrade
+
+    url = f"sqlite:///{tmp_path / 'down.db'}"
+    other = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
+    with other.app_context():
+        upgrade()
+        with pytest.raises(SystemExit):
+            downgrade(revision="a7e0c3d91b52")
+        assert "restore the database from the backup" in capfd.readouterr().err
+        db.engine.dispose()
