@@ -88,6 +88,21 @@ REFILL = {
 }
 
 
+CASE_KEY = ('day', 'priority', 'owner_id', 'tier', 'touchpoint_type_id', 'source')
+
+
+def _case_key():
+    return [
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('priority', _enum('case_priority', 'urgent', 'high', 'normal', 'low'),
+                  nullable=False),
+        sa.Column('owner_id', sa.Integer(), nullable=False),
+        sa.Column('tier', sa.String(length=40), nullable=False),
+        sa.Column('touchpoint_type_id', sa.Integer(), nullable=False),
+        sa.Column('source', _enum('case_source', 'survey', 'email', 'staff'), nullable=False),
+    ]
+
+
 def _enum(name, *values):
     return sa.Enum(*values, name=name).with_variant(
         postgresql.ENUM(*values, name=name, create_type=False), 'postgresql'
@@ -130,16 +145,9 @@ def upgrade():
     counted = ['opened', 'responded', 'on_time', 'resolved',
                *[f'fr{i}' for i in range(24)], *[f'res{i}' for i in range(24)]]
     op.create_table('case_days',
-        sa.Column('day', sa.Date(), nullable=False),
-        sa.Column('priority', _enum('case_priority', 'urgent', 'high', 'normal', 'low'),
-                  nullable=False),
-        sa.Column('owner_id', sa.Integer(), nullable=False),
-        sa.Column('tier', sa.String(length=40), nullable=False),
-        sa.Column('touchpoint_type_id', sa.Integer(), nullable=False),
-        sa.Column('source', _enum('case_source', 'survey', 'email', 'staff'), nullable=False),
+        *_case_key(),
         *[sa.Column(name, sa.Integer(), nullable=False) for name in counted],
-        sa.PrimaryKeyConstraint('day', 'priority', 'owner_id', 'tier', 'touchpoint_type_id',
-                                'source', name=op.f('pk_case_days')),
+        sa.PrimaryKeyConstraint(*CASE_KEY, name=op.f('pk_case_days')),
         sqlite_with_rowid=False,
     )
     for sql in TRIGGERS[dialect]:
@@ -148,6 +156,8 @@ def upgrade():
     op.execute("DELETE FROM topic_days")
     for sql in REFILL[dialect]:
         op.execute(sql)
+    if dialect == 'postgresql':
+        op.execute("ANALYZE score_days, topic_days, invitation_days, case_days")
 
 
 def downgrade():
