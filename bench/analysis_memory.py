@@ -23,7 +23,7 @@ from _server import machine  # noqa: E402
 
 CHILD = r"""
 import json, random, sys, time
-sys.path.insert(0, %(bench)r)
+sys.path[:0] = [%(root)r, %(bench)r]
 
 def rss():
     with open("/proc/self/status") as f:
@@ -41,7 +41,7 @@ started = time.perf_counter()
 warm_up()
 load_seconds = time.perf_counter() - started
 loaded = rss()
-import _sentiment_data as data
+from training import data
 chinese = random.Random(1).sample(data.chinese(), 2000)
 texts = [t for t, _ in data.english()] + [t for t, _ in chinese]
 from feedback.analysis import Taxonomy, TopicSpec
@@ -62,7 +62,7 @@ print(json.dumps({"baseline": baseline, "loaded": loaded, "used": used,
 
 def main() -> None:
     out = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", CHILD % {"bench": str(ROOT / "bench")}],
+        [sys.executable, "-c", CHILD % {"root": str(ROOT), "bench": str(ROOT / "bench")}],
         capture_output=True,
         text=True,
         cwd=ROOT,

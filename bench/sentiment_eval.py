@@ -4,8 +4,8 @@
     python bench/sentiment_eval.py --product  # just what the product uses
 
 Data: ../shared/data/sentiment (amazon_cells_labelled.txt for English,
-ChnSentiCorp_htl_all.csv for Chinese), split by bench/_sentiment_data.py with a fixed seed;
-the trainers in scripts/ read only the tune part. A comment counts as positive when its
+ChnSentiCorp_htl_all.csv for Chinese), split by training/data.py with a fixed seed;
+the trainers in training/ read only the tune part. A comment counts as positive when its
 polarity is above 0. Speed: comments per second on one core (one process), over the test
 comments shorter than 200 characters, through the analyzer named; "product" is the whole
 entry point (language detection, sentiment and topics), as a web worker runs it.
@@ -22,8 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _sentiment_data as data  # noqa: E402
 from _server import machine  # noqa: E402
+
+from training import data  # noqa: E402
 
 SHORT = 200
 

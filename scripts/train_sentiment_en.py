@@ -25,9 +25,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
 
-from _sentiment_data import load_analyzer, solve, tune_and_test  # noqa: E402
+from training.data import load_analyzer, solve, tune_and_test  # noqa: E402
 
 english = load_analyzer("english")
 

@@ -76,10 +76,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-from _sentiment_data import chinese as hotel_reviews  # noqa: E402
-from _sentiment_data import load_analyzer, solve, tune_and_test  # noqa: E402
+from training.data import chinese as hotel_reviews  # noqa: E402
+from training.data import load_analyzer, solve, tune_and_test  # noqa: E402
 
 chinese = load_analyzer("chinese")
 text_forms = load_analyzer("text")

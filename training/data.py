@@ -1,8 +1,8 @@
 """The labelled comments in ../shared/data/sentiment, split once by a fixed seed.
 
 The tune part is all that training and tuning may read; the test part is only ever
-scored (bench/sentiment_eval.py). Both the trainers in scripts/ and the benchmark import
-this module so that the split is the same everywhere.
+scored (bench/sentiment_eval.py). The trainers (training/) and the benchmarks import this
+module so that the split is the same everywhere.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 import random
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the repository
 DATA = Path(os.environ.get("SENTIMENT_DATA", ROOT.parent / "shared" / "data" / "sentiment"))
 SEED = 20261122
 TUNE_SHARE = 0.6
@@ -44,7 +44,7 @@ def chinese() -> list[tuple[str, int]]:
 def split(rows: list[tuple[str, int]]) -> tuple[list, list]:
     """(tune, test): a seeded shuffle, the first TUNE_SHARE for tuning."""
     shuffled = list(rows)
-    random.Random(SEED).shuffle(shuffled)
+    random.Random(SEED).shuffle(shuffled)  # noqa: S311 - a reproducible split, not a secret
     cut = int(len(shuffled) * TUNE_SHARE)
     return shuffled[:cut], shuffled[cut:]
 
