@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install run test lint format translations bench clean train-zh
+.PHONY: install run test lint format translations bench clean train-en train-zh
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -54,6 +54,9 @@ format: $(VENV)/.installed-dev
 	@touch $@
 
 TRAIN := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv-train/bin/python -m
+
+train-en: .venv-train/.installed
+	$(TRAIN) training.english
 
 train-zh: .venv-train/.installed
 	$(TRAIN) training.chinese

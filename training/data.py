@@ -95,35 +95,3 @@ def shopping_reviews() -> list[tuple[str, int]]:
     out.sort()
     random.Random(SEED).shuffle(out)  # noqa: S311 - a reproducible order, not a secret
     return out
-
-
-def load_analyzer(name: str):
-    """feedback/analysis/{name}.py by its path, for a trainer: importing the package would
-    load every other analyzer's libraries too."""
-    import importlib.util
-    import sys
-
-    path = ROOT / "feedback" / "analysis" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"_{name}_for_training", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look the module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-def solve(a: list[list[float]], b: list[float]) -> list[float]:
-    """a x = b by Gaussian elimination with partial pivoting: the trainers' Newton steps
-    (a small, positive definite Hessian)."""
-    n = len(b)
-    m = [row[:] + [bi] for row, bi in zip(a, b, strict=True)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
-        m[col], m[pivot] = m[pivot], m[col]
-        for r in range(col + 1, n):
-            f = m[r][col] / m[col][col]
-            for c in range(col, n + 1):
-                m[r][c] -= f * m[col][c]
-    x = [0.0] * n
-    for r in range(n - 1, -1, -1):
-        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
-    return x

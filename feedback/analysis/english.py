@@ -4,7 +4,7 @@ TextBlob and VADER each miss what customers write most: TextBlob scores "The sta
 not helpful" 0.0, VADER turns "don't waste your money" positive, and neither knows
 "unhelpful", "overpriced" or "never arrived". So one pass here reads the comment with
 VADER's and TextBlob's lexicons plus a customer-service lexicon, handling negation,
-intensifiers and "but"; a small logistic model (scripts/train_sentiment_en.py) then
+intensifiers and "but"; a small logistic model (training/english.py) then
 weighs that evidence together with TextBlob's and VADER's own scores.
 
 Pure: no Flask. The model file loads once per process, on first use; nothing downloads.
