@@ -42,22 +42,23 @@ def _product() -> Callable[[str], float]:
 
 
 def _english() -> dict[str, Callable[[str], float]]:
+    from textblob import TextBlob
+    from textblob.en import sentiment as textblob_lexicon
+
     from feedback.analysis import english
 
     def textblob_object(text):
-        from textblob import TextBlob
-
         return TextBlob(text).sentiment.polarity
 
-    def averaged(text):
-        return (english.textblob_polarity(text) + english.vader_polarity(text)) / 2
+    def averaged(text):  # textblob_lexicon is what TextBlob(text).sentiment calls
+        return (textblob_lexicon(text)[0] + english.vader_polarity(text)) / 2
 
     return {
         "TextBlob(text).sentiment": textblob_object,
         "VADER compound": english.vader_polarity,
         "TextBlob and VADER averaged": averaged,
         "rules: merged lexicon, negation, intensifiers, but": english.lexicon_polarity,
-        "rules + logistic model with VADER and TextBlob (english.py)": english.polarity,
+        "rules + logistic model with VADER's score (english.py)": english.polarity,
     }
 
 

@@ -8,7 +8,8 @@ customer-service words and phrases of training/lexicon_en.py. Then a logistic re
 without intercept (scikit-learn) weighs what english.py's lexicon pass finds (positive,
 negated, hypothetical ...) together with VADER's own score: english.FEATURES, one weight
 each. No weight per word or n-gram: on the 600 tune reviews they gain nothing in
-cross-validation and learn "the", "if" and "headset".
+cross-validation and learn "the", "if" and "headset". Nor TextBlob's score: 91.8% with
+it or without.
 
 Only the tune split of training/data.py is read. --cv: 5 interleaved folds of it; C was
 chosen that way, never on the test split. Deterministic: the same inputs give the same
