@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install run test lint format translations bench clean train-zh
+.PHONY: install run test lint format translations bench clean train-en train-zh
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -47,11 +47,19 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Rebuild the Chinese sentiment model, in .venv-train: numpy must not be in .venv.
-train-zh:
+## Rebuild a sentiment model (docs/analysis.md) in .venv-train: scikit-learn stays out of .venv.
+.venv-train/.installed: pyproject.toml
 	$(PYTHON) -m venv .venv-train
 	.venv-train/bin/python -m pip install --quiet -e '.[train]'
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv-train/bin/python scripts/train_sentiment_zh.py
+	@touch $@
+
+TRAIN := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv-train/bin/python -m
+
+train-en: .venv-train/.installed
+	$(TRAIN) training.english
+
+train-zh: .venv-train/.installed
+	$(TRAIN) training.chinese
 
 ## Extract messages, merge them into the catalogs and compile them.
 translations: install

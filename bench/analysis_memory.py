@@ -2,11 +2,13 @@
 
     python bench/analysis_memory.py
 
-In a fresh interpreter: the app is created and serves a page (the baseline), then the
-models load (warm_up, as wsgi.py does under gunicorn), then 3,000 real comments are
-analysed with the default topics. Prints VmRSS at each step, the increase over the
-baseline, and which optional heavy modules got imported (numpy or scipy in the venv make
-nltk import them).
+Each figure comes from a fresh interpreter: the app is created and serves a page (the
+baseline), then one part of the analysis is used once (its model loads on first use), and
+VmRSS is read again. Then, in one more interpreter, everything: warm_up() (as wsgi.py
+does under gunicorn) and 3,000 real comments analysed with the default topics. The parts
+share the interpreter's own growth, so they add up to about the whole, not exactly. Also
+prints which optional heavy modules got imported (none should be: the service scores its
+models in plain Python).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from _server import machine  # noqa: E402
 
 CHILD = r"""
 import json, random, sys, time
-sys.path.insert(0, %(bench)r)
+sys.path[:0] = [%(root)r, %(bench)r]
 
 def rss():
     with open("/proc/self/status") as f:
@@ -36,43 +38,75 @@ from feedback import create_app
 app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 app.test_client().get("/healthz")
 baseline = rss()
-from feedback.analysis import analyze, warm_up
+from feedback.analysis import analyze, chinese, english, language, text, warm_up
+part = sys.argv[1]
 started = time.perf_counter()
-warm_up()
+if part == "chinese":
+    chinese.polarity("服务很好")
+elif part == "english":
+    english.polarity("Great service")
+elif part == "language":
+    language.detect("Service was great, 谢谢")
+    language.detect("The staff was not helpful at all")
+elif part == "jieba":
+    text.zh_words("快递很快")
+elif part == "zhconv":
+    text.simplified("服務態度")
+else:
+    warm_up()
 load_seconds = time.perf_counter() - started
 loaded = rss()
-import _sentiment_data as data
-chinese = random.Random(1).sample(data.chinese(), 2000)
-texts = [t for t, _ in data.english()] + [t for t, _ in chinese]
-from feedback.analysis import Taxonomy, TopicSpec
-from feedback.analysis.topics import split_keywords
-from feedback.tagging.demo import DEFAULT_TOPICS
-taxonomy = Taxonomy.compile(
-    TopicSpec(key, tuple(split_keywords(en)), tuple(split_keywords(zh)))
-    for key, _, _, en, zh in DEFAULT_TOPICS
-)
-for text in texts:
-    analyze(text, taxonomy)
-used = rss()
-heavy = sorted(m for m in ("numpy", "scipy", "sklearn", "snownlp") if m in sys.modules)
+used = loaded
+texts = []
+if part == "all":
+    from training import data
+    chinese_rows = random.Random(1).sample(data.chinese(), 2000)
+    texts = [t for t, _ in data.english()] + [t for t, _ in chinese_rows]
+    from feedback.analysis import Taxonomy, TopicSpec
+    from feedback.analysis.topics import split_keywords
+    from feedback.tagging.demo import DEFAULT_TOPICS
+    taxonomy = Taxonomy.compile(
+        TopicSpec(key, tuple(split_keywords(en)), tuple(split_keywords(zh)))
+        for key, _, _, en, zh in DEFAULT_TOPICS
+    )
+    for comment in texts:
+        analyze(comment, taxonomy)
+    used = rss()
+heavy = sorted(m for m in ("numpy", "scipy", "sklearn", "snownlp", "nltk") if m in sys.modules)
 print(json.dumps({"baseline": baseline, "loaded": loaded, "used": used,
                   "load_seconds": load_seconds, "heavy": heavy, "texts": len(texts)}))
 """
 
+PARTS = {
+    "chinese": "Chinese sentiment model (chinese.py)",
+    "english": "English sentiment model and VADER (english.py)",
+    "language": "lingua (language.py)",
+    "jieba": "jieba's dictionary (topics)",
+    "zhconv": "zhconv's table (traditional characters)",
+}
 
-def main() -> None:
+
+def measure(part: str) -> dict:
     out = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", CHILD % {"bench": str(ROOT / "bench")}],
+        [sys.executable, "-c", CHILD % {"root": str(ROOT), "bench": str(ROOT / "bench")}, part],
         capture_output=True,
         text=True,
         cwd=ROOT,
         check=True,
     ).stdout
-    figures = json.loads(out.strip().splitlines()[-1])
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
     print(f"Analysis memory on {machine()}")
+    for part, name in PARTS.items():
+        figures = measure(part)
+        added = figures["loaded"] - figures["baseline"]
+        print(f"  {name:<48} +{added:5.1f} MB ({figures['load_seconds']:.2f} s)")
+    figures = measure("all")
     print(f"  web worker after one request: {figures['baseline']:.0f} MB")
     print(
-        f"  after loading the models:     {figures['loaded']:.0f} MB "
+        f"  after warm_up():              {figures['loaded']:.0f} MB "
         f"(+{figures['loaded'] - figures['baseline']:.0f} MB, {figures['load_seconds']:.1f} s)"
     )
     print(

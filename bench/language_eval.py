@@ -19,8 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _sentiment_data as data  # noqa: E402
 from _server import machine  # noqa: E402
+
+from training import data  # noqa: E402
 
 SHORT_EN = (
     "ok, thx, good, great, meh, love it, not bad, too slow, fast delivery, rude staff, "

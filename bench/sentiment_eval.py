@@ -4,8 +4,8 @@
     python bench/sentiment_eval.py --product  # just what the product uses
 
 Data: ../shared/data/sentiment (amazon_cells_labelled.txt for English,
-ChnSentiCorp_htl_all.csv for Chinese), split by bench/_sentiment_data.py with a fixed seed;
-the trainers in scripts/ read only the tune part. A comment counts as positive when its
+ChnSentiCorp_htl_all.csv for Chinese), split by training/data.py with a fixed seed;
+the trainers in training/ read only the tune part. A comment counts as positive when its
 polarity is above 0. Speed: comments per second on one core (one process), over the test
 comments shorter than 200 characters, through the analyzer named; "product" is the whole
 entry point (language detection, sentiment and topics), as a web worker runs it.
@@ -22,8 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _sentiment_data as data  # noqa: E402
 from _server import machine  # noqa: E402
+
+from training import data  # noqa: E402
 
 SHORT = 200
 
@@ -41,22 +42,23 @@ def _product() -> Callable[[str], float]:
 
 
 def _english() -> dict[str, Callable[[str], float]]:
+    from textblob import TextBlob
+    from textblob.en import sentiment as textblob_lexicon
+
     from feedback.analysis import english
 
     def textblob_object(text):
-        from textblob import TextBlob
-
         return TextBlob(text).sentiment.polarity
 
-    def averaged(text):
-        return (english.textblob_polarity(text) + english.vader_polarity(text)) / 2
+    def averaged(text):  # textblob_lexicon is what TextBlob(text).sentiment calls
+        return (textblob_lexicon(text)[0] + english.vader_polarity(text)) / 2
 
     return {
         "TextBlob(text).sentiment": textblob_object,
         "VADER compound": english.vader_polarity,
         "TextBlob and VADER averaged": averaged,
         "rules: merged lexicon, negation, intensifiers, but": english.lexicon_polarity,
-        "rules + logistic model with VADER and TextBlob (english.py)": english.polarity,
+        "rules + logistic model with VADER's score (english.py)": english.polarity,
     }
 
 

@@ -188,7 +188,7 @@ socket.create_connection = no_network
 from feedback.analysis import Taxonomy, TopicSpec, analyze, warm_up
 from feedback.analysis import chinese, english, language, text
 loaders = [text._tokenizer, text._to_simplified, language._en_zh, language._latin,
-           english.model, english._textblob, english._vader, chinese.model]
+           english.model, english._vader, chinese.model]
 modules = [text, language, english, chinese]
 cached = [f for m in modules for f in vars(m).values() if hasattr(f, "cache_info")]
 assert set(cached) == set(loaders), cached

@@ -206,95 +206,26 @@ def test_reviews_of_several_sentences(text, expected):
     assert label(text) == expected, chinese.polarity(text)
 
 
-def test_the_stacker_weighs_every_view():
-    m = chinese.model()
-    assert m.sentence is not None and m.binary
-    assert len(m.stacker) == len(chinese.FEATURES)
-    x = chinese.features("房间很干净，服务也热情。早餐一般。总体很满意，下次还会再来。", m)
-    assert len(x) == len(chinese.FEATURES)
-    assert x[4] == 3  # sentences
-    assert chinese.features("我昨天收到了", m) is None
-
-
-def test_a_short_comment_stays_with_the_review_view():
-    m = chinese.model()
-    short = chinese.features("不太满意", m)
-    review = chinese.features(
-        "房间很干净，服务也热情。早餐一般，种类不多。位置很方便，离地铁站很近。"
-        "总体很满意，下次还会再来。",
-        m,
-    )
-    assert chinese.say(short, m.stack_kappa) < 0.1
-    assert chinese.say(review, m.stack_kappa) > 0.5
-
-
-def test_the_first_stage_alone_is_the_review_view():
-    m = chinese.model()
-    alone = chinese.Model(lexicon=m.lexicon, review=m.review)
-    text = "房间很干净，服务也热情。早餐一般。"
-    # The same sum, over sets whose order follows the process's string hashing: equal to
-    # the last bits or so, not bit for bit.
-    assert chinese.score(text, alone) == pytest.approx(chinese.features(text, m)[0], rel=1e-12)
-
-
 def test_model_loads_once_and_is_small():
     assert chinese.model() is chinese.model()
-    assert chinese.MODEL_FILE.stat().st_size < 3_000_000
+    assert chinese.MODEL_FILE.stat().st_size < 1_000_000
 
 
 def test_the_model_learnt_from_text_as_the_service_reads_it():
     """analyze() hands chinese.py NFKC-normalised, simplified text: a model trained on the
-    raw reviews would have weights for "，" and "態" that no comment ever reaches."""
-    m = chinese.model()
-    learnt = set(m.neural.chars) | {ch for gram in m.grams for ch in gram}
+    raw reviews would have weights for "Ｏ" and "態" that no comment ever reaches."""
+    learnt = {ch for gram in chinese.model().grams for ch in gram}
     assert learnt == {normalize(simplified(ch)) or ch for ch in learnt}
-    assert "，" not in learnt and "," in learnt
+    assert {"态", "o"} <= learnt
 
 
-def _neural_by_hand(text: str, net: chinese.Neural) -> float:
-    """The CNN written out plainly: unpack each character's tables into lists of lanes,
-    sum them per position, take each filter's maximum."""
-    mask = (1 << chinese.LANE) - 1
-
-    def lanes(packed: int) -> list[int]:
-        return [(packed >> (chinese.LANE * j)) & mask for j in range(net.filters)]
-
-    rows = [net.chars.get(ch, net.unknown) for ch in text.lower()[: net.maxlen]]
-    rows += [net.pad] * (chinese.WIDTH - 1)
-    sums = []
-    for t in range(len(rows) - chinese.WIDTH + 1):
-        each = [lanes(rows[t + k][k]) for k in range(chinese.WIDTH)]
-        sums.append([sum(col) for col in zip(*each, strict=True)])
-    total = net.out_bias
-    for j in range(net.filters):
-        value = max(s[j] for s in sums) - chinese.WIDTH * chinese.LANE_OFFSET
-        h = value / net.scale[j] + net.bias[j]
-        total += net.out[j] * max(h, 0.0)
-    return total
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "好",
-        "不太满意",
-        "房间很干净，服务也热情。早餐一般。总体很满意，下次还会再来。",
-        "酒店位置偏僻，打车很难。前台态度冷淡，房间有异味，不会再来了。" * 4,  # past maxlen
-        "ｘｙｚ😀🙂 unknown ⿰ characters",
-    ],
-)
-def test_the_neural_view_packs_filters_without_changing_them(text):
-    net = chinese.model().neural
-    assert net is not None
-    assert chinese.neural_score(text, net) == pytest.approx(_neural_by_hand(text, net), abs=1e-9)
-
-
-def test_the_neural_view_is_asked_only_near_the_margin():
+def test_an_ngram_holding_a_lexicon_word_never_turns_it_around():
+    """Hotel reviews complain of a slow lift and still praise the stay: left free, "太慢"
+    learns a positive weight and "太慢了" is no longer a complaint."""
     m = chinese.model()
-    assert m.neural_stacker is not None and len(m.neural_stacker) == len(chinese.FEATURES) + 1
-    clear = "房间很干净，服务也热情。总体很满意，下次还会再来。"
-    x = chinese.features(clear, m)
-    share = chinese.say(x, m.stack_kappa)
-    three = (1 - share) * x[0] + share * sum(b * v for b, v in zip(m.stacker, x, strict=True))
-    assert abs(three) >= m.neural_gate
-    assert chinese.score(clear, m) == pytest.approx(three)
+    against = []
+    for gram, (weight, _) in m.grams.items():
+        pos, neg, cues = chinese.evidence([[gram]], m.lexicon)
+        if cues and weight * (pos + neg) < 0:
+            against.append(gram)
+    assert not against, against[:20]

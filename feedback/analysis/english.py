@@ -3,9 +3,11 @@
 TextBlob and VADER each miss what customers write most: TextBlob scores "The staff was
 not helpful" 0.0, VADER turns "don't waste your money" positive, and neither knows
 "unhelpful", "overpriced" or "never arrived". So one pass here reads the comment with
-VADER's and TextBlob's lexicons plus a customer-service lexicon, handling negation,
-intensifiers and "but"; a small logistic model (scripts/train_sentiment_en.py) then
-weighs that evidence together with TextBlob's and VADER's own scores.
+VADER's and TextBlob's lexicons plus a customer-service lexicon (merged by the trainer,
+training/english.py, into the model file), handling negation, intensifiers and "but";
+a small logistic model then weighs that evidence together with VADER's own score.
+TextBlob itself is not run: its score added nothing in cross-validation, and it would
+bring nltk into every worker.
 
 Pure: no Flask. The model file loads once per process, on first use; nothing downloads.
 """
@@ -77,7 +79,7 @@ _LIKE_AFTER = frozenset(
     "i we they you he she not really also definitely totally absolutely just did do does "
     "still always".split()
 )
-FEATURES = ("pos", "neg", "neg_pos", "neg_neg", "hyp_pos", "hyp_neg", "vader", "textblob")
+FEATURES = ("pos", "neg", "neg_pos", "neg_neg", "hyp_pos", "hyp_neg", "vader")
 
 
 @dataclass(frozen=True)
@@ -257,7 +259,6 @@ def features(text: str, reading: Reading) -> dict[str, float]:
         "hyp_pos": _damp(reading.hyp_pos),
         "hyp_neg": _damp(reading.hyp_neg),
         "vader": vader_polarity(text),
-        "textblob": textblob_polarity(text),
     }
 
 
@@ -291,24 +292,10 @@ def lexicon_polarity(text: str) -> float:
 
 
 @functools.cache
-def _textblob():
-    # TextBlob's PatternAnalyzer calls exactly this; calling it directly skips building a
-    # namedtuple class per comment (twice as fast). It needs no NLTK corpus.
-    from textblob.en import sentiment
-
-    return sentiment
-
-
-@functools.cache
 def _vader():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return SentimentIntensityAnalyzer()
-
-
-def textblob_polarity(text: str) -> float:
-    """TextBlob's own polarity (pattern lexicon), in [-1, 1]."""
-    return _textblob()(text)[0]
 
 
 def vader_polarity(text: str) -> float:
