@@ -315,7 +315,7 @@ class Comments:
     MAX_LENGTH = 400
 
     def __init__(self, taxonomy, topic_ids: dict[str, int]) -> None:
-        from bench import _sentiment_data
+        from training import data as _sentiment_data
 
         self.taxonomy, self.topic_ids = taxonomy, topic_ids
         self.pools: dict[tuple[str, int], list[str]] = {}
