@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 
 from feedback.complaints.models import CaseResponse
 from feedback.customers.models import Customer
@@ -40,18 +40,25 @@ class Filters:
     topic_key: str | None = None
     commented: bool = False
 
-    def conditions(self, columns) -> list:
-        """Conditions on the dimension columns found in ``columns`` (a table's ``.c``, or
-        a dict of expressions by name)."""
-        found = []
-        for name in DIMENSIONS:
-            value = getattr(self, name)
-            if value is not None and name in columns:
-                found.append(columns[name] == value)
+    def shape(self) -> tuple[str, ...]:
+        """The names of the dashboard's conditions that apply (a statement is built once
+        per shape, see bound())."""
+        names = [name for name in DIMENSIONS if getattr(self, name) is not None]
         if self.survey_id is None and self.followup_survey_id is not None:
-            if "survey_id" in columns:
-                found.append(columns["survey_id"] != self.followup_survey_id)
-        return found
+            names.append("not_survey_id")
+        return tuple(names)
+
+    def params(self) -> dict[str, object]:
+        """The values of bound(columns, self.shape())."""
+        values = {name: getattr(self, name) for name in DIMENSIONS}
+        values["not_survey_id"] = self.followup_survey_id
+        return {name: values[name] for name in self.shape()}
+
+    def conditions(self, columns) -> list:
+        """The dashboard's conditions on the dimension columns found in ``columns`` (a
+        table's ``.c``, or a dict of expressions by name)."""
+        params = self.params()
+        return [condition(columns, name, params[name]) for name in self.shape()]
 
     def where(self, table) -> list:
         """The dashboard's conditions on a table with the dimension columns."""
@@ -70,6 +77,18 @@ class Filters:
         if self.commented:
             query = query.where(Response.comment.is_not(None))
         return query
+
+
+def condition(columns, name: str, value):
+    """One of the dashboard's conditions; the follow-up survey is reported apart."""
+    if name == "not_survey_id":
+        return columns["survey_id"] != value
+    return columns[name] == value
+
+
+def bound(columns, shape: tuple[str, ...]) -> list:
+    """Filters.conditions with a parameter in place of each value (named as in params())."""
+    return [condition(columns, name, bindparam(name)) for name in shape]
 
 
 def in_period(query: Select, period: Period) -> Select:

@@ -26,8 +26,11 @@ DURATION_BUCKETS = (
     *(86400 * n for n in (3, 4, 5, 7, 10, 14, 21, 30)),
 )
 HISTOGRAM = range(len(DURATION_BUCKETS) + 1)
+#: the histogram columns of case_duration_days: first responses, then resolutions
+HISTOGRAMS = (*(f"fr{i}" for i in HISTOGRAM), *(f"res{i}" for i in HISTOGRAM))
 SCORE_KEY = ("day", "survey_id", "touchpoint_type_id", "tier", "locale")
 CASE_KEY = ("day", "priority", "owner_id", "tier", "touchpoint_type_id", "source")
+DURATION_KEY = ("day", "priority", "owner_id")
 
 
 def _count() -> Mapped[int]:
@@ -119,30 +122,38 @@ class InvitationDay(db.Model):
 class CaseDay(db.Model):
     """Cases by the day they opened, their priority and owner (0 for nobody), the
     customer's tier, the touchpoint (0 for none) and how they came: how many opened, got a
-    first response (on time or not) and were resolved, and histograms of how long those
-    took (fr0... for the first response, res0... for the resolution, bucket i ending at
-    DURATION_BUCKETS[i]), from which the dashboard reads medians. Each count goes to the
-    priority and owner the case had when it happened."""
+    first response (on time or not) and were resolved. Each count goes to the priority and
+    owner the case had when it happened."""
+
+    __tablename__ = "case_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    priority: Mapped[CasePriority] = mapped_column(
+        _enum(CasePriority, "case_priority"), primary_key=True
+    )
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tier: Mapped[str] = mapped_column(String(40), primary_key=True)
+    touchpoint_type_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[CaseSource] = mapped_column(_enum(CaseSource, "case_source"), primary_key=True)
+    opened: Mapped[int] = _count()
+    responded: Mapped[int] = _count()
+    on_time: Mapped[int] = _count()
+    resolved: Mapped[int] = _count()
+
+
+class CaseDurationDay(db.Model):
+    """How long the cases of a day, priority and owner took, as histograms: fr<i> counts
+    first responses, res<i> resolutions, within bucket i (ending at DURATION_BUCKETS[i];
+    the last is open-ended), timed from the opening. The dashboard reads medians from them;
+    with a tier or touchpoint filter, from the cases themselves."""
 
     __table__ = Table(
-        "case_days",
+        "case_duration_days",
         db.metadata,
         Column("day", Date, primary_key=True),
         Column("priority", _enum(CasePriority, "case_priority"), primary_key=True),
         Column("owner_id", Integer, primary_key=True),
-        Column("tier", String(40), primary_key=True),
-        Column("touchpoint_type_id", Integer, primary_key=True),
-        Column("source", _enum(CaseSource, "case_source"), primary_key=True),
-        *[
-            Column(name, Integer, nullable=False, default=0)
-            for name in (
-                "opened",
-                "responded",
-                "on_time",
-                "resolved",
-                *(f"fr{i}" for i in HISTOGRAM),
-                *(f"res{i}" for i in HISTOGRAM),
-            )
-        ],
+        *[Column(name, Integer, nullable=False, default=0) for name in HISTOGRAMS],
         sqlite_with_rowid=False,
     )

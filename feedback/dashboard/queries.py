@@ -9,37 +9,43 @@ index (and by the columns it groups by), as lists of counts.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from operator import add
 
-from sqlalchemy import and_, case, false, func, literal, literal_column, or_, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 
 from feedback.complaints.models import Case
 from feedback.customers.models import Customer
-from feedback.dashboard.answers import Filters
-from feedback.dashboard.models import HISTOGRAM, CaseDay, InvitationDay, ScoreDay, TopicDay
+from feedback.dashboard.answers import Filters, bound
+from feedback.dashboard.models import HISTOGRAMS
 from feedback.dashboard.periods import Cover, Period, cover
-from feedback.dashboard.rollups import case_metrics, metric
+from feedback.dashboard.rollups import case_counts, case_durations, metric
 from feedback.extensions import db
 from feedback.scoring import mood_sql
 from feedback.surveys.models import Invitation, InvitationStatus, Response, TouchpointEvent
 from feedback.tagging.models import ResponseTopic
 
-#: the counted columns of case_days that queue health reads
-CASE_COUNTS = (
-    "opened",
-    "responded",
-    "on_time",
-    "resolved",
-    *(f"fr{i}" for i in HISTOGRAM),
-    *(f"res{i}" for i in HISTOGRAM),
-)
+#: the counted columns of case_days
+CASE_COUNTS = ("opened", "responded", "on_time", "resolved")
 
 
 def add_counts(result: dict, key, counts) -> None:
-    """Add a list of counts to result[key], element by element."""
+    """Add a list of counts to result[key], element by element (sums of a group's rows:
+    never NULL)."""
     totals = result.get(key)
-    counts = [int(n or 0) for n in counts]
-    result[key] = counts if totals is None else list(map(add, totals, counts))
+    result[key] = list(counts) if totals is None else list(map(add, totals, counts))
 
 
 #: grouped by, as its label: PostgreSQL takes a CASE with parameters in the GROUP BY for
@@ -49,10 +55,38 @@ BUCKET = literal_column("bucket")
 ONE = literal(0).label("bucket")
 
 
-def _days(column, where: Cover):
-    """The period index of a summary day, and the condition that it is in one."""
-    bucket = case(*[(column.between(a, b), i) for i, a, b in where.days], else_=-1)
-    return bucket.label("bucket"), or_(*[column.between(a, b) for _i, a, b in where.days])
+@cache
+def summed(table: str, spans: int, keys: tuple, sums: tuple, shape: tuple):
+    """A statement adding up the counts ``sums`` of the summary ``table`` by period index
+    (its days within one of ``spans`` spans: parameters i0, a0, b0 ...) and ``keys``, for
+    the dashboard's conditions of ``shape``. Built once per shape and run with other
+    values: building a SELECT of a few dozen sums costs as much as running it."""
+    t = db.metadata.tables[table]
+    days = [
+        (
+            bindparam(f"i{n}", type_=Integer),
+            bindparam(f"a{n}", type_=Date),
+            bindparam(f"b{n}", type_=Date),
+        )
+        for n in range(spans)
+    ]
+    bucket = case(*[(t.c.day.between(a, b), i) for i, a, b in days], else_=-1).label("bucket")
+    columns = [t.c[name] for name in keys]
+    return (
+        select(bucket, *columns, *[func.sum(t.c[name]) for name in sums])
+        .where(or_(*[t.c.day.between(a, b) for _i, a, b in days]), *bound(t.c, shape))
+        .group_by(BUCKET, *columns)
+    )
+
+
+def _summed(result: dict, table: str, where: Cover, filters: Filters, keys=(), sums=()):
+    """Add up the summary days of ``where`` into result[(index, *keys)]."""
+    statement = summed(table, len(where.days), keys, sums, filters.shape())
+    params = filters.params()
+    for n, (index, first, last) in enumerate(where.days):
+        params.update({f"i{n}": index, f"a{n}": first, f"b{n}": last})
+    for index, *row in db.session.execute(statement, params):
+        add_counts(result, (index, *row[: len(keys)]), row[len(keys) :])
 
 
 def _hours(column, where: Cover):
@@ -80,16 +114,7 @@ def scores(
     where = cover(periods, zone)
     result: dict[tuple, list[int]] = {}
     if where.days:
-        t = ScoreDay.__table__
-        bucket, within = _days(t.c.day, where)
-        keys = [t.c[name] for name in group]
-        _sums(
-            result,
-            select(bucket, *keys, *[func.sum(t.c[name]) for name in metrics])
-            .where(within, *filters.where(t))
-            .group_by(BUCKET, *keys),
-            len(group),
-        )
+        _summed(result, "score_days", where, filters, group, metrics)
     if where.edges:
         r = Response.__table__
         bucket, within = _hours(r.c.answered_at, where)
@@ -108,15 +133,7 @@ def topics(period: Period, filters: Filters, zone: str) -> dict[tuple[int, int],
     where = cover([period], zone)
     result: dict[tuple, list[int]] = {}
     if where.days:
-        t = TopicDay.__table__
-        _bucket, within = _days(t.c.day, where)
-        _sums(
-            result,
-            select(ONE, t.c.topic_id, t.c.mood, func.sum(t.c.answers))
-            .where(within, *filters.where(t))
-            .group_by(t.c.topic_id, t.c.mood),
-            2,
-        )
+        _summed(result, "topic_days", where, filters, ("topic_id", "mood"), ("answers",))
     if where.edges:
         r, rt = Response.__table__, ResponseTopic.__table__
         _bucket, within = _hours(r.c.answered_at, where)
@@ -138,15 +155,7 @@ def deliveries(periods: list[Period], filters: Filters, zone: str) -> dict[int, 
     where = cover(periods, zone)
     result: dict[tuple, list[int]] = {}
     if where.days:
-        t = InvitationDay.__table__
-        bucket, within = _days(t.c.day, where)
-        _sums(
-            result,
-            select(bucket, func.sum(t.c.delivered), func.sum(t.c.answered))
-            .where(within, *filters.where(t))
-            .group_by(BUCKET),
-            0,
-        )
+        _summed(result, "invitation_days", where, filters, (), ("delivered", "answered"))
     if where.edges:
         i, e, c = Invitation.__table__, TouchpointEvent.__table__, Customer.__table__
         bucket, within = _hours(i.c.sent_at, where)
@@ -168,45 +177,55 @@ def deliveries(periods: list[Period], filters: Filters, zone: str) -> dict[int, 
     return {key[0]: (counts[0], counts[1]) for key, counts in result.items()}
 
 
-def _case_scope(table_columns: dict, filters: Filters) -> list:
-    """Cases follow the touchpoint and tier filters (they have no survey or language)."""
-    scope = Filters(touchpoint_type_id=filters.touchpoint_type_id, tier=filters.tier)
-    return scope.conditions(table_columns)
-
-
 def cases(period: Period, filters: Filters, zone: str) -> dict[tuple, list[int]]:
     """CASE_COUNTS of the cases opened in the period, by (priority, owner id or 0)."""
     where = cover([period], zone)
+    scope = Filters(touchpoint_type_id=filters.touchpoint_type_id, tier=filters.tier)
     result: dict[tuple, list[int]] = {}
     if where.days:
-        t = CaseDay.__table__
-        _bucket, within = _days(t.c.day, where)
-        _sums(
-            result,
-            select(ONE, t.c.priority, t.c.owner_id, *[func.sum(t.c[n]) for n in CASE_COUNTS])
-            .where(within, *_case_scope(t.c, filters))
-            .group_by(t.c.priority, t.c.owner_id),
-            2,
-        )
+        _summed(result, "case_days", where, scope, ("priority", "owner_id"), CASE_COUNTS)
     if where.edges:
-        c = Case.__table__
-        _bucket, within = _hours(c.c.opened_at, where)
-        values = case_metrics("cases", db.session.get_bind().dialect.name)
-        owner = func.coalesce(c.c.owner_id, 0)
-        columns = {"touchpoint_type_id": func.coalesce(c.c.touchpoint_type_id, 0), "tier": c.c.tier}
-        _sums(
-            result,
-            select(
-                ONE,
-                c.c.priority,
-                owner,
-                *[func.sum(literal_column(values[n])) for n in CASE_COUNTS],
-            )
-            .where(within, *_case_scope(columns, filters))
-            .group_by(c.c.priority, owner),
-            2,
-        )
+        _raw_cases(result, where.edges, scope, case_counts("cases"))
     return {key[1:]: counts for key, counts in result.items()}
+
+
+def durations(period: Period, filters: Filters, zone: str) -> dict[tuple, list[int]]:
+    """HISTOGRAMS of the cases opened in the period, by (priority, owner id or 0): from
+    case_duration_days, which has no tier or touchpoint, so with those filters from the
+    cases themselves."""
+    where = cover([period], zone)
+    scope = Filters(touchpoint_type_id=filters.touchpoint_type_id, tier=filters.tier)
+    result: dict[tuple, list[int]] = {}
+    edges = where.edges
+    if where.days and scope.shape():
+        edges = [(0, period.start(), period.end())]
+    elif where.days:
+        _summed(result, "case_duration_days", where, scope, ("priority", "owner_id"), HISTOGRAMS)
+    if edges:
+        dialect = db.session.get_bind().dialect.name
+        _raw_cases(result, edges, scope, case_durations("cases", dialect))
+    return {key[1:]: counts for key, counts in result.items()}
+
+
+def _raw_cases(result: dict, edges: list, scope: Filters, values: dict[str, str]) -> None:
+    """Add the ``values`` (SQL of a case summary's counts) of the cases opened within
+    ``edges`` (one period's) by (0, priority, owner id or 0)."""
+    c = Case.__table__
+    _bucket, within = _hours(c.c.opened_at, Cover(edges=edges))
+    owner = func.coalesce(c.c.owner_id, 0)
+    sums = [func.sum(literal_column(value)) for value in values.values()]
+    _sums(
+        result,
+        select(ONE, c.c.priority, owner, *sums)
+        .where(within, *scope.conditions(_case_columns(c)))
+        .group_by(c.c.priority, owner),
+        2,
+    )
+
+
+def _case_columns(c) -> dict:
+    """The columns of cases that case_days is keyed by."""
+    return {"touchpoint_type_id": func.coalesce(c.c.touchpoint_type_id, 0), "tier": c.c.tier}
 
 
 def open_cases(period: Period, now: datetime, filters: Filters) -> dict[tuple, tuple]:
@@ -220,7 +239,7 @@ def open_cases(period: Period, now: datetime, filters: Filters) -> dict[tuple, t
         Case.opened_at >= period.start(),
         Case.opened_at < period.end(),
     )
-    columns = {"touchpoint_type_id": Case.touchpoint_type_id, "tier": Case.tier}
+    scope = Filters(touchpoint_type_id=filters.touchpoint_type_id, tier=filters.tier)
     rows = db.session.execute(
         select(
             Case.priority,
@@ -229,7 +248,7 @@ def open_cases(period: Period, now: datetime, filters: Filters) -> dict[tuple, t
             func.sum(case((Case.deadline_passed(now), 1), else_=0)),
             func.sum(case((waiting, 1), else_=0)),
         )
-        .where(Case.in_queue(), *_case_scope(columns, filters))
+        .where(Case.in_queue(), *scope.conditions(_case_columns(Case.__table__)))
         .group_by(Case.priority, owner)
     )
     return {(p, o): (n, int(late or 0), int(waiting or 0)) for p, o, n, late, waiting in rows}

@@ -16,13 +16,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from feedback.complaints.models import Case
-from feedback.dashboard.models import CASE_KEY, DURATION_BUCKETS, SCORE_KEY, SCORES
+from feedback.dashboard.models import (
+    CASE_KEY,
+    DURATION_BUCKETS,
+    DURATION_KEY,
+    SCORE_KEY,
+    SCORES,
+)
 from feedback.scoring import mood_sql
 
 
@@ -62,13 +69,21 @@ def seconds(later: str, earlier: str, dialect: str) -> str:
     return f"ROUND((julianday({later}) - julianday({earlier})) * 86400.0)"
 
 
-def case_metrics(row: str, dialect: str, *, opened=True, responded=True, resolved=True):
+def case_counts(row: str, *, opened=True, responded=True, resolved=True) -> dict[str, str]:
     """The counted columns of case_days with their SQL value for the case ``row``; those
     of the steps left out are 0 (a trigger counts one step at a time)."""
-    values = {"opened": "1" if opened else "0"}
-    values["responded"] = flag(f"{row}.first_responded_at IS NOT NULL") if responded else "0"
-    values["on_time"] = flag(Case.on_time_sql(row)) if responded else "0"
-    values["resolved"] = flag(f"{row}.resolved_at IS NOT NULL") if resolved else "0"
+    return {
+        "opened": "1" if opened else "0",
+        "responded": flag(f"{row}.first_responded_at IS NOT NULL") if responded else "0",
+        "on_time": flag(Case.on_time_sql(row)) if responded else "0",
+        "resolved": flag(f"{row}.resolved_at IS NOT NULL") if resolved else "0",
+    }
+
+
+def case_durations(row: str, dialect: str, *, responded=True, resolved=True) -> dict[str, str]:
+    """The histogram columns of case_duration_days with their SQL value (1 in the bucket
+    of each step's duration) for the case ``row``; the steps left out are 0."""
+    values = {}
     for prefix, stamp, wanted in (
         ("fr", "first_responded_at", responded),
         ("res", "resolved_at", resolved),
@@ -81,6 +96,18 @@ def case_metrics(row: str, dialect: str, *, opened=True, responded=True, resolve
                 condition += f" AND {took} < {high}"
             values[f"{prefix}{i}"] = flag(condition) if wanted else "0"
     return values
+
+
+def case_key(row: str) -> tuple[str, ...]:
+    """The SQL values of CASE_KEY for the case ``row`` (DURATION_KEY is its first three)."""
+    return (
+        f"{row}.report_day",
+        f"{row}.priority",
+        f"COALESCE({row}.owner_id, 0)",
+        f"{row}.tier",
+        f"COALESCE({row}.touchpoint_type_id, 0)",
+        f"{row}.source",
+    )
 
 
 def _score_upsert() -> str:
@@ -105,15 +132,27 @@ _INVITATION_JOINS = (
 )
 
 
-def _case_upsert(values: dict[str, str], only_if: str = "true") -> str:
-    """Add the counts ``values`` of the case NEW to its row of case_days."""
-    sets = ", ".join(f"{name} = case_days.{name} + excluded.{name}" for name in values)
+def _upsert(table: str, key: tuple, row: str, values: dict[str, str], only_if="true") -> str:
+    """Add ``values`` for the case ``row`` to its row of a case summary, keyed by ``key``
+    (CASE_KEY or DURATION_KEY)."""
+    sets = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in values)
     return (
-        f"INSERT INTO case_days ({', '.join(CASE_KEY)}, {', '.join(values)})"  # noqa: S608 - fixed names
-        " SELECT NEW.report_day, NEW.priority, COALESCE(NEW.owner_id, 0), NEW.tier,"
-        f" COALESCE(NEW.touchpoint_type_id, 0), NEW.source, {', '.join(values.values())}"
-        f" WHERE {only_if} ON CONFLICT ({', '.join(CASE_KEY)}) DO UPDATE SET {sets}"
+        f"INSERT INTO {table} ({', '.join(key)}, {', '.join(values)})"  # noqa: S608 - fixed names
+        f" SELECT {', '.join(case_key(row)[: len(key)])}, {', '.join(values.values())}"
+        f" WHERE {only_if} ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
     )
+
+
+def _case_counts(row: str, only_if: str = "true", sign: str = "", **steps) -> str:
+    counts = case_counts(row, **steps)
+    values = {name: f"{sign}{value}" if value != "0" else "0" for name, value in counts.items()}
+    return _upsert("case_days", CASE_KEY, row, values, only_if)
+
+
+def _case_durations(row: str, dialect: str, only_if: str = "true", sign: str = "", **steps):
+    counts = case_durations(row, dialect, **steps)
+    values = {name: f"{sign}{value}" if value != "0" else "0" for name, value in counts.items()}
+    return _upsert("case_duration_days", DURATION_KEY, row, values, only_if)
 
 
 def _changed(column: str, dialect: str) -> str:
@@ -203,33 +242,28 @@ def triggers(dialect: str) -> dict[str, tuple[str, str | None, list[str]]]:
         "cases_count_opened": (
             "AFTER INSERT ON cases",
             None,
-            [_case_upsert(case_metrics("NEW", dialect))],
+            [_case_counts("NEW"), _case_durations("NEW", dialect)],
         ),
         "cases_count_first_response": (
             "AFTER UPDATE OF first_responded_at ON cases",
             "OLD.first_responded_at IS NULL AND NEW.first_responded_at IS NOT NULL",
-            [_case_upsert(case_metrics("NEW", dialect, opened=False, resolved=False))],
+            [
+                _case_counts("NEW", opened=False, resolved=False),
+                _case_durations("NEW", dialect, resolved=False),
+            ],
         ),
         # A reopened case takes its resolution back; resolved again, it counts again.
         "cases_count_resolution": (
             "AFTER UPDATE OF resolved_at ON cases",
             _changed("resolved_at", dialect),
             [
-                "UPDATE case_days SET "  # noqa: S608 - fixed names
-                + ", ".join(
-                    f"{name} = {name} - ({value})"
-                    for name, value in case_metrics(
-                        "OLD", dialect, opened=False, responded=False
-                    ).items()
-                    if value != "0"
-                )
-                + " WHERE OLD.resolved_at IS NOT NULL AND day = OLD.report_day"
-                " AND priority = OLD.priority AND owner_id = COALESCE(OLD.owner_id, 0)"
-                " AND tier = OLD.tier AND touchpoint_type_id = COALESCE(OLD.touchpoint_type_id, 0)"
-                " AND source = OLD.source",
-                _case_upsert(
-                    case_metrics("NEW", dialect, opened=False, responded=False),
-                    "NEW.resolved_at IS NOT NULL",
+                *(
+                    count(row, only_if=f"{row}.resolved_at IS NOT NULL", sign=sign, **steps)
+                    for row, sign in (("OLD", "-"), ("NEW", ""))
+                    for count, steps in (
+                        (_case_counts, {"opened": False, "responded": False}),
+                        (partial(_case_durations, dialect=dialect), {"responded": False}),
+                    )
                 ),
             ],
         ),
@@ -288,10 +322,14 @@ def trigger_sql(dialect: str) -> list[str]:
     ]
 
 
+#: the daily summaries, each refilled from the rows it counts
+SUMMARIES = ("score_days", "topic_days", "invitation_days", "case_days", "case_duration_days")
+
+
 def refill(connection: Connection) -> None:
     """Empty the summaries and count every stored answer, delivery and case again, in key
     order, so that a period's rows lie together as if they had arrived day by day."""
-    for table in ("score_days", "topic_days", "invitation_days", "case_days"):
+    for table in SUMMARIES:
         connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
     for sql in refill_sql(connection.dialect.name):
         connection.execute(text(sql))
@@ -300,11 +338,13 @@ def refill(connection: Connection) -> None:
 def refill_sql(dialect: str) -> list[str]:
     """The INSERT ... SELECTs of refill(), from the same counts as the triggers."""
     answer_key = "r.report_day, r.survey_id, r.touchpoint_type_id, r.tier, r.locale"
-    cases = case_metrics("c", dialect)
-    case_key = (
-        "c.report_day, c.priority, COALESCE(c.owner_id, 0), c.tier,"
-        " COALESCE(c.touchpoint_type_id, 0), c.source"
-    )
+    case_sums = [
+        (table, key, values)
+        for table, key, values in (
+            ("case_days", CASE_KEY, case_counts("c")),
+            ("case_duration_days", DURATION_KEY, case_durations("c", dialect)),
+        )
+    ]
     return [
         f"INSERT INTO score_days ({', '.join(SCORE_KEY)}, kind, {', '.join(SCORE_METRICS)})"  # noqa: S608 - fixed names
         f" SELECT {answer_key}, r.kind, "
@@ -319,11 +359,15 @@ def refill_sql(dialect: str) -> list[str]:
         f" SUM({flag('r.id IS NOT NULL')}) {_INVITATION_JOINS}"
         " LEFT JOIN responses r ON r.invitation_id = i.id WHERE i.sent_day IS NOT NULL"
         f" GROUP BY {_INVITATION_KEY} ORDER BY 1, 2, 3, 4, 5",
-        f"INSERT INTO case_days ({', '.join(CASE_KEY)}, {', '.join(cases)})"  # noqa: S608 - fixed names
-        f" SELECT {case_key}, "
-        + ", ".join(f"SUM({value})" for value in cases.values())
-        + f" FROM cases c WHERE c.report_day IS NOT NULL GROUP BY {case_key}"
-        " ORDER BY 1, 2, 3, 4, 5, 6",
+        *(
+            f"INSERT INTO {table} ({', '.join(key)}, {', '.join(values)})"  # noqa: S608 - fixed names
+            f" SELECT {', '.join(case_key('c')[: len(key)])}, "
+            + ", ".join(f"SUM({value})" for value in values.values())
+            + " FROM cases c WHERE c.report_day IS NOT NULL"
+            f" GROUP BY {', '.join(case_key('c')[: len(key)])}"
+            f" ORDER BY {', '.join(str(n) for n in range(1, len(key) + 1))}"
+            for table, key, values in case_sums
+        ),
     ]
 
 

@@ -33,6 +33,12 @@ bp = Blueprint("dashboard", __name__)
 ANSWERS_PER_PAGE = 50
 
 
+@bp.app_template_filter("figure")
+def figure(value, digits: int = 1) -> str:
+    """A number with thousands separators (the same in English and Chinese), or a dash."""
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
 @bp.before_request
 @role_required(Role.MANAGER)
 def require_manager():
@@ -46,19 +52,25 @@ class Reading:
     form: DashboardFilterForm
     period: Period | None
     filters: Filters | None
-    surveys: list[Survey]
-    touchpoints: list[TouchpointType]
+    #: rows of id, name and kind
+    surveys: list
+    #: rows of id, key, name_en and name_zh (TouchpointType.name reads them)
+    touchpoints: list
 
 
 def read_filters(args) -> Reading:
     """The dashboard's filters read from the query string."""
     form = DashboardFilterForm(args)
     locale = str(get_locale())
-    surveys = list(db.session.scalars(select(Survey).order_by(Survey.name)))
-    touchpoints = list(db.session.scalars(select(TouchpointType).order_by(TouchpointType.key)))
+    surveys = db.session.execute(select(Survey.id, Survey.name, Survey.kind).order_by(Survey.name))
+    t = TouchpointType
+    touchpoints = db.session.execute(select(t.id, t.key, t.name_en, t.name_zh).order_by(t.key))
+    surveys, touchpoints = surveys.all(), touchpoints.all()
     any_ = SelectChoice("", _("Any"))
     form.survey.choices = [any_] + [SelectChoice(str(s.id), s.name) for s in surveys]
-    form.touchpoint.choices = [any_] + [SelectChoice(t.key, t.name(locale)) for t in touchpoints]
+    form.touchpoint.choices = [any_] + [
+        SelectChoice(t.key, TouchpointType.name(t, locale)) for t in touchpoints
+    ]
     form.by.choices = [SelectChoice("", _("None"))] + [
         SelectChoice(key, key) for key in summary.property_keys()
     ]
@@ -90,11 +102,13 @@ def index():
         period, reading.filters, report_zone(), utcnow(), interval, kinds, form.by.data or None
     )
     locale = str(get_locale())
+    topics = db.session.execute(select(Topic.id, Topic.name_en, Topic.name_zh))
+    users = db.session.execute(select(User.id, User.name, User.email))
     names = {
         "survey_id": {s.id: s.name for s in reading.surveys},
-        "touchpoint_type_id": {t.id: t.name(locale) for t in reading.touchpoints},
-        "topic": {t.id: t.name(locale) for t in db.session.scalars(select(Topic))},
-        "agent": {u.id: u.display_name for u in db.session.scalars(select(User))},
+        "touchpoint_type_id": {t.id: TouchpointType.name(t, locale) for t in reading.touchpoints},
+        "topic": {t.id: Topic.name(t, locale) for t in topics},
+        "agent": {u.id: u.name or u.email for u in users},
     }
     return render_template(
         "dashboard/index.html",

@@ -86,16 +86,17 @@ class QueueRow:
     first_response: list[int] = field(default_factory=lambda: [0] * len(HISTOGRAM))
     resolution: list[int] = field(default_factory=lambda: [0] * len(HISTOGRAM))
 
-    def add(self, counts: list[int] | None = None, now: tuple | None = None) -> None:
+    def add(self, counts=None, now=None, took=None) -> None:
+        """Add a (priority, owner)'s CASE_COUNTS, open cases and histograms."""
         if counts:
             self.opened += counts[0]
             self.responded += counts[1]
             self.on_time += counts[2]
             self.resolved += counts[3]
+        if took:
             buckets = len(HISTOGRAM)
-            first, resolution = counts[4 : 4 + buckets], counts[4 + buckets :]
-            self.first_response = list(map(add, self.first_response, first))
-            self.resolution = list(map(add, self.resolution, resolution))
+            self.first_response = list(map(add, self.first_response, took[:buckets]))
+            self.resolution = list(map(add, self.resolution, took[buckets:]))
         if now:
             self.open += now[0]
             self.overdue += now[1]
@@ -271,14 +272,16 @@ def queue_health(period: Period, filters: Filters, zone: str, now: datetime) -> 
     pressing priority first, agents by id (0, nobody, first)."""
     counted = queries.cases(period, filters, zone)
     open_now = queries.open_cases(period, now, filters)
+    took = queries.durations(period, filters, zone)
     result: dict = {"priority": {}, "agent": {}, "total": QueueRow()}
-    for priority, owner in sorted(counted.keys() | open_now.keys(), key=lambda k: k[0].rank):
+    keys = counted.keys() | open_now.keys() | took.keys()
+    for key in sorted(keys, key=lambda k: k[0].rank):
         for row in (
-            result["priority"].setdefault(priority, QueueRow()),
-            result["agent"].setdefault(owner, QueueRow()),
+            result["priority"].setdefault(key[0], QueueRow()),
+            result["agent"].setdefault(key[1], QueueRow()),
             result["total"],
         ):
-            row.add(counted.get((priority, owner)), open_now.get((priority, owner)))
+            row.add(counted.get(key), open_now.get(key), took.get(key))
     result["agent"] = dict(sorted(result["agent"].items()))
     return result
 
