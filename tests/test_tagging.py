@@ -325,3 +325,15 @@ def test_downgrading_keeps_the_answered_trigger_on_sqlite(tmp_path):
             ).scalars()
             assert list(triggers) == ["responses_mark_invitation_answered"]
         db.engine.dispose()
+
+
+def test_a_comment_taken_back_takes_its_tags_with_it(client, link, topics):
+    client.post(link, data={"score": "2", "comment": "The delivery was late"})
+    work()
+    response = db.session.scalars(select(Response)).one()
+    assert topic_keys(response.id) and response.sentiment is not None
+    assert client.post(link, data={"comment": ""}).status_code == 200
+    work()
+    response = db.session.get(Response, response.id)
+    assert response.comment is None and response.sentiment is None
+    assert topic_keys(response.id) == []

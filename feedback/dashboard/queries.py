@@ -31,7 +31,7 @@ from feedback.customers.models import Customer
 from feedback.dashboard.answers import Filters, bound
 from feedback.dashboard.models import HISTOGRAMS
 from feedback.dashboard.periods import Cover, Period, cover
-from feedback.dashboard.rollups import case_counts, case_durations, metric
+from feedback.dashboard.rollups import case_counts, duration_bucket, metric
 from feedback.extensions import db
 from feedback.scoring import mood_sql
 from feedback.surveys.models import Invitation, InvitationStatus, Response, TouchpointEvent
@@ -202,8 +202,22 @@ def durations(period: Period, filters: Filters, zone: str) -> dict[tuple, list[i
     elif where.days:
         _summed(result, "case_duration_days", where, scope, ("priority", "owner_id"), HISTOGRAMS)
     if edges:
+        c = Case.__table__
+        _bucket, within = _hours(c.c.opened_at, Cover(edges=edges))
+        owner = func.coalesce(c.c.owner_id, 0)
         dialect = db.session.get_bind().dialect.name
-        _raw_cases(result, edges, scope, case_durations("cases", dialect))
+        for offset, stamp in enumerate(("first_responded_at", "resolved_at")):
+            bucket = literal_column(duration_bucket("cases", stamp, dialect)).label("took")
+            rows = db.session.execute(
+                select(c.c.priority, owner, bucket, func.count())
+                .where(within, c.c[stamp].is_not(None))
+                .where(*scope.conditions(_case_columns(c)))
+                .group_by(c.c.priority, owner, literal_column("took"))
+            )
+            for priority, owner_id, took, n in rows:
+                if took is not None:
+                    histogram = result.setdefault((0, priority, owner_id), [0] * len(HISTOGRAMS))
+                    histogram[offset * len(HISTOGRAMS) // 2 + took] += n
     return {key[1:]: counts for key, counts in result.items()}
 
 

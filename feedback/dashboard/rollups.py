@@ -98,6 +98,14 @@ def case_durations(row: str, dialect: str, *, responded=True, resolved=True) -> 
     return values
 
 
+def duration_bucket(row: str, stamp: str, dialect: str) -> str:
+    """SQL for the duration bucket (as case_durations() counts it) of the case ``row``'s
+    step ``stamp`` (first_responded_at, resolved_at), timed from its opening."""
+    took = seconds(f"{row}.{stamp}", f"{row}.opened_at", dialect)
+    ends = " ".join(f"WHEN {took} < {end} THEN {i}" for i, end in enumerate(DURATION_BUCKETS))
+    return f"CASE WHEN {took} < 0 THEN NULL {ends} ELSE {len(DURATION_BUCKETS)} END"
+
+
 def case_key(row: str) -> tuple[str, ...]:
     """The SQL values of CASE_KEY for the case ``row`` (DURATION_KEY is its first three)."""
     return (

@@ -258,9 +258,11 @@ class Response(db.Model):
     sentiment: Mapped[SentimentLabel | None] = mapped_column(
         _enum(SentimentLabel, "sentiment_label")
     )
-    #: the taxonomy version the topics were matched with; lower ones are tagged again
+    #: the taxonomy version the topics were matched with; lower ones are tagged again; 0
+    #: until the worker has tagged a new answer
     tagged_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    #: when the worker tagged the comment; None until then (and for no comment)
+    #: when the worker tagged the comment; None until then, for no comment, and for the
+    #: answers stored before the worker tagged comments
     tagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: copies taken when the answer is stored, for the dashboard's summary tables (which
     #: database triggers keep, see feedback.dashboard): the event's touchpoint type, the

@@ -145,8 +145,10 @@ def tag_comment(event: events.AnswerRecorded | events.CommentChanged) -> None:
     response = db.session.scalar(
         select(Response).where(Response.id == event.response_id).with_for_update()
     )
-    if response is None or (response.comment is None and response.tagged_at is None):
-        return  # no comment, and no old tags to take away
+    if response is None:
+        return
+    if response.comment is None and isinstance(event, events.AnswerRecorded):
+        return  # a new answer without a comment: nothing to tag, nothing to take away
     tag_response(response)
     if response.comment is not None:
         events.publish(events.CommentTagged(response_id=response.id))
@@ -185,7 +187,7 @@ def retag(
             .where(responses.c.tagged_version < version, responses.c.comment.is_(None))
             .values(tagged_version=version)
         )
-    tagged = responses.c.tagged_at.is_not(None)  # new comments are the reaction's
+    tagged = responses.c.tagged_version > 0  # new comments (version 0) are the reaction's
     after, batches = 0, 0
     while max_batches is None or batches < max_batches:
         # Row locks on PostgreSQL: a customer editing a comment meanwhile waits for this
@@ -244,7 +246,7 @@ def count_to_retag(stale_only: bool = False) -> int:
         query = query.where(
             Response.tagged_version < current_taxonomy()[0].version,
             Response.comment.is_not(None),
-            Response.tagged_at.is_not(None),
+            Response.tagged_version > 0,
         )
     return db.session.scalar(query) or 0
 
@@ -304,7 +306,7 @@ def retag_job(worker_name: str, stop_event) -> int:
     taxonomy, _ = current_taxonomy()
     stale = (
         select(Response.id)
-        .where(Response.tagged_version < taxonomy.version, Response.tagged_at.is_not(None))
+        .where(Response.tagged_version < taxonomy.version, Response.tagged_version > 0)
         .limit(1)
     )
     if db.session.scalar(stale) is None:

@@ -6,8 +6,10 @@ Create Date: 2026-12-06 10:00:00
 
 - domain_events: what happened, written in the transaction that did it, for the worker's
   reactions (feedback/events.py).
-- responses.tagged_at: the worker tags comments after the answer is stored; until then it
-  is NULL. Comments stored before were tagged with their answer.
+- responses.tagged_at: when the worker tagged the comment (it does so after the answer is
+  stored). NULL for the answers stored before, which were tagged with their answer (and
+  have a tagged_version of 1 or more; a new answer has 0 until the worker tags it). Not
+  filled in: rewriting every commented answer would leave the table twice its size.
 - cases.tier (the customer's tier when the case opened, from the answer that opened it)
   and cases.source (how it came: every case so far came from a survey answer).
 - touchpoint_types.counts_as_purchase: the type "purchase" does.
@@ -56,7 +58,6 @@ def upgrade():
     # triggers.
     op.add_column('responses', sa.Column('tagged_at', sa.DateTime(timezone=True),
                                          nullable=True))
-    op.execute("UPDATE responses SET tagged_at = answered_at WHERE comment IS NOT NULL")
 
     if bind.dialect.name == 'postgresql':
         postgresql.ENUM(*CASE_SOURCES, name='case_source').create(bind, checkfirst=True)
