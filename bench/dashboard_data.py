@@ -577,7 +577,7 @@ class Reference:
     taxonomy: object
     topic_ids: dict[str, int]
     taxonomy_version: int
-    config: object  # feedback.complaints.settings.QueueConfig
+    config: object  # feedback.complaints.configuration.settings.QueueConfig
     templates: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
@@ -626,8 +626,12 @@ def _reference(since: datetime) -> Reference:
     from werkzeug.security import generate_password_hash
 
     from feedback.accounts.models import Role, User
+    from feedback.complaints.configuration.settings import (
+        DEFAULT_TEMPLATES,
+        queue_config,
+        settings_row,
+    )
     from feedback.complaints.followup import TOUCHPOINT_KEY, followup_survey
-    from feedback.complaints.settings import DEFAULT_TEMPLATES, queue_config, settings_row
     from feedback.extensions import db
     from feedback.surveys.models import Response, Survey, SurveyKind, SurveyTrigger
     from feedback.surveys.models import TouchpointType as Type

@@ -152,9 +152,8 @@ def register_url_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from feedback.accounts.admin import bp as admin_bp
     from feedback.accounts.routes import bp as accounts_bp
-    from feedback.api import scores as _api_scores  # noqa: F401 - adds its routes to api_bp
     from feedback.api.routes import bp as api_bp
-    from feedback.complaints.admin import bp as queue_admin_bp
+    from feedback.complaints.configuration.routes import bp as queue_admin_bp
     from feedback.complaints.routes import bp as complaints_bp
     from feedback.core.routes import bp as core_bp
     from feedback.customers.routes import bp as customers_bp
@@ -254,18 +253,19 @@ def register_template_helpers(app: Flask) -> None:
         get_timezone,
     )
 
-    from feedback.accounts.models import Role
-    from feedback.labels import (
+    from feedback.accounts.models import Role, role_label
+    from feedback.complaints.enums import (
         call_outcome_label,
         case_status_label,
+        priority_label,
+        resolution_label,
+    )
+    from feedback.outbox.models import status_label
+    from feedback.surveys.models import (
         delay_label,
         invitation_label,
         language_label,
-        priority_label,
-        resolution_label,
-        role_label,
         sentiment_label,
-        status_label,
     )
 
     app.jinja_env.globals.update(

@@ -9,7 +9,10 @@ from flask.cli import with_appcontext
 from feedback import events
 from feedback.accounts import services as accounts
 from feedback.accounts.models import Role
+from feedback.complaints.demo import work_demo_cases
 from feedback.extensions import db
+from feedback.surveys.demo import ensure_default_surveys, load_demo_touchpoints
+from feedback.tagging.demo import ensure_default_topics
 
 #: demo sign-ins, printed by `make run`; never loaded in production
 DEMO_USERS = [
@@ -31,9 +34,6 @@ def load_demo() -> list[str]:
                 user.timezone = "Asia/Shanghai"
             created.append(f"user {email}")
     db.session.flush()
-    from feedback.surveys.demo import ensure_default_surveys, load_demo_touchpoints
-    from feedback.tagging.demo import ensure_default_topics
-
     created += ensure_default_topics()
     created += ensure_default_surveys()
     touchpoints = load_demo_touchpoints()
@@ -41,8 +41,6 @@ def load_demo() -> list[str]:
     # The worker's part, now: tag the demo comments (the comment rules open their cases).
     events.process_all()
     if touchpoints:  # only with the demo answers of this run: a second run changes nothing
-        from feedback.complaints.demo import work_demo_cases
-
         created += work_demo_cases()
     return created
 

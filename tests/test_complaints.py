@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from feedback.accounts.models import Role
 from feedback.complaints import cases as actions
-from feedback.complaints import settings
+from feedback.complaints.configuration import settings
 from feedback.complaints.models import (
     CallOutcome,
     Case,

@@ -350,8 +350,8 @@ def test_every_figure_read_from_the_summaries_matches_a_recount(app, surveys, ma
 
     from feedback.accounts.models import Role
     from feedback.complaints import cases as actions
+    from feedback.complaints.configuration.settings import queue_config
     from feedback.complaints.models import CallOutcome, ResolutionCode
-    from feedback.complaints.settings import queue_config
     from feedback.dashboard import summary
     from feedback.dashboard.answers import Filters
     from feedback.dashboard.periods import resolve

@@ -14,6 +14,7 @@ import pytest
 from babel.dates import format_date
 from sqlalchemy import func, select
 
+from feedback.complaints.configuration.settings import DEFAULT_RULES, DEFAULT_SLA
 from feedback.complaints.models import (
     CasePriority,
     ClosedDate,
@@ -22,7 +23,6 @@ from feedback.complaints.models import (
     RoutingRule,
     SlaPolicy,
 )
-from feedback.complaints.settings import DEFAULT_RULES, DEFAULT_SLA
 from feedback.extensions import db
 from feedback.surveys.models import SentimentLabel, SurveyKind
 from feedback.tagging.models import Topic
@@ -589,7 +589,7 @@ def test_every_change_bumps_the_version_other_processes_reload_by(installed, cha
 
 
 def test_a_change_reaches_this_process_config_at_once(installed):
-    from feedback.complaints.settings import queue_config
+    from feedback.complaints.configuration.settings import queue_config
 
     assert queue_config().top_tier == "vip"
     assert _save_settings(installed).status_code == 302
@@ -599,7 +599,7 @@ def test_a_change_reaches_this_process_config_at_once(installed):
 def test_a_topic_deleted_while_the_rule_is_saved_is_refused_on_the_field(
     installed, topic, monkeypatch
 ):
-    from feedback.complaints import configure
+    from feedback.complaints.configuration import services as configure
 
     topic_id = topic.id
     db.session.delete(topic)

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -30,6 +31,13 @@ class Role(enum.Enum):
     def allows(self, required: Role) -> bool:
         """True when this role has at least the rights of ``required``."""
         return self.rank >= required.rank
+
+
+ROLE_LABELS = {Role.AGENT: _l("agent"), Role.MANAGER: _l("manager"), Role.ADMIN: _l("admin")}
+
+
+def role_label(role: Role) -> str:
+    return str(ROLE_LABELS[role])
 
 
 def _new_session_token() -> str:

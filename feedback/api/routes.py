@@ -1,21 +1,38 @@
-"""POST /api/v1/touchpoints and /api/v1/touchpoints/batch (the score routes are in
-feedback.api.scores and register on the same blueprint)."""
+"""The JSON API v1: touchpoints in (POST /api/v1/touchpoints, /touchpoints/batch); scores
+and answers out (GET /api/v1/summary, /responses)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import abort, g, jsonify, request
+from flask import abort, current_app, g, jsonify, request
 from flask_smorest import Blueprint
 from flask_smorest import abort as api_abort
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from feedback import scoring
 from feedback.accounts.services import authenticate_api_key
-from feedback.api.schemas import BatchIn, BatchOut, EventOut, TouchpointSchema
+from feedback.api.schemas import (
+    BatchIn,
+    BatchOut,
+    EventOut,
+    ResponsesArgs,
+    ResponsesOut,
+    ScoreFilterArgs,
+    SummaryOut,
+    TouchpointSchema,
+)
+from feedback.complaints.configuration.settings import queue_config
+from feedback.dashboard import queries
+from feedback.dashboard.answers import Filters, answers_after
+from feedback.dashboard.periods import Period, report_zone, resolve
+from feedback.dashboard.summary import DISTRIBUTION, Scores
 from feedback.extensions import db
 from feedback.surveys.ingest import ingest_events
 from feedback.surveys.inputs import EventInput, parse_event
-from feedback.surveys.models import EventSource
+from feedback.surveys.models import EventSource, Survey, TouchpointType
 from feedback.timeutil import utcnow
 
 bp = Blueprint(
@@ -103,3 +120,126 @@ def create_touchpoints_batch(body: dict):
     counts["rejected"] = len(results) - counts["created"] - counts["existing"]
     # Already plain JSON values in the documented shape: skip the schema's second pass.
     return jsonify({**counts, "results": results})
+
+
+# --- scores and answers out ----------------------------------------------------------
+
+
+def _period_and_filters(args: dict) -> tuple[Period, Filters]:
+    zone = args["timezone"] or current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        api_abort(
+            422,
+            message="Unknown time zone.",
+            errors={"timezone": ["Use a name such as Asia/Shanghai."]},
+        )
+    today = utcnow().astimezone(ZoneInfo(zone)).date()
+    try:
+        period = resolve(args["range"], today, zone, args["start"], args["end"])
+    except ValueError as error:
+        api_abort(422, message="The dates are not valid.", errors={"range": [str(error)]})
+    touchpoint_id = None
+    if args["touchpoint"]:
+        touchpoint_id = db.session.scalar(
+            select(TouchpointType.id).where(TouchpointType.key == args["touchpoint"])
+        )
+        if touchpoint_id is None:
+            api_abort(422, message="Unknown touchpoint.", errors={"touchpoint": ["No such key."]})
+    filters = Filters(
+        survey_id=args["survey"],
+        touchpoint_type_id=touchpoint_id,
+        tier=args["tier"],
+        locale=args["language"],
+        followup_survey_id=queue_config().followup_survey_id,
+    )
+    return period, filters
+
+
+def _scores(period: Period, scores: Scores, delivery: tuple[int, int]) -> dict:
+    delivered, answered = delivery
+    answered = min(answered, delivered)
+    return {
+        "period": {"first": period.first, "last": period.last, "timezone": period.zone},
+        "nps": {
+            "score": scores.nps.score,
+            "margin": scores.nps.margin,
+            "n": scores.nps.n,
+            "promoters": scores.nps.promoters,
+            "passives": scores.nps.passives,
+            "detractors": scores.nps.detractors,
+        },
+        "csat": {
+            "percent": scores.csat.percent,
+            "margin": scores.csat.percent_margin,
+            "mean": scores.csat.mean,
+            "n": scores.csat.n,
+        },
+        "ces": {
+            "mean": scores.ces.mean,
+            "margin": scores.ces.mean_margin,
+            "easy_percent": scores.ces.easy_share,
+            "n": scores.ces.n,
+        },
+        "response_rate": {
+            "percent": scoring.response_rate(answered, delivered),
+            "margin": scoring.proportion_margin(answered, delivered),
+            "delivered": delivered,
+            "answered": answered,
+        },
+    }
+
+
+@bp.route("/summary", methods=["GET"])
+@bp.arguments(ScoreFilterArgs, location="query")
+@bp.response(200, SummaryOut)
+@bp.alt_response(422, description="A filter is not valid; `error.fields` says which.")
+def summary(args: dict):
+    """NPS, CSAT, CES and the response rate for a period and filters, with the period before."""
+    period, filters = _period_and_filters(args)
+    periods = [period, period.previous()]
+    totals = queries.scores(periods, filters, report_zone(), ("kind",), DISTRIBUTION)
+    deliveries = queries.deliveries(periods, filters, report_zone())
+    result = []
+    for index, each in enumerate(periods):
+        by_kind = {key[1]: value for key, value in totals.items() if key[0] == index}
+        result.append(_scores(each, Scores.of(by_kind), deliveries.get(index, (0, 0))))
+    return {**result[0], "previous": result[1]}
+
+
+@bp.route("/responses", methods=["GET"])
+@bp.arguments(ResponsesArgs, location="query")
+@bp.response(200, ResponsesOut)
+@bp.alt_response(422, description="A filter is not valid; `error.fields` says which.")
+def responses(args: dict):
+    """Answers with their tags, oldest first, a page at a time (by id, stable under new
+    answers): pass the page's `next_after` as `after` for the next one."""
+    period, filters = _period_and_filters(args)
+    page = answers_after(period, filters, args["after"], args["limit"] + 1)
+    more = len(page.rows) > args["limit"]
+    rows = page.rows[: args["limit"]]
+    topics, cases = page.topics, page.cases
+    surveys = dict(db.session.execute(select(Survey.id, Survey.name)).all())
+    keys = dict(db.session.execute(select(TouchpointType.id, TouchpointType.key)).all())
+    items = [
+        {
+            "id": row.id,
+            "answered_at": row.answered_at.isoformat(),
+            "survey": {"id": row.survey_id, "name": surveys.get(row.survey_id)},
+            "kind": row.kind.value,
+            "score": row.score,
+            "touchpoint": keys.get(row.touchpoint_type_id),
+            "customer": {"id": row.customer_id, "external_id": row.external_id},
+            "tier": row.tier,
+            "locale": row.locale,
+            "comment": row.comment,
+            "language": row.language,
+            "sentiment": row.sentiment.value if row.sentiment else None,
+            "polarity": row.polarity,
+            "topics": topics.get(row.id, []),
+            "case_id": cases.get(row.id),
+        }
+        for row in rows
+    ]
+    return {"items": items, "next_after": rows[-1].id if more else None}

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from feedback import events
 from feedback.accounts.models import Role, User
 from feedback.complaints import email
+from feedback.complaints.configuration.settings import DUE_SOON_SHARE, QueueConfig, queue_config
 from feedback.complaints.models import (
     ACTIVE_STATUSES,
     CallOutcome,
@@ -27,7 +28,6 @@ from feedback.complaints.models import (
     ReplyTemplate,
     ResolutionCode,
 )
-from feedback.complaints.settings import DUE_SOON_SHARE, QueueConfig, queue_config
 from feedback.extensions import db
 from feedback.outbox.services import queue_email
 from feedback.timeutil import utcnow

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from feedback import events, scoring
 from feedback.accounts.models import User
-from feedback.complaints import settings
 from feedback.complaints.cases import lock, record, reopen
+from feedback.complaints.configuration import settings
 from feedback.complaints.models import Case, CaseActionError, CaseEvent, CaseStatus
 from feedback.extensions import db
 from feedback.surveys.ingest import hold_back_reason

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import Form, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from feedback.complaints.models import CallOutcome, CasePriority, ResolutionCode
+from feedback.accounts.models import User
+from feedback.complaints.enums import CALL_OUTCOME_LABELS, PRIORITY_LABELS, RESOLUTION_LABELS
+from feedback.complaints.models import CallOutcome, CasePriority, ReplyTemplate, ResolutionCode
+from feedback.extensions import db
 from feedback.forms import NoNulMeta
-from feedback.labels import (
-    CALL_OUTCOME_LABELS,
-    PRIORITY_LABELS,
-    RESOLUTION_LABELS,
-)
 
 MAX_TEXT = 10_000
 
@@ -111,3 +111,17 @@ def outcome_of(form: CallForm) -> CallOutcome:
 
 def code_of(form: ResolveForm) -> ResolutionCode:
     return ResolutionCode(form.code.data)
+
+
+def owner_choices() -> list[SelectChoice]:
+    """Who a case can go to: active staff, or nobody."""
+    staff = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
+    return [SelectChoice(0, _("Nobody (back to the queue)"))] + [
+        SelectChoice(u.id, u.display_name) for u in staff
+    ]
+
+
+def template_choices() -> list[SelectChoice]:
+    """The reply templates an agent can start from."""
+    templates = db.session.scalars(select(ReplyTemplate).order_by(ReplyTemplate.name))
+    return [SelectChoice("", _("None"))] + [SelectChoice(str(t.id), t.name) for t in templates]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -25,6 +24,19 @@ from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from feedback.accounts.models import User
+from feedback.complaints.enums import (  # noqa: F401 - the enums are the models' too
+    ACTIVE_SQL,
+    ACTIVE_STATUSES,
+    TRANSITIONS,
+    CallOutcome,
+    CaseActionError,
+    CasePriority,
+    CaseSource,
+    CaseStatus,
+    CaseTransitionError,
+    ResolutionCode,
+    case_status_label,
+)
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.surveys.models import (
@@ -37,81 +49,6 @@ from feedback.surveys.models import (
 )
 from feedback.tagging.models import Topic
 from feedback.timeutil import UTCDateTime, utcnow
-
-
-class CasePriority(enum.Enum):
-    URGENT = "urgent"
-    HIGH = "high"
-    NORMAL = "normal"
-    LOW = "low"
-
-    @property
-    def rank(self) -> int:
-        """0 for urgent ... 3 for low: sorts the most pressing first."""
-        return list(CasePriority).index(self)
-
-    def raised(self) -> CasePriority:
-        """One step more pressing; urgent stays urgent."""
-        return list(CasePriority)[max(self.rank - 1, 0)]
-
-
-class CaseStatus(enum.Enum):
-    NEW = "new"  #: opened, nobody has taken it yet
-    OPEN = "open"  #: someone is working on it
-    PENDING = "pending"  #: waiting on the customer; the resolution clock is paused
-    RESOLVED = "resolved"  #: can still be reopened
-    CLOSED = "closed"  #: final
-
-
-#: the statuses of a case still in the queue; a customer has at most one such case
-ACTIVE_STATUSES = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING)
-_ACTIVE_SQL = "status IN ('new', 'open', 'pending')"
-
-#: moves the lifecycle allows, from -> to
-TRANSITIONS = {
-    CaseStatus.NEW: {CaseStatus.OPEN, CaseStatus.PENDING, CaseStatus.RESOLVED},
-    CaseStatus.OPEN: {CaseStatus.PENDING, CaseStatus.RESOLVED},
-    CaseStatus.PENDING: {CaseStatus.OPEN, CaseStatus.RESOLVED},
-    CaseStatus.RESOLVED: {CaseStatus.OPEN, CaseStatus.CLOSED},
-    CaseStatus.CLOSED: set(),
-}
-
-
-class CaseSource(enum.Enum):
-    """How a case came to the queue."""
-
-    SURVEY = "survey"  #: an answer met a routing rule
-    EMAIL = "email"  #: a customer's email (inbound mail)
-    STAFF = "staff"  #: opened by hand
-
-
-class CaseActionError(ValueError):
-    """An action that cannot be done now; the message is for the agent."""
-
-
-class CaseTransitionError(CaseActionError):
-    """A move the lifecycle does not allow."""
-
-
-class ResolutionCode(enum.Enum):
-    SOLVED = "solved"
-    REFUND = "refund"
-    REPLACEMENT = "replacement"
-    EXPLAINED = "explained"
-    NO_ACTION = "no_action"
-    UNREACHABLE = "unreachable"
-
-
-class CallOutcome(enum.Enum):
-    REACHED = "reached"
-    VOICEMAIL = "voicemail"
-    NO_ANSWER = "no_answer"
-    WRONG_NUMBER = "wrong_number"
-
-    @property
-    def counts_as_response(self) -> bool:
-        """Only a call that reached the customer answers them; a ring does not."""
-        return self in (CallOutcome.REACHED, CallOutcome.VOICEMAIL)
 
 
 class RoutingRule(db.Model):
@@ -210,8 +147,8 @@ class Case(db.Model):
             "uq_cases_customer_active",
             "customer_id",
             unique=True,
-            sqlite_where=text(_ACTIVE_SQL),
-            postgresql_where=text(_ACTIVE_SQL),
+            sqlite_where=text(ACTIVE_SQL),
+            postgresql_where=text(ACTIVE_SQL),
         ),
         # The sweep's overdue cases (status, first-response deadline), and everything
         # queue health counts of the cases in the queue, so that it reads the index alone.
@@ -357,8 +294,6 @@ class Case(db.Model):
 
     def move_to(self, status: CaseStatus) -> CaseStatus:
         """Change status if the lifecycle allows it; returns the old status."""
-        from feedback.labels import case_status_label
-
         if status not in TRANSITIONS[self.status]:
             raise CaseTransitionError(
                 _(

@@ -30,8 +30,6 @@ EARLIER = 20
 
 def case_page_context(case: Case, given: dict, args) -> dict:
     """Everything the template needs. ``given`` holds forms that came back with errors."""
-    from feedback.complaints.routes import owner_choices, template_choices
-
     now = utcnow()
     on_case = list(
         db.session.scalars(
@@ -87,18 +85,18 @@ def case_page_context(case: Case, given: dict, args) -> dict:
         "is_manager": current_user.has_role(Role.MANAGER),
         "active": case.status in ACTIVE_STATUSES,
     }
-    context.update(_forms(case, given, args, owner_choices, template_choices))
+    context.update(_forms(case, given, args))
     return context
 
 
-def _forms(case: Case, given: dict, args, owner_choices, template_choices) -> dict:
+def _forms(case: Case, given: dict, args) -> dict:
     assign = given.get("assign") or forms.AssignForm(formdata=None, owner=case.owner_id or 0)
-    assign.owner.choices = owner_choices()
+    assign.owner.choices = forms.owner_choices()
     priority = given.get("priority") or forms.PriorityForm(
         formdata=None, priority=case.priority.value
     )
     reply, pick = _reply_forms(case, args)
-    pick.template.choices = template_choices()
+    pick.template.choices = forms.template_choices()
     return {
         "pick_form": pick,
         "claim_form": forms.EmptyForm(formdata=None),

@@ -12,7 +12,7 @@ from wtforms.fields import SelectChoice
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role, User
 from feedback.complaints import cases, forms, queue, timeline
-from feedback.complaints.models import Case, CaseActionError, CasePriority, ReplyTemplate
+from feedback.complaints.models import Case, CaseActionError, CasePriority
 from feedback.complaints.page import case_page_context
 from feedback.extensions import db
 from feedback.surveys.models import TouchpointType
@@ -142,20 +142,13 @@ def claim(case_id: int):
 def assign(case_id: int):
     _manager_only()
     form = forms.AssignForm()
-    form.owner.choices = owner_choices()
+    form.owner.choices = forms.owner_choices()
 
     def act(case, form):
         owner = db.session.get(User, form.owner.data) if form.owner.data else None
         cases.assign(case, current_user, owner)
 
     return _act(case_id, form, "assign", act, _("Owner changed."))
-
-
-def owner_choices() -> list[SelectChoice]:
-    staff = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
-    return [SelectChoice(0, _("Nobody (back to the queue)"))] + [
-        SelectChoice(u.id, u.display_name) for u in staff
-    ]
 
 
 @bp.post("/<id:case_id>/priority")
@@ -182,11 +175,6 @@ def reply(case_id: int):
         cases.reply(case, current_user, form.subject.data, form.body.data, form.language.data)
 
     return _act(case_id, form, "reply", act, _("Reply sent to the customer (through the outbox)."))
-
-
-def template_choices() -> list[SelectChoice]:
-    templates = db.session.scalars(select(ReplyTemplate).order_by(ReplyTemplate.name))
-    return [SelectChoice("", _("None"))] + [SelectChoice(str(t.id), t.name) for t in templates]
 
 
 @bp.post("/<id:case_id>/call")

@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from feedback import events
 from feedback.complaints.cases import lock_customer, raise_priority, record, set_deadlines
+from feedback.complaints.configuration.settings import QueueConfig, RuleSpec, queue_config
 from feedback.complaints.followup import record_followup_answer
 from feedback.complaints.models import (
     ACTIVE_STATUSES,
@@ -35,7 +36,6 @@ from feedback.complaints.models import (
     CaseStatus,
     RoutingRule,
 )
-from feedback.complaints.settings import QueueConfig, RuleSpec, queue_config
 from feedback.extensions import db
 from feedback.surveys.models import Response, SentimentLabel, SurveyKind
 from feedback.tagging.models import ResponseTopic

@@ -9,15 +9,15 @@ from babel.dates import format_timedelta
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
-from feedback.complaints.models import Case, CaseEvent, CasePriority, CaseStatus
-from feedback.complaints.settings import queue_config
-from feedback.labels import (
+from feedback.complaints.configuration.settings import queue_config
+from feedback.complaints.enums import (
     call_outcome_label,
     case_status_label,
     priority_label,
     resolution_label,
 )
-from feedback.surveys.models import SuppressionReason
+from feedback.complaints.models import Case, CaseEvent, CasePriority, CaseStatus
+from feedback.surveys.models import SUPPRESSION_LABELS, SuppressionReason
 
 
 def duration(delta: timedelta) -> str:
@@ -113,8 +113,6 @@ def describe(event: CaseEvent) -> str:
     if kind == "followup_sent":
         return _("Follow-up survey sent to the customer.")
     if kind == "followup_held":
-        from feedback.labels import SUPPRESSION_LABELS
-
         reason = SUPPRESSION_LABELS.get(SuppressionReason(detail), detail) if detail else ""
         return _("Follow-up survey not sent: %(reason)s.", reason=reason)
     if kind == "followup_answered":

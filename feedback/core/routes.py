@@ -16,8 +16,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
 from feedback.accounts.models import Role
+from feedback.complaints import queue
 from feedback.extensions import db, limiter
 from feedback.outbox.models import OutboxMessage, OutboxStatus
+from feedback.timeutil import utcnow
 from feedback.urls import safe_local_target
 
 bp = Blueprint("core", __name__)
@@ -33,9 +35,6 @@ def index():
             .select_from(OutboxMessage)
             .where(OutboxMessage.status == OutboxStatus.FAILED)
         )
-    from feedback.complaints import queue
-    from feedback.timeutil import utcnow
-
     case_counts = queue.counts(current_user.id, utcnow(), queue.Filters())
     return render_template("main/index.html", failed_mail=failed_mail, case_counts=case_counts)
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
     select,
 )
 
-from feedback.complaints.models import Case
+from feedback.complaints.models import Case, CaseResponse
 from feedback.customers.models import Customer
 from feedback.dashboard.answers import Filters, bound
 from feedback.dashboard.models import HISTOGRAMS
@@ -270,8 +270,6 @@ def open_cases(period: Period, now: datetime, filters: Filters) -> dict[tuple, t
 
 def latest_unhappy(period: Period, filters: Filters, limit: int) -> list:
     """The newest unhappy answers with a comment in the period, with their case if any."""
-    from feedback.complaints.models import CaseResponse
-
     r = Response.__table__
     case_id = (
         select(func.min(CaseResponse.case_id))

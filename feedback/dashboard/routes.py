@@ -16,7 +16,7 @@ from wtforms.fields import SelectChoice
 from feedback import scoring
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role, User
-from feedback.complaints.settings import queue_config
+from feedback.complaints.configuration.settings import queue_config
 from feedback.dashboard import charts, export, summary
 from feedback.dashboard.answers import Filters
 from feedback.dashboard.forms import AnswerFilterForm, DashboardFilterForm

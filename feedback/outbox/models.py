@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Enum, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -17,6 +18,18 @@ class OutboxStatus(enum.Enum):
     SENDING = "sending"  #: claimed by a worker right now
     SENT = "sent"
     FAILED = "failed"  #: gave up after the last allowed attempt
+
+
+STATUS_LABELS = {
+    OutboxStatus.PENDING: _l("Waiting"),
+    OutboxStatus.SENDING: _l("Sending"),
+    OutboxStatus.SENT: _l("Sent"),
+    OutboxStatus.FAILED: _l("Failed"),
+}
+
+
+def status_label(status: OutboxStatus) -> str:
+    return str(STATUS_LABELS[status])
 
 
 class OutboxMessage(db.Model):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from babel.dates import format_timedelta
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Date,
@@ -72,6 +75,54 @@ class EventSource(enum.Enum):
     CSV = "csv"
     STAFF = "staff"
     DEMO = "demo"
+
+
+INVITATION_LABELS = {
+    InvitationStatus.SCHEDULED: _l("Scheduled"),
+    InvitationStatus.SUPPRESSED: _l("Not sent"),
+    InvitationStatus.SENT: _l("Sent"),
+    InvitationStatus.FAILED: _l("Delivery failed"),
+    InvitationStatus.ANSWERED: _l("Answered"),
+    InvitationStatus.EXPIRED: _l("Expired unanswered"),
+}
+SUPPRESSION_LABELS = {
+    SuppressionReason.UNSUBSCRIBED: _l("the customer unsubscribed"),
+    SuppressionReason.COOLDOWN: _l("invited recently (cooldown)"),
+    SuppressionReason.INVALID_ADDRESS: _l("no valid email address"),
+    SuppressionReason.SURVEY_PAUSED: _l("the survey was paused"),
+}
+SENTIMENT_LABELS = {
+    SentimentLabel.POSITIVE: _l("Positive"),
+    SentimentLabel.NEUTRAL: _l("Neutral"),
+    SentimentLabel.NEGATIVE: _l("Negative"),
+}
+#: the languages comment analysis names (feedback.analysis)
+LANGUAGE_LABELS = {"en": _l("English"), "zh": _l("Chinese"), "other": _l("Other language")}
+
+
+def invitation_label(invitation) -> str:
+    """Status of an invitation, with the reason when it was held back."""
+    label = str(INVITATION_LABELS[invitation.status])
+    if invitation.suppression_reason is not None:
+        return f"{label}: {SUPPRESSION_LABELS[invitation.suppression_reason]}"
+    return label
+
+
+def sentiment_label(label: SentimentLabel) -> str:
+    return str(SENTIMENT_LABELS[label])
+
+
+def language_label(code: str) -> str:
+    return str(LANGUAGE_LABELS.get(code, code))
+
+
+def delay_label(minutes: int) -> str:
+    """A survey's delay as people say it, in the viewer's language: 45 min, 2 hr, 3 days."""
+    if minutes == 0:
+        return "0"
+    return format_timedelta(
+        timedelta(minutes=minutes), threshold=1.0, format="short", locale=get_locale()
+    )
 
 
 class TouchpointType(db.Model):

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from feedback.complaints import settings as queue_settings
 from feedback.complaints.calendar import Interval
+from feedback.complaints.configuration import settings as queue_settings
 from feedback.complaints.models import (
     CasePriority,
     ClosedDate,

@@ -15,16 +15,11 @@ from wtforms.fields import SelectChoice
 
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role
-from feedback.complaints import configure
-from feedback.complaints.admin_forms import (
-    ClosedDateForm,
-    RuleForm,
-    SettingsForm,
-    TemplateForm,
-    settings_form_data,
-)
+from feedback.complaints.configuration import services
+from feedback.complaints.configuration.calendar_forms import SettingsForm, settings_form_data
+from feedback.complaints.configuration.forms import ClosedDateForm, RuleForm, TemplateForm
+from feedback.complaints.configuration.settings import settings_row
 from feedback.complaints.models import CasePriority, ClosedDate, ReplyTemplate, RoutingRule
-from feedback.complaints.settings import settings_row
 from feedback.extensions import db
 from feedback.surveys.models import SentimentLabel
 
@@ -100,7 +95,7 @@ def _score_words(rule: RoutingRule) -> str:
 def _rule_form(rule: RoutingRule | None) -> RuleForm:
     form = RuleForm(obj=rule)
     form.topic_id.choices = [SelectChoice("", _("Any topic"))] + [
-        SelectChoice(str(topic.id), topic.name(_locale())) for topic in configure.topics()
+        SelectChoice(str(topic.id), topic.name(_locale())) for topic in services.topics()
     ]
     return form
 
@@ -112,8 +107,8 @@ def rules(rule_id: int | None = None):
     form = _rule_form(rule)
     if form.validate_on_submit():
         try:
-            saved = configure.save_rule(rule, form.data)
-        except configure.TopicGone:
+            saved = services.save_rule(rule, form.data)
+        except services.TopicGone:
             db.session.rollback()
             form.topic_id.errors.append(_("This topic was deleted meanwhile. Choose another."))
         else:
@@ -125,7 +120,7 @@ def rules(rule_id: int | None = None):
             return redirect(url_for(".rules"))
     page = render_template(
         "complaints/admin/rules.html",
-        rules=configure.rules(),
+        rules=services.rules(),
         conditions=rule_conditions,
         top_tier=settings_row().top_tier,
         form=form,
@@ -138,7 +133,7 @@ def rules(rule_id: int | None = None):
 def delete_rule(rule_id: int):
     rule = _get_or_404(RoutingRule, rule_id)
     name = rule.name
-    configure.delete_rule(rule)
+    services.delete_rule(rule)
     db.session.commit()
     flash(_("Rule %(name)s deleted. Cases it opened stay in the queue.", name=name), "success")
     return redirect(url_for(".rules"))
@@ -153,19 +148,19 @@ def _time_zones() -> list[str]:
 
 
 def _stored_settings_form() -> SettingsForm:
-    data = settings_form_data(settings_row(), configure.sla_targets())
+    data = settings_form_data(settings_row(), services.sla_targets())
     return SettingsForm(formdata=None, data=data)
 
 
 def _settings_page(form: SettingsForm, closed_form: ClosedDateForm, status: int):
     row = settings_row()
-    today = configure.today_in_calendar(row)
+    today = services.today_in_calendar(row)
     page = render_template(
         "complaints/admin/settings.html",
         form=form,
         closed_form=closed_form,
-        closed_dates=configure.closed_dates(today),
-        upcoming=configure.upcoming_closed_days(row, today, locale=_locale()),
+        closed_dates=services.closed_dates(today),
+        upcoming=services.upcoming_closed_days(row, today, locale=_locale()),
         today=today,
         priorities=list(CasePriority),
         time_zones=_time_zones(),
@@ -177,7 +172,7 @@ def _settings_page(form: SettingsForm, closed_form: ClosedDateForm, status: int)
 def settings():
     form = SettingsForm() if request.method == "POST" else _stored_settings_form()
     if form.validate_on_submit():
-        configure.save_queue_settings(
+        services.save_queue_settings(
             targets=form.targets(),
             timezone=form.timezone.data,
             weekly=form.weekly(),
@@ -196,8 +191,8 @@ def add_closed_date():
     form = ClosedDateForm()
     if form.validate_on_submit():
         try:
-            closed = configure.add_closed_date(form.day.data, form.name.data)
-        except configure.ClosedDateExists:
+            closed = services.add_closed_date(form.day.data, form.name.data)
+        except services.ClosedDateExists:
             db.session.rollback()
             form.day.errors.append(_("This day is closed already."))
         else:
@@ -214,7 +209,7 @@ def delete_closed_date(day: str):
     except ValueError:
         abort(404)
     closed = _get_or_404(ClosedDate, parsed)
-    configure.delete_closed_date(closed)
+    services.delete_closed_date(closed)
     db.session.commit()
     flash(_("%(day)s is no longer a closed day.", day=_day(parsed)), "success")
     return redirect(url_for(".settings", _anchor="closed-dates"))
@@ -233,13 +228,13 @@ def templates(template_id: int | None = None):
     template = _get_or_404(ReplyTemplate, template_id) if template_id else None
     form = TemplateForm(obj=template)
     if form.validate_on_submit():
-        saved = configure.save_template(template, form.data)
+        saved = services.save_template(template, form.data)
         db.session.commit()
         flash(_("Template %(name)s saved.", name=saved.name), "success")
         return redirect(url_for(".templates"))
     page = render_template(
         "complaints/admin/templates.html",
-        templates=configure.reply_templates(),
+        templates=services.reply_templates(),
         form=form,
         editing=template,
     )
@@ -250,7 +245,7 @@ def templates(template_id: int | None = None):
 def delete_template(template_id: int):
     template = _get_or_404(ReplyTemplate, template_id)
     name = template.name
-    configure.delete_template(template)
+    services.delete_template(template)
     db.session.commit()
     flash(_("Template %(name)s deleted.", name=name), "success")
     return redirect(url_for(".templates"))
