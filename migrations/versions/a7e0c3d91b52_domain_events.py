@@ -51,8 +51,6 @@ def upgrade():
     op.create_index('ix_domain_events_pending', 'domain_events', ['id'], unique=False,
                     sqlite_where=sa.text('processed_at IS NULL'),
                     postgresql_where=sa.text('processed_at IS NULL'))
-    op.create_index('ix_domain_events_processed_at', 'domain_events', ['processed_at'],
-                    unique=False)
 
     # Plain ADD COLUMN on SQLite too: a batch rebuild of these tables would drop their
     # triggers.
@@ -84,6 +82,5 @@ def downgrade():
         op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     if op.get_bind().dialect.name == 'postgresql':
         postgresql.ENUM(name='case_source').drop(op.get_bind(), checkfirst=True)
-    op.drop_index('ix_domain_events_processed_at', table_name='domain_events')
     op.drop_index('ix_domain_events_pending', table_name='domain_events')
     op.drop_table('domain_events')
