@@ -211,28 +211,32 @@ def register_reactions(app: Flask) -> None:
     from feedback.tagging import services as tagging
 
     events.on(app, events.AnswerRecorded, routing.route_by_score)
+    events.on(app, events.CommentChanged, tagging.forget_topics)
     events.on(app, events.CommentTagged, routing.route_by_comment)
     events.on(app, events.CaseResolved, followup.on_resolved)
     events.later(app, events.AnswerRecorded, "tag_comment", tagging.tag_comment)
+    # again in the worker: the request's routing gives up rather than cost the customer
+    # their answer (a broken configuration, a deadlock); it files an answer only once
+    events.later(app, events.AnswerRecorded, "route_by_score", routing.route_by_score)
     events.later(app, events.CommentChanged, "tag_comment", tagging.tag_comment)
 
 
 def register_jobs(app: Flask) -> None:
-    from feedback import events
+    from feedback import reactions
     from feedback.complaints.sweep import sweep
     from feedback.outbox.delivery import deliver_due
     from feedback.surveys import invitations
     from feedback.tagging.services import retag_job
     from feedback.worker import register_job
 
-    register_job(app, "events", events.process_due, every_seconds=1)
+    register_job(app, "events", reactions.process_due, every_seconds=1)
     register_job(app, "invitations", invitations.send_due_invitations)
     register_job(app, "reminders", invitations.send_reminders, every_seconds=60)
     register_job(app, "expiry", invitations.expire_invitations, every_seconds=300)
     register_job(app, "failed_invitations", invitations.note_failed_deliveries, every_seconds=60)
     register_job(app, "retag", retag_job, every_seconds=60)
     register_job(app, "sla_sweep", sweep, every_seconds=60)
-    register_job(app, "events_prune", events.prune, every_seconds=3600)
+    register_job(app, "events_prune", reactions.prune, every_seconds=3600)
     # SMTP may take its whole timeout to fail: in a lane of its own, it holds up nothing else
     register_job(app, "outbox", deliver_due, lane="network")
 

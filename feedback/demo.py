@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from feedback import events
+from feedback import reactions
 from feedback.accounts import services as accounts
 from feedback.accounts.models import Role
 from feedback.complaints.demo import work_demo_cases
@@ -39,7 +39,7 @@ def load_demo() -> list[str]:
     touchpoints = load_demo_touchpoints()
     created += touchpoints
     # The worker's part, now: tag the demo comments (the comment rules open their cases).
-    events.process_all()
+    reactions.process_all()
     if touchpoints:  # only with the demo answers of this run: a second run changes nothing
         created += work_demo_cases()
     return created

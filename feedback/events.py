@@ -12,10 +12,8 @@ reaction, registered in the factory (``register_reactions`` in feedback/__init__
   hand back a dict of what the caller may show (the promised reply time for the thank-you
   page) without the caller importing it.
 - **after commit**, ``later(app, EventType, name, reaction)``: publish() also writes the
-  event as a row of ``domain_events`` in the same transaction. The worker claims rows in
-  id order (several workers share them: row locks on PostgreSQL, a conditional write on
-  SQLite) and runs each reaction in a savepoint of its own; a reaction that fails is
-  tried again later, the others are not run again. Delivery is at least once (a worker
+  event as a row of ``domain_events`` in the same transaction, and the worker runs the
+  reactions after the commit (feedback/reactions.py). Delivery is at least once (a worker
   that dies after its reactions but before its commit leaves the rows to the next), so a
   reaction must not mind running twice.
 
@@ -26,31 +24,16 @@ docs/architecture.md lists which reactions run where, and why.
 from __future__ import annotations
 
 import dataclasses
-import logging
-import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, ClassVar
 
 from flask import Flask, current_app
-from sqlalchemy import JSON, Index, Integer, String, Text, delete, insert, select, text, update
+from sqlalchemy import JSON, Index, Integer, String, Text, insert, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from feedback.extensions import db
 from feedback.timeutil import UTCDateTime, utcnow
-
-log = logging.getLogger("feedback.events")
-
-#: events a worker claims at once
-BATCH = 100
-#: seconds between two events on SQLite, for an answer waiting for the write lock
-SQLITE_PAUSE = 0.002
-#: attempts of a failing reaction before its event is given up (with the error kept)
-MAX_ATTEMPTS = 8
-RETRY_BASE = timedelta(seconds=30)
-#: processed events are deleted after this long
-KEEP = timedelta(days=30)
-
 
 # --- the events ----------------------------------------------------------------------
 
@@ -264,17 +247,26 @@ def later(app: Flask, event_type: type[Event], name: str, reaction: Callable) ->
 _INSERT = insert(DomainEvent.__table__)
 
 
+def _row(event: Event, now: datetime) -> dict:
+    """The event's row; one no reaction waits for is written processed (kept for the
+    record, skipped by the worker)."""
+    waits = event.type in _registry().after_commit
+    return {
+        "type": event.type,
+        "data": event.data(),
+        "created_at": now,
+        "next_attempt_at": now,
+        "processed_at": None if waits else now,
+    }
+
+
 def publish(event: Event) -> dict:
     """Announce ``event`` in the current transaction: its at-once handlers run now, and
     the worker's reactions follow the commit. Returns what the handlers hand back."""
     shown: dict = {}
     for handler in _registry().at_once.get(type(event), ()):
         shown.update(handler(event) or {})
-    now = utcnow()
-    db.session.connection().execute(
-        _INSERT,
-        {"type": event.type, "data": event.data(), "created_at": now, "next_attempt_at": now},
-    )
+    db.session.connection().execute(_INSERT, _row(event, utcnow()))
     return shown
 
 
@@ -285,125 +277,9 @@ def publish_many(events: list[Event]) -> None:
         raise ValueError("publish_many is for events without at-once handlers")
     if events:
         now = utcnow()
-        db.session.execute(
-            _INSERT,
-            [
-                {"type": e.type, "data": e.data(), "created_at": now, "next_attempt_at": now}
-                for e in events
-            ],
-        )
+        db.session.connection().execute(_INSERT, [_row(event, now) for event in events])
 
 
-def _due(now: datetime):
-    return (
-        select(DomainEvent)
-        .where(DomainEvent.processed_at.is_(None), DomainEvent.next_attempt_at <= now)
-        .order_by(DomainEvent.id)
-    )
-
-
-def process_due(worker: str = "", stop=None, seconds: float = 10.0) -> int:
-    """The worker's job: run the reactions of the due events, oldest first, a committed
-    batch at a time, until none is due (or ``seconds`` have passed, so that the lane's
-    other jobs get their turn). Returns how many events were processed."""
-    started = time.monotonic()
-    total = 0
-    while done := process_batch():
-        total += done
-        if (stop is not None and stop.is_set()) or time.monotonic() - started > seconds:
-            break
-    return total
-
-
-def process_batch(limit: int = BATCH, commit: bool = True) -> int:
-    """Claim up to ``limit`` due events, run their reactions and commit.
-
-    PostgreSQL: one transaction; the rows are locked, and another worker skips them.
-    SQLite has one write lock for the whole database: each event is a transaction of its
-    own, which takes the lock with its first statement (a write claiming the row, which
-    finds it processed if another worker got there first), and the worker pauses a moment
-    after each: an answer waiting for the lock retries on a schedule (SQLite's busy
-    handler), and a worker going from one event to the next without a gap kept it waiting
-    ~130 ms at the 99th percentile (bench/tagging_latency.py, 50 answers a second)."""
-    now = utcnow()
-    if db.session.get_bind().dialect.name != "sqlite" or not commit:
-        claimed = list(db.session.scalars(_due(now).limit(limit).with_for_update(skip_locked=True)))
-        for row in claimed:
-            _settle(row, _react(row, now))
-        if commit:
-            db.session.commit()
-        return len(claimed)
-    ids = list(db.session.scalars(_due(now).with_only_columns(DomainEvent.id).limit(limit)))
-    db.session.commit()
-    for event_id in ids:
-        claim = update(DomainEvent).where(
-            DomainEvent.id == event_id, DomainEvent.processed_at.is_(None)
-        )
-        if db.session.execute(claim.values(attempts=DomainEvent.attempts)).rowcount:
-            row = db.session.get(DomainEvent, event_id, populate_existing=True)
-            _settle(row, _react(row, now))
-        db.session.commit()
-        time.sleep(SQLITE_PAUSE)
-    return len(ids)
-
-
-def _react(row: DomainEvent, now: datetime) -> dict:
-    """Run the event's reactions that have not run, each in a savepoint; the values that
-    mark it processed, or due again later (given up after MAX_ATTEMPTS)."""
-    event = TYPES[row.type].from_data(row.data)
-    done = set(row.done or ())
-    error = None
-    for name, reaction in _registry().after_commit.get(row.type, ()):
-        if name in done:
-            continue
-        try:
-            with db.session.begin_nested():
-                reaction(event)
-            done.add(name)
-        except Exception as failure:  # one reaction's fault must not stop the others
-            log.exception("events.reaction_failed event=%s reaction=%s", row.id, name)
-            error = f"{name}: {failure.__class__.__name__}: {failure}"
-    if error is None:
-        return {"processed_at": now}
-    attempts = row.attempts + 1
-    if attempts >= MAX_ATTEMPTS:
-        log.error("events.given_up event=%s type=%s", row.id, row.type)
-    return {
-        "attempts": attempts,
-        "done": sorted(done),
-        "last_error": error[:2000],
-        "next_attempt_at": now + RETRY_BASE * 2 ** (attempts - 1),
-        "processed_at": now if attempts >= MAX_ATTEMPTS else None,
-    }
-
-
-def _settle(row: DomainEvent, values: dict) -> bool:
-    """Store the outcome, if the event is still unprocessed; False when another worker
-    processed it first."""
-    settled = db.session.execute(
-        update(DomainEvent)
-        .where(DomainEvent.id == row.id, DomainEvent.processed_at.is_(None))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return bool(settled)
-
-
-def process_all() -> int:
-    """Run the reactions of every due event now, in the caller's transaction, as the
-    worker would seconds later (`flask demo`, and tests). Returns how many."""
-    total = 0
-    while done := process_batch(commit=False):
-        total += done
-    return total
-
-
-def prune(worker: str = "", stop=None) -> int:
-    """Delete events processed more than KEEP ago (hourly: a scan of the table, which no
-    index on processed_at slows every answer for)."""
-    before = utcnow() - KEEP
-    deleted = db.session.execute(
-        delete(DomainEvent).where(DomainEvent.processed_at < before)
-    ).rowcount
-    db.session.commit()
-    return deleted
+def reactions_to(type_name: str) -> list[tuple[str, Callable[[Event], object]]]:
+    """The worker's reactions to events of this type, by name."""
+    return _registry().after_commit.get(type_name, [])

@@ -22,6 +22,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from feedback.analysis import warm_up
 from feedback.extensions import db
 
 log = logging.getLogger("feedback.worker")
@@ -114,6 +115,9 @@ def worker_command(once: bool) -> None:
     """Deliver mail and run the scheduled jobs, forever or --once."""
     # Flask-Mail opens SMTP connections without a timeout; a stuck server must not hang us.
     socket.setdefaulttimeout(current_app.config["MAIL_TIMEOUT_SECONDS"])
+    # The comment analysis models (~1 s to load): now, not while the first comment's
+    # event holds SQLite's write lock and answers wait for it.
+    warm_up()
     name = worker_name()
     if once:
         ok = run_once(name)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from feedback import events
+from feedback import reactions
 from feedback.complaints.models import Case, CaseResponse
 from feedback.extensions import db
 from feedback.surveys.answers import Link, record_answer
@@ -59,7 +59,7 @@ def answer(
 
 def work() -> int:
     """What the worker does within seconds of a commit: the domain events' reactions."""
-    done = events.process_due()
+    done = reactions.process_due()
     db.session.expire_all()
     return done
 

@@ -177,7 +177,7 @@ def test_the_analysis_package_imports_no_flask():
 
 def test_models_load_once_per_process_and_need_no_network(tmp_path):
     """In a fresh interpreter with no NLTK data, no home directory and no network:
-    warm_up() loads every model (so no customer's answer waits for one), and later
+    warm_up() loads every model (flask worker does at start), and later
     analyses load none again."""
     script = """
 import functools, socket

@@ -333,6 +333,7 @@ def test_a_comment_taken_back_takes_its_tags_with_it(client, link, topics):
     response = db.session.scalars(select(Response)).one()
     assert topic_keys(response.id) and response.sentiment is not None
     assert client.post(link, data={"comment": ""}).status_code == 200
+    assert topic_keys(response.id) == []  # at once, with the comment
     work()
     response = db.session.get(Response, response.id)
     assert response.comment is None and response.sentiment is None

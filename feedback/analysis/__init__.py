@@ -39,8 +39,8 @@ def analyze(text: str | None, taxonomy: Taxonomy = EMPTY) -> Analysis:
 
 
 def warm_up() -> None:
-    """Load every model now (a web worker calls this at start, not on a customer's
-    request)."""
+    """Load every model now (`flask worker` does at start, not while it tags the first
+    comment)."""
     words = Taxonomy.compile([TopicSpec("warm-up", ("delivery",), ("快递",))])
     analyze("Service was great, but delivery was slow. 服务很好，但是快递太慢了。", words)
     analyze("The staff was not helpful at all", words)  # Latin-only: lingua's other models

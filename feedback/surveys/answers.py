@@ -197,7 +197,8 @@ def update_comment(response: Response, comment: str | None) -> None:
 
 def unsubscribe(customer: Customer) -> None:
     """No more invitations for this customer; scheduled ones are held back."""
-    if customer.unsubscribed_at is None:
+    newly = customer.unsubscribed_at is None
+    if newly:
         customer.unsubscribed_at = utcnow()
     db.session.execute(
         update(Invitation)
@@ -212,4 +213,5 @@ def unsubscribe(customer: Customer) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.flush()
-    events.publish(events.CustomerUnsubscribed(customer_id=customer.id))
+    if newly:  # a mail client may send its one-click POST more than once
+        events.publish(events.CustomerUnsubscribed(customer_id=customer.id))

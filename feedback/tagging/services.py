@@ -138,6 +138,12 @@ def tag_response(response: Response) -> None:
     add_topics(response.id, topic_ids)
 
 
+def forget_topics(event: events.CommentChanged) -> None:
+    """At once, when a customer changes their comment: the old comment's topics go with
+    it (the worker tags the new one)."""
+    db.session.execute(delete(ResponseTopic).where(ResponseTopic.response_id == event.response_id))
+
+
 def tag_comment(event: events.AnswerRecorded | events.CommentChanged) -> None:
     """The worker's reaction to a new or changed comment: its language, sentiment and
     topics, then CommentTagged (on which the comment rules route it). The row is locked:
