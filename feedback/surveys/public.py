@@ -5,10 +5,11 @@ GET never records anything: mail security scanners open every link in a message.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import dates as babel_dates
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -59,15 +60,18 @@ def answer(token: str):
     if request.method == "GET":
         notice = _preselect(form, link.kind)
     elif form.validate():
+        promise = {}
         try:
             recorded = answers.record_answer(link, form.score.data, form.comment.data, locale)
             db.session.commit()
-            _promise(recorded.shown, locale)
+            promise = _promise_args(recorded.shown)
         except IntegrityError:
             # Another click of the same link got there first: that answer stands.
             db.session.rollback()
-        # The thank-you page, by GET: a reload does not post again.
-        return redirect(url_for("survey_pages.answer", token=token, lang=locale), code=303)
+        # The thank-you page, by GET: a reload does not post again (and keeps the promise).
+        return redirect(
+            url_for("survey_pages.answer", token=token, lang=locale, **promise), code=303
+        )
     elif form.score.errors:
         scale = link.kind.scale
         form.score.errors = [
@@ -77,22 +81,35 @@ def answer(token: str):
     return _answer_page(token, link, locale, form, notice), status
 
 
-def _promise(shown: dict, locale: str) -> None:
-    """Tell the thank-you page when the service team will reply, when the answer is on a
-    complaint case that awaits its first response (in the team's time zone)."""
-    reply_by = shown.get("reply_by")
-    if reply_by is None:
-        return
-    zone = ZoneInfo(shown["reply_zone"])
-    flash(
-        _(
-            "We are sorry it was not better. Someone from our service team will reply to you"
-            " by %(day)s, %(time)s (%(zone)s).",
-            day=babel_dates.format_date(reply_by.astimezone(zone), "full", locale=locale),
-            time=babel_dates.format_time(reply_by, "short", tzinfo=zone, locale=locale),
-            zone=babel_dates.get_timezone_name(zone, locale=locale),
-        ),
-        "promise",
+def _promise_args(shown: dict) -> dict:
+    """The thank-you page's arguments for the reply time complaints promised, when the
+    answer is on a case awaiting its first response: in the link, so that it shows
+    without a cookie and after a reload."""
+    if shown.get("reply_by") is None:
+        return {}
+    return {
+        "reply_by": shown["reply_by"].isoformat(timespec="minutes"),
+        "zone": shown["reply_zone"],
+    }
+
+
+def _promise(locale: str) -> str | None:
+    """What the thank-you page promises, in the customer's language and the team's time
+    zone; None without (valid) reply_by and zone arguments."""
+    try:
+        reply_by = datetime.fromisoformat(request.args["reply_by"])
+        zone = ZoneInfo(request.args["zone"])
+        day = babel_dates.format_date(reply_by.astimezone(zone), "full", locale=locale)
+    except (KeyError, ValueError, ZoneInfoNotFoundError, OverflowError):
+        return None
+    if reply_by.tzinfo is None:
+        return None
+    return _(
+        "We are sorry it was not better. Someone from our service team will reply to you"
+        " by %(day)s, %(time)s (%(zone)s).",
+        day=day,
+        time=babel_dates.format_time(reply_by, "short", tzinfo=zone, locale=locale),
+        zone=babel_dates.get_timezone_name(zone, locale=locale),
     )
 
 
@@ -154,6 +171,8 @@ def _answered(token, link, locale):
             form=form,
             editable=editable,
             saved=saved,
+            promise=_promise(locale),
+            promise_args={k: request.args[k] for k in ("reply_by", "zone") if k in request.args},
         ),
         status,
     )
