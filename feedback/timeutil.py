@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
@@ -27,8 +28,6 @@ def local_day(when: datetime, zone: str) -> date:
 def report_day(when: datetime) -> date:
     """The day ``when`` counts on in the dashboard's daily summaries: a calendar day in
     the application's REPORT_TIMEZONE (stored on answers, deliveries and cases)."""
-    from flask import current_app
-
     return local_day(when, current_app.config["REPORT_TIMEZONE"])
 
 

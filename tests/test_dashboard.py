@@ -268,7 +268,7 @@ def test_figures_show_margins_counts_and_few_answer_badges(app):
 
     with app.test_request_context("/dashboard"):
         figures = app.jinja_env.get_template("dashboard/_figures.html").module
-        words = {"few_title": "Too few", "few": "few answers"}
+        words = {"few_title": "Too few", "few": "few answers", "min_group": scoring.MIN_GROUP}
         small = Scores(scoring.nps({10: 3, 0: 1}), scoring.csat({}), scoring.ces({7: 40}))
         cells = str(figures.score_cells(small, words))
         assert cells.count("<td ") == 3

@@ -16,7 +16,6 @@ from sqlalchemy import (
     Text,
     and_,
     case,
-    literal_column,
     or_,
     text,
 )
@@ -272,9 +271,8 @@ class Case(db.Model):
 
     @classmethod
     def in_queue(cls):
-        """SQL: new, open or pending, the statuses written into the statement rather than
-        bound at each execution, for statements built once (see dashboard.reads)."""
-        return cls.status.in_([literal_column(f"'{status.value}'") for status in ACTIVE_STATUSES])
+        """SQL: new, open or pending."""
+        return cls.status.in_(ACTIVE_STATUSES)
 
     @property
     def responded_on_time(self) -> bool | None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
+
 #: the choices of the date-range filter; "custom" takes a start and an end date
 RANGES = ("7d", "30d", "90d", "quarter", "year", "custom")
 DEFAULT_RANGE = "30d"
@@ -136,6 +138,4 @@ def cover(periods: list[Period], report_zone: str) -> Cover:
 
 def report_zone() -> str:
     """The zone whose calendar days the summary tables count in (REPORT_TIMEZONE)."""
-    from flask import current_app
-
     return current_app.config["REPORT_TIMEZONE"]

@@ -95,7 +95,9 @@ def index():
     reading = read_filters(request.args)
     form, period = reading.form, reading.period
     if period is None:
-        return render_template("dashboard/index.html", form=form, invalid=True), 400
+        return render_template(
+            "dashboard/index.html", form=form, invalid=True, min_group=scoring.MIN_GROUP
+        ), 400
     interval = form.interval.data or ("week" if period.days <= 120 else "month")
     kinds = {survey.id: survey.kind for survey in reading.surveys}
     board = summary.build(
@@ -118,6 +120,7 @@ def index():
         charts=_charts(board),
         args=form.shared_args(),
         moods=scoring.MOOD_BOUNDS,
+        min_group=scoring.MIN_GROUP,
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import escape
 
 from feedback.surveys.models import Invitation, Survey, SurveyKind
@@ -21,8 +22,6 @@ class RenderedEmail:
 
 def scale_labels(kind: SurveyKind) -> tuple[str, str]:
     """The words under the lowest and the highest score, in the current language."""
-    from flask_babel import gettext as _
-
     return {
         SurveyKind.NPS: (_("Not at all likely"), _("Extremely likely")),
         SurveyKind.CSAT: (_("Very dissatisfied"), _("Very satisfied")),
@@ -56,8 +55,6 @@ def render_invitation(
         }
         subject = survey.text("email_subject", locale)
         if reminder:
-            from flask_babel import gettext as _
-
             subject = _("Reminder: %(subject)s", subject=subject)
         text = render_template("surveys/email/invitation.txt", **context)
         html = render_template("surveys/email/invitation.html", **context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -92,8 +93,6 @@ def preview(survey_id: int):
     survey = db.get_or_404(Survey, survey_id)
     locale = normalise_locale(request.args.get("lang")) or "en"
     email = render_invitation(survey, locale, PREVIEW_TOKEN, "Ann" if locale == "en" else "王伟")
-    from flask_babel import force_locale
-
     with force_locale(locale):
         low, high = scale_labels(survey.kind)
         page = render_template(

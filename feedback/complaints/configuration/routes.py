@@ -119,7 +119,7 @@ def rules(rule_id: int | None = None):
             )
             return redirect(url_for(".rules"))
     page = render_template(
-        "complaints/admin/rules.html",
+        "complaints/configuration/rules.html",
         rules=services.rules(),
         conditions=rule_conditions,
         top_tier=settings_row().top_tier,
@@ -156,7 +156,7 @@ def _settings_page(form: SettingsForm, closed_form: ClosedDateForm, status: int)
     row = settings_row()
     today = services.today_in_calendar(row)
     page = render_template(
-        "complaints/admin/settings.html",
+        "complaints/configuration/settings.html",
         form=form,
         closed_form=closed_form,
         closed_dates=services.closed_dates(today),
@@ -233,7 +233,7 @@ def templates(template_id: int | None = None):
         flash(_("Template %(name)s saved.", name=saved.name), "success")
         return redirect(url_for(".templates"))
     page = render_template(
-        "complaints/admin/templates.html",
+        "complaints/configuration/templates.html",
         templates=services.reply_templates(),
         form=form,
         editing=template,
