@@ -24,11 +24,12 @@ from feedback.complaints.models import (
     RoutingRule,
 )
 from feedback.complaints.sweep import sweep
+from feedback.events import DomainEvent
 from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage
 from feedback.surveys.models import InvitationStatus
 from feedback.tagging.demo import ensure_default_topics
-from feedback.tagging.models import Topic
+from feedback.tagging.models import ResponseTopic, Topic
 from tests.complaints_helpers import answer, case_of, cases, work
 
 SHANGHAI = timedelta(hours=8)
@@ -136,6 +137,46 @@ def test_a_managers_rule_on_topic_and_tier_routes_answers(clock):
     # the same words from another tier: only the default negative-comment rule, if any
     other = case_of(answer("nps", 9, "The delivery came today", customer="c-2", tier="silver"))
     assert other is None
+
+
+def test_a_comment_rule_raises_the_priority_after_tagging_and_never_lowers_it(clock):
+    ensure_default_topics()
+    delivery, price = (
+        db.session.scalar(select(Topic).where(Topic.key == key)) for key in ("delivery", "price")
+    )
+    db.session.add_all(
+        [
+            RoutingRule(name="Late deliveries", topic_id=delivery.id, priority=CasePriority.URGENT),
+            RoutingRule(name="Prices", topic_id=price.id, priority=CasePriority.LOW),
+        ]
+    )
+    settings.changed()
+    db.session.commit()
+    response = answer("nps", 5, "The delivery came two days late", worker=False)
+    # the request routed by the score alone: the case and its deadline exist at once
+    case = case_of(response)
+    assert case.priority is CasePriority.NORMAL
+    normal_due = case.first_response_due_at
+
+    work()  # the worker tags the comment, then applies the comment rules
+    case = case_of(response)
+    assert case.priority is CasePriority.URGENT
+    assert case.first_response_due_at < normal_due  # counted again from the opening
+    [change] = events(case, "priority")
+    assert (change.before, change.after) == ("normal", "urgent")
+    assert "Late deliveries" in change.body
+    published = db.session.scalars(
+        select(DomainEvent.data).where(DomainEvent.type == "case.priority_changed")
+    ).all()
+    assert published == [{"case_id": case.id, "before": "normal", "after": "urgent"}]
+
+    # a rule naming a lower priority leaves a more pressing case as it is
+    pricey_answer = answer("nps", 1, "Far too expensive", customer="c-2")
+    tagged = select(ResponseTopic.topic_id).where(ResponseTopic.response_id == pricey_answer.id)
+    assert db.session.scalars(tagged).all() == [price.id]  # the rule matched
+    pricey = case_of(pricey_answer)
+    assert pricey.priority is CasePriority.HIGH
+    assert events(pricey, "priority") == []
 
 
 def test_a_second_unhappy_answer_joins_the_open_case(clock, manager_client):
