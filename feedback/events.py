@@ -74,6 +74,9 @@ class AnswerRecorded(Event):
     kind: str
     score: int
     answered_at: datetime
+    #: the touchpoint's type, and the customer's tier when answering ("" for none)
+    touchpoint_type_id: int
+    tier: str
 
 
 @dataclasses.dataclass(frozen=True)

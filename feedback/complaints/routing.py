@@ -17,13 +17,13 @@ Rules only raise: an answer never makes its case less pressing.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from feedback import events
-from feedback.complaints.cases import lock_customer, raise_priority, record, set_deadlines
+from feedback.complaints.cases import lock_customer, raise_priority, set_deadlines
 from feedback.complaints.configuration.settings import QueueConfig, RuleSpec, queue_config
 from feedback.complaints.followup import record_followup_answer
 from feedback.complaints.models import (
@@ -105,6 +105,8 @@ def route_by_score(event: events.AnswerRecorded) -> dict | None:
         kind=SurveyKind(event.kind),
         score=event.score,
         said_at=event.answered_at,
+        tier=event.tier,
+        touchpoint_type_id=event.touchpoint_type_id,
     )
     try:
         config = queue_config()
@@ -131,11 +133,7 @@ def _route_score(config, answer: Answer, candidates, is_followup: bool) -> Case 
         handled = record_followup_answer(answer)
         if handled is not None or not candidates:
             return handled
-    tier, touchpoint_type_id = db.session.execute(
-        select(Response.tier, Response.touchpoint_type_id).where(Response.id == answer.response_id)
-    ).one()
-    answer = replace(answer, tier=tier, touchpoint_type_id=touchpoint_type_id)
-    decision = decide(config, candidates, tier or None)
+    decision = decide(config, candidates, answer.tier or None)
     return None if decision is None else _file(config, answer, decision)
 
 
@@ -177,13 +175,12 @@ def _file(config: QueueConfig, answer: Answer, decision: Decision) -> Case:
     priority when that is more pressing."""
     lock_customer(answer.customer_id)
     # Locked too: an agent resolving this case right now must finish first, so that the
-    # answer does not land on a case nobody works any more.
-    case = db.session.scalar(
-        select(Case)
-        .join(CaseResponse, CaseResponse.case_id == Case.id)
-        .where(CaseResponse.response_id == answer.response_id)
-        .with_for_update()
-    ) or db.session.scalar(
+    # answer does not land on a case nobody works any more. The answer is on a case
+    # already only when the worker routes it again (the request's routing gave up).
+    on_case = db.session.scalar(
+        select(CaseResponse.case_id).where(CaseResponse.response_id == answer.response_id)
+    )
+    case = (on_case and db.session.get(Case, on_case, with_for_update=True)) or db.session.scalar(
         select(Case)
         .where(Case.customer_id == answer.customer_id, Case.status.in_(ACTIVE_STATUSES))
         .with_for_update()
@@ -227,10 +224,28 @@ def _attach(case: Case, answer: Answer, decision: Decision) -> None:
     _link(case, answer, "attached", decision.priority, decision.rule.name, utcnow())
 
 
+_INSERT_LINK = insert(CaseResponse)
+_INSERT_EVENT = insert(CaseEvent)
+
+
 def _link(case: Case, answer: Answer, kind: str, priority, detail: str, at) -> None:
-    db.session.add(CaseResponse(case_id=case.id, response_id=answer.response_id, attached_at=at))
-    record(case, kind, after=priority, detail=detail[:300], at=at, response_id=answer.response_id)
-    db.session.flush()
+    """The answer on the case, and the line on its timeline that says so (as Core
+    statements: on the customer's request, the ORM's unit of work costs ~0.8 ms here)."""
+    connection = db.session.connection()
+    connection.execute(
+        _INSERT_LINK, {"case_id": case.id, "response_id": answer.response_id, "attached_at": at}
+    )
+    connection.execute(
+        _INSERT_EVENT,
+        {
+            "case_id": case.id,
+            "at": at,
+            "kind": kind,
+            "after": priority.value,
+            "detail": detail[:300],
+            "response_id": answer.response_id,
+        },
+    )
 
 
 def _is_on(case: Case, response_id: int) -> bool:

@@ -177,6 +177,8 @@ def record_answer(
             kind=link.kind.value,
             score=score,
             answered_at=answered_at,
+            touchpoint_type_id=link.touchpoint_type_id,
+            tier=link.tier,
         )
     )
     return Recorded(response_id, shown)
