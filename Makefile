@@ -69,7 +69,8 @@ translations: install
 		--width 100 --no-fuzzy-matching
 	$(BIN)/pybabel compile -d feedback/translations --statistics
 
-## The benchmarks of the README (answer_post needs wrk: apt-get install wrk).
+## The benchmarks of docs/benchmarks.md (answer_post needs wrk: apt-get install wrk; the
+## dashboard's need databases made by bench/dashboard_data.py, see there).
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/outbox_throughput.py
@@ -78,8 +79,10 @@ bench: install
 	$(BIN)/python bench/sentiment_eval.py
 	$(BIN)/python bench/language_eval.py
 	$(BIN)/python bench/analysis_memory.py
-	$(BIN)/python bench/answer_post.py
+	$(BIN)/python bench/web_memory.py
+	$(BIN)/python bench/answer_post.py 4
 	$(BIN)/python bench/answer_post.py 10 --unhappy
+	$(BIN)/python bench/tagging_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

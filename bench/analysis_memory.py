@@ -1,11 +1,12 @@
-"""How much resident memory the comment analysis adds to a web worker.
+"""How much resident memory the comment analysis adds to the process that tags comments
+(`flask worker`; web workers load none of it: bench/web_memory.py).
 
     python bench/analysis_memory.py
 
 Each figure comes from a fresh interpreter: the app is created and serves a page (the
 baseline), then one part of the analysis is used once (its model loads on first use), and
-VmRSS is read again. Then, in one more interpreter, everything: warm_up() (as wsgi.py
-does under gunicorn) and 3,000 real comments analysed with the default topics. The parts
+VmRSS is read again. Then, in one more interpreter, everything: warm_up() (every model
+at once) and 3,000 real comments analysed with the default topics. The parts
 share the interpreter's own growth, so they add up to about the whole, not exactly. Also
 prints which optional heavy modules got imported (none should be: the service scores its
 models in plain Python).
@@ -104,7 +105,7 @@ def main() -> None:
         added = figures["loaded"] - figures["baseline"]
         print(f"  {name:<48} +{added:5.1f} MB ({figures['load_seconds']:.2f} s)")
     figures = measure("all")
-    print(f"  web worker after one request: {figures['baseline']:.0f} MB")
+    print(f"  the app after one request:    {figures['baseline']:.0f} MB")
     print(
         f"  after warm_up():              {figures['loaded']:.0f} MB "
         f"(+{figures['loaded'] - figures['baseline']:.0f} MB, {figures['load_seconds']:.1f} s)"

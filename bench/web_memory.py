@@ -66,6 +66,7 @@ def child(url: str, tokens: list[str], comments: list[str]) -> dict:
 
 def main() -> None:
     import answer_post
+
     from training import data
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
