@@ -176,7 +176,7 @@ def _file(config: QueueConfig, answer: Answer, decision: Decision) -> Case:
     lock_customer(answer.customer_id)
     # Locked too: an agent resolving this case right now must finish first, so that the
     # answer does not land on a case nobody works any more. The answer is on a case
-    # already only when the worker routes it again (the request's routing gave up).
+    # already when the comment rules follow the score's, or the worker routes it again.
     on_case = db.session.scalar(
         select(CaseResponse.case_id).where(CaseResponse.response_id == answer.response_id)
     )
@@ -187,7 +187,7 @@ def _file(config: QueueConfig, answer: Answer, decision: Decision) -> Case:
     )
     if case is None:
         return _open(config, answer, decision)
-    if not _is_on(case, answer.response_id):
+    if case.id != on_case:
         _attach(case, answer, decision)
     if case.is_active and decision.priority.rank < case.priority.rank:
         raise_priority(case, decision.priority, decision.rule.name)
@@ -245,17 +245,6 @@ def _link(case: Case, answer: Answer, kind: str, priority, detail: str, at) -> N
             "detail": detail[:300],
             "response_id": answer.response_id,
         },
-    )
-
-
-def _is_on(case: Case, response_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(CaseResponse.case_id).where(
-                CaseResponse.case_id == case.id, CaseResponse.response_id == response_id
-            )
-        )
-        is not None
     )
 
 
