@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import socket
@@ -48,6 +49,44 @@ def migrated_sqlite(folder: Path) -> str:
     return url
 
 
+def rss() -> float:
+    """This process's resident memory (VmRSS), in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+def run_child(code: str, *args: str, stdin: str | None = None) -> dict:
+    """Run ``code`` in a fresh interpreter (with the project and bench/ importable); the
+    JSON object it prints last."""
+    prelude = f"import sys; sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'bench')!r}]\n"
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", prelude + code, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def server_env(url: str, folder: Path, **extra: str) -> dict:
+    """The environment of a server process of the benchmarks (gunicorn, flask worker)."""
+    return {
+        **os.environ,
+        "FEEDBACK_ENV": "development",
+        "FEEDBACK_INSTANCE_DIR": str(folder),
+        "SECRET_KEY": "bench",
+        "DATABASE_URL": url,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+
+
 def app_for(url: str, **overrides):
     from config import TestingConfig
     from feedback import create_app
@@ -61,15 +100,7 @@ def app_for(url: str, **overrides):
 def gunicorn(url: str, folder: Path, workers: int = 2, app: str = "wsgi:app"):
     """gunicorn on 127.0.0.1 for the duration of the block; yields its base URL."""
     port = free_port()
-    env = {
-        **os.environ,
-        "FEEDBACK_ENV": "development",
-        "FEEDBACK_INSTANCE_DIR": str(folder),
-        "SECRET_KEY": "bench",
-        "DATABASE_URL": url,
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
+    env = server_env(url, folder)
     command = [
         sys.executable,
         "-m",

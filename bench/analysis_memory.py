@@ -14,26 +14,17 @@ models in plain Python).
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _server import machine  # noqa: E402
+from _server import machine, run_child  # noqa: E402
 
 CHILD = r"""
 import json, random, sys, time
-sys.path[:0] = [%(root)r, %(bench)r]
-
-def rss():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS"):
-                return int(line.split()[1]) / 1024
-
+from _server import rss
 from config import TestingConfig
 from feedback import create_app
 app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
@@ -88,14 +79,7 @@ PARTS = {
 
 
 def measure(part: str) -> dict:
-    out = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", CHILD % {"root": str(ROOT), "bench": str(ROOT / "bench")}, part],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return run_child(CHILD, part)
 
 
 def main() -> None:

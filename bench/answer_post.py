@@ -45,15 +45,15 @@ end
 """
 
 
-def prepare(url: str) -> list[str]:
-    """Sent invitations with known tokens, written in bulk."""
+def prepare(url: str, count: int = INVITATIONS) -> list[str]:
+    """``count`` sent invitations with known tokens, written in bulk."""
     from sqlalchemy import insert, select
 
     from feedback.extensions import db
     from feedback.surveys.models import Invitation, InvitationStatus, InvitationToken
     from feedback.surveys.tokens import hash_token
 
-    ingest_deliveries(url, INVITATIONS, occurred_hours_ago=24)
+    ingest_deliveries(url, count, occurred_hours_ago=24)
     app = app_for(url)
     tokens = []
     with app.app_context():

@@ -47,6 +47,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from feedback import scoring  # noqa: E402
+
 DAY = 86_400
 HOUR = 3_600
 WINDOW_DAYS = 730
@@ -170,13 +172,6 @@ def _quality(key: str, x: float, doy: int) -> float:
     elif key == "renewal":
         q -= 0.18 / (1 + math.exp(-(x - 0.8) * 40))  # the price rise of the last months
     return q
-
-
-def _mood(kind: str, score: int) -> int:
-    """-1 unhappy, 0 neutral, 1 happy (feedback.scoring.mood)."""
-    from feedback.scoring import mood
-
-    return mood(kind, score)
 
 
 def _score_weights(kind: str, q: float) -> dict[int, float]:
@@ -1004,7 +999,7 @@ class Generator:
     def response(self, rows, t, survey_id, tp_id, kind, customer, invitation_id, score, locale):
         """An answer row with its comment and topics; returns (id, tags or None)."""
         response_id = next(self.ids["responses"])
-        mood = _mood(kind, score)
+        mood = scoring.mood(kind, score)
         comment = tags = None
         if self.rng.random() < COMMENT_SHARE[mood]:
             comment = self.comments.pick(self.rng, locale, mood)

@@ -73,8 +73,7 @@ def _chinese() -> dict[str, Callable[[str], float]]:
         variants["SnowNLP sentiments (shopping reviews)"] = lambda t: SnowNLP(t).sentiments - 0.5
     except ImportError:
         pass
-    for name, function in getattr(chinese, "COMPARISONS", {}).items():
-        variants[name] = function
+    variants["rules alone: lexicon, negation, intensifiers, contrast"] = chinese.lexicon_polarity
     variants["chinese.py (product)"] = lambda t: chinese.polarity(simplified(t))
     return variants
 

@@ -14,7 +14,6 @@ p99, max. Target: p99 under 10 s.
 from __future__ import annotations
 
 import http.client
-import os
 import signal
 import statistics
 import subprocess
@@ -27,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from _server import gunicorn, machine, migrated_sqlite  # noqa: E402
+from _server import gunicorn, machine, migrated_sqlite, server_env  # noqa: E402
 
 
 def post_answers(base: str, tokens: list[str], comments: list[str], rate: float) -> list[float]:
@@ -67,17 +66,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         url = migrated_sqlite(folder)
-        answer_post.INVITATIONS = count + 100
-        tokens = answer_post.prepare(url)
-        env = {
-            **os.environ,
-            "FEEDBACK_ENV": "development",
-            "FEEDBACK_INSTANCE_DIR": str(folder),
-            "SECRET_KEY": "bench",
-            "DATABASE_URL": url,
-            "LOG_LEVEL": "WARNING",
-            "WORKER_POLL_SECONDS": "5",
-        }
+        tokens = answer_post.prepare(url, count + 100)
+        env = server_env(url, folder, WORKER_POLL_SECONDS="5")
         worker = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "flask", "--app", "wsgi", "worker"], cwd=ROOT, env=env
         )

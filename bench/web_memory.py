@@ -15,7 +15,6 @@ imported. Target: the comments within 20 MB.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -23,18 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from _server import machine, migrated_sqlite  # noqa: E402
+from _server import machine, migrated_sqlite, run_child  # noqa: E402
 
 CHILD = r"""
 import json, sys
-sys.path[:0] = [%(root)r, %(bench)r]
-
-def rss():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS"):
-                return int(line.split()[1]) / 1024
-
+from _server import rss
 from config import TestingConfig
 from feedback import create_app
 app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": %(url)r})
@@ -52,16 +44,7 @@ print(json.dumps({"rss": rss(), "heavy": heavy}))
 
 
 def child(url: str, tokens: list[str], comments: list[str]) -> dict:
-    code = CHILD % {"root": str(ROOT), "bench": str(ROOT / "bench"), "url": url}
-    out = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        input=json.dumps([tokens, comments]),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return run_child(CHILD % {"url": url}, stdin=json.dumps([tokens, comments]))
 
 
 def main() -> None:
@@ -72,12 +55,11 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     texts = [t for t, _ in data.english()][: count // 2]
     texts += [t for t, _ in data.chinese()][: count - len(texts)]
-    answer_post.INVITATIONS = count
     results = []
     for comments in ([], [""] * count, texts):
         with tempfile.TemporaryDirectory() as tmp:
             url = migrated_sqlite(Path(tmp))
-            tokens = answer_post.prepare(url) if comments else []
+            tokens = answer_post.prepare(url, count) if comments else []
             results.append(child(url, tokens, comments))
     page, plain, commented = results
     print(f"Web worker memory on {machine()}")

@@ -211,13 +211,13 @@ def register_reactions(app: Flask) -> None:
     from feedback.tagging import services as tagging
 
     events.on(app, events.AnswerRecorded, routing.route_by_score)
-    events.on(app, events.CommentChanged, tagging.forget_topics)
+    events.on(app, events.CommentChanged, tagging.forget_tags)
     events.on(app, events.CommentTagged, routing.route_by_comment)
     events.on(app, events.CaseResolved, followup.on_resolved)
     events.later(app, events.AnswerRecorded, "tag_comment", tagging.tag_comment)
     # again in the worker: the request's routing gives up rather than cost the customer
     # their answer (a broken configuration, a deadlock); it files an answer only once
-    events.later(app, events.AnswerRecorded, "route_by_score", routing.route_by_score)
+    events.later(app, events.AnswerRecorded, "route_again", routing.route_again)
     events.later(app, events.CommentChanged, "tag_comment", tagging.tag_comment)
 
 

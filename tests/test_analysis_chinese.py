@@ -229,3 +229,6 @@ def test_an_ngram_holding_a_lexicon_word_never_turns_it_around():
         if cues and weight * (pos + neg) < 0:
             against.append(gram)
     assert not against, against[:20]
+    # what a customer notices: a slow lift is a complaint, alone or in a sentence
+    assert label("太慢了") == "negative"
+    assert label("电梯太慢了") == "negative"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -254,10 +255,14 @@ def test_drivers_compare_topics_of_unhappy_and_happy_answers(manager_client, sur
     answer("nps", 1, "The delivery was late again", customer="a")
     answer("nps", 2, "Delivery took two weeks", customer="b")
     answer("nps", 10, "Friendly staff", customer="c")
+    # neutral (a passive's score): neither unhappy nor happy, though it names delivery
+    answer("nps", 8, "The delivery came as planned", customer="d")
     page = manager_client.get("/dashboard").get_data(as_text=True)
     drivers = page[page.index('id="h-drivers"') :]
     row = drivers[drivers.index("Delivery") : drivers.index("</tr>", drivers.index("Delivery"))]
-    assert ">100.0%<" in row and ">2<" in row  # both unhappy comments name delivery
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+    # unhappy: share naming delivery, count; happy: share, count
+    assert cells[-4:] == ["100.0%", "2", "0.0%", "0"]
     assert "The delivery was late again" in drivers
     assert "/cases/" in drivers  # the unhappy answers opened cases
 

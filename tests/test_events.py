@@ -142,7 +142,7 @@ def test_an_event_the_worker_cannot_read_holds_up_nothing(app, surveys):
 
 def test_the_worker_routes_again_what_the_request_could_not(app, client, link):
     """The answer page gives up routing rather than lose the answer (here a broken
-    calendar); the worker routes it once the configuration is mended."""
+    calendar); the worker tries again until the configuration is mended."""
     from feedback.complaints.configuration import settings
 
     row = settings.settings_row()
@@ -151,12 +151,19 @@ def test_the_worker_routes_again_what_the_request_could_not(app, client, link):
     db.session.commit()
     assert client.post(link, data={"score": "1"}).status_code == 303
     assert cases() == []
+    work()  # still broken: the worker's try fails too, and is kept for later
+    [recorded] = rows("answer.recorded")
+    assert recorded.processed_at is None and recorded.attempts == 1
+    assert recorded.last_error.startswith("route_again:")
+    assert cases() == []
     row = settings.settings_row()
     row.timezone = "Asia/Shanghai"
     settings.changed()
     db.session.commit()
-    work()
+    with time_machine.travel(recorded.next_attempt_at + timedelta(seconds=1)):
+        work()
     [case] = cases()
+    assert rows("answer.recorded")[0].processed_at is not None
     assert case.customer_id == db.session.scalar(select(Response.customer_id))
 
 

@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import gzip
-import json
 import time
 from pathlib import Path
 
@@ -149,12 +147,6 @@ def cross_validate(hotel: list, shop: list, s: Settings) -> tuple[float, float]:
     return tuple(float(np.mean(column)) for column in zip(*scores, strict=True))
 
 
-def write(model: dict, path: Path) -> None:
-    raw = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    with open(path, "wb") as f, gzip.GzipFile(filename="", fileobj=f, mode="wb", mtime=0) as gz:
-        gz.write(raw.encode("utf-8"))
-
-
 def settings_with(pairs: list[str]) -> Settings:
     """Settings with NAME=VALUE overrides, each converted to its field's type."""
     changes = {}
@@ -185,7 +177,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.no_write:
             return
         model = train(hotel, shop, settings)
-    write(model, args.out)
+    data.write_model(model, args.out)
     print(
         f"{len(hotel)} hotel + {len(shop)} shopping reviews -> {len(model['grams'])} n-grams, "
         f"{args.out.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.0f} s"

@@ -9,7 +9,9 @@ module so that the split is the same everywhere.
 from __future__ import annotations
 
 import csv
+import gzip
 import importlib.util
+import json
 import os
 import random
 import re
@@ -22,6 +24,14 @@ SEED = 20261122
 TUNE_SHARE = 0.6
 OVERLAP = 10  # characters a shopping review may share with a hotel review
 _NON_WORD = re.compile(r"[\W_]+")
+
+
+def write_model(model: dict, path: Path) -> None:
+    """The model as gzipped JSON, byte for byte the same for the same model (no time in
+    the gzip header, sorted keys)."""
+    raw = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    with open(path, "wb") as f, gzip.GzipFile(filename="", fileobj=f, mode="wb", mtime=0) as gz:
+        gz.write(raw.encode("utf-8"))
 
 
 def english() -> list[tuple[str, int]]:

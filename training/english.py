@@ -19,7 +19,6 @@ file, byte for byte.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 from pathlib import Path
 
@@ -113,12 +112,6 @@ def cross_validate(xs: list[list[float] | None], ys: list[int]) -> float:
     return correct / len(xs)
 
 
-def write(model: dict, path: Path) -> None:
-    raw = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    with open(path, "wb") as f, gzip.GzipFile(filename="", fileobj=f, mode="wb", mtime=0) as gz:
-        gz.write(raw.encode("utf-8"))
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=english.MODEL_FILE)
@@ -134,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     model["weights"] = {
         name: round(float(w), 6) for name, w in zip(english.FEATURES, weights, strict=True)
     }
-    write(model, args.out)
+    data.write_model(model, args.out)
     print(f"weights: {json.dumps(model['weights'])}")
     print(f"wrote {args.out}: {len(model['lexicon'])} lexicon entries")
 

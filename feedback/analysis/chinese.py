@@ -140,11 +140,6 @@ def grams(parts: list[list[str]]) -> set[str]:
     return out
 
 
-def text_grams(text: str) -> set[str]:
-    """grams() of a text: what the trainer's vectorizer counts."""
-    return grams(sentences(text))
-
-
 def scan(clause: str, lex: Lexicon) -> list[tuple[int, int, str, float]]:
     """(start, end, role, value) of the lexicon's tokens, longest match first."""
     tokens, lengths = lex.tokens, lex.lengths
@@ -255,7 +250,3 @@ def lexicon_polarity(text: str) -> float:
     """The rules alone, without the learned weights: for comparison in benchmarks."""
     pos, neg, _ = evidence(sentences(text), model().lexicon)
     return math.tanh(pos + neg)
-
-
-#: what bench/sentiment_eval.py compares polarity() with
-COMPARISONS = {"rules alone: lexicon, negation, intensifiers, contrast": lexicon_polarity}

@@ -115,6 +115,18 @@ def send_followup(case: Case, agent: User | None) -> Invitation:
     return invitation
 
 
+def followup_recorded(response_id: int) -> bool:
+    """Whether this answer is on its case's timeline as the follow-up's answer."""
+    return (
+        db.session.scalar(
+            select(CaseEvent.id).where(
+                CaseEvent.kind == "followup_answered", CaseEvent.response_id == response_id
+            )
+        )
+        is not None
+    )
+
+
 def record_followup_answer(answer) -> Case | None:
     """Put a follow-up answer on its case; an unhappy one reopens a resolved case.
     Returns None when the answer is not one the case can take (no case, or the case is
@@ -133,14 +145,7 @@ def record_followup_answer(answer) -> Case | None:
     case = lock(case_id) if isinstance(case_id, int) else None
     if case is None:
         return None
-    already = db.session.scalar(
-        select(CaseEvent.id).where(
-            CaseEvent.case_id == case.id,
-            CaseEvent.kind == "followup_answered",
-            CaseEvent.response_id == answer.response_id,
-        )
-    )
-    if already is not None:  # the customer edited the follow-up's comment
+    if followup_recorded(answer.response_id):  # routed again, or the comment edited
         return case
     record(case, "followup_answered", after=str(answer.score), response_id=answer.response_id)
     db.session.flush()

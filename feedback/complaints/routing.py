@@ -25,7 +25,7 @@ from sqlalchemy import insert, select
 from feedback import events
 from feedback.complaints.cases import lock_customer, raise_priority, set_deadlines
 from feedback.complaints.configuration.settings import QueueConfig, RuleSpec, queue_config
-from feedback.complaints.followup import record_followup_answer
+from feedback.complaints.followup import followup_recorded, record_followup_answer
 from feedback.complaints.models import (
     ACTIVE_STATUSES,
     Case,
@@ -95,8 +95,35 @@ def route_by_score(event: events.AnswerRecorded) -> dict | None:
     queue; hand back when the team promises to reply, for the thank-you page.
 
     Never costs the customer their answer: a failure here (a broken configuration, a
-    database error) is logged and undone back to a savepoint, and the answer stays. An
-    answer to a case's follow-up survey goes on that case instead (followup.py)."""
+    database error) is logged and undone back to a savepoint, and the answer stays; the
+    worker routes it again (route_again). An answer to a case's follow-up survey goes on
+    that case instead (followup.py)."""
+    try:
+        plan = _plan(event)
+        if plan is None:
+            return None  # the happy path: no query at all
+        with db.session.begin_nested():
+            case = _route_score(*plan)
+    except Exception:
+        log.exception("routing.failed response=%s", event.response_id)
+        return None
+    if case is None or case.first_responded_at is not None or not case.is_active:
+        return None
+    config = plan[0]
+    return {"reply_by": case.first_response_due_at, "reply_zone": config.calendar.zone.key}
+
+
+def route_again(event: events.AnswerRecorded) -> None:
+    """The worker's safety net for route_by_score: an answer already on its case is left
+    as it is; a failure raises, and the worker tries again later."""
+    plan = _plan(event)
+    if plan is not None:
+        _route_score(*plan)
+
+
+def _plan(event: events.AnswerRecorded) -> tuple | None:
+    """What _route_score needs (the configuration, the answer, the score and tier rules
+    it may meet, whether it answers a follow-up survey); None when nothing can match."""
     answer = Answer(
         response_id=event.response_id,
         invitation_id=event.invitation_id,
@@ -108,24 +135,12 @@ def route_by_score(event: events.AnswerRecorded) -> dict | None:
         tier=event.tier,
         touchpoint_type_id=event.touchpoint_type_id,
     )
-    try:
-        config = queue_config()
-    except Exception:
-        log.exception("routing.config_failed response=%s", answer.response_id)
-        return None
+    config = queue_config()
     is_followup = config.followup_survey_id == answer.survey_id
     candidates = _candidates(config, answer, on_comment=False)
     if not candidates and not is_followup:
-        return None  # the happy path: no query at all
-    try:
-        with db.session.begin_nested():
-            case = _route_score(config, answer, candidates, is_followup)
-    except Exception:
-        log.exception("routing.failed response=%s", answer.response_id)
         return None
-    if case is None or case.first_responded_at is not None or not case.is_active:
-        return None
-    return {"reply_by": case.first_response_due_at, "reply_zone": config.calendar.zone.key}
+    return config, answer, candidates, is_followup
 
 
 def _route_score(config, answer: Answer, candidates, is_followup: bool) -> Case | None:
@@ -162,7 +177,7 @@ def route_by_comment(event: events.CommentTagged) -> None:
         tier=response.tier,
         touchpoint_type_id=response.touchpoint_type_id,
     )
-    if config.followup_survey_id == answer.survey_id and _on_a_followup(answer.response_id):
+    if config.followup_survey_id == answer.survey_id and followup_recorded(answer.response_id):
         return  # the case it follows up has it
     decision = decide(config, _candidates(config, answer, on_comment=True), answer.tier or None)
     if decision is not None:
@@ -189,7 +204,7 @@ def _file(config: QueueConfig, answer: Answer, decision: Decision) -> Case:
         return _open(config, answer, decision)
     if case.id != on_case:
         _attach(case, answer, decision)
-    if case.is_active and decision.priority.rank < case.priority.rank:
+    if case.is_active:
         raise_priority(case, decision.priority, decision.rule.name)
     return case
 
@@ -197,8 +212,9 @@ def _file(config: QueueConfig, answer: Answer, decision: Decision) -> Case:
 def _open(config: QueueConfig, answer: Answer, decision: Decision) -> Case:
     opened_at = answer.said_at or utcnow()
     # The cached rule may have been deleted by another process within the cache's few
-    # seconds: the case opens all the same, without the link to its rule.
-    rule_id = db.session.scalar(select(RoutingRule.id).where(RoutingRule.id == decision.rule.id))
+    # seconds: the case opens all the same, without the link to its rule (the INSERT
+    # reads the rule's id in a subquery).
+    rule_id = select(RoutingRule.id).where(RoutingRule.id == decision.rule.id).scalar_subquery()
     case = Case(
         customer_id=answer.customer_id,
         status=CaseStatus.NEW,
@@ -245,15 +261,4 @@ def _link(case: Case, answer: Answer, kind: str, priority, detail: str, at) -> N
             "detail": detail[:300],
             "response_id": answer.response_id,
         },
-    )
-
-
-def _on_a_followup(response_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(CaseEvent.id).where(
-                CaseEvent.kind == "followup_answered", CaseEvent.response_id == response_id
-            )
-        )
-        is not None
     )

@@ -28,7 +28,7 @@ from sqlalchemy import (
 
 from feedback.complaints.models import Case, CaseResponse
 from feedback.customers.models import Customer
-from feedback.dashboard.answers import Filters, bound
+from feedback.dashboard.answers import Filters, bound, in_period
 from feedback.dashboard.models import HISTOGRAMS
 from feedback.dashboard.periods import Cover, Period, cover
 from feedback.dashboard.rollups import case_counts, duration_bucket, metric
@@ -276,7 +276,7 @@ def latest_unhappy(period: Period, filters: Filters, limit: int) -> list:
         .where(CaseResponse.response_id == r.c.id)
         .scalar_subquery()
     )
-    return db.session.execute(
+    query = in_period(
         select(
             r.c.id,
             r.c.answered_at,
@@ -288,15 +288,15 @@ def latest_unhappy(period: Period, filters: Filters, limit: int) -> list:
             case_id.label("case_id"),
         )
         .where(
-            r.c.answered_at >= period.start(),
-            r.c.answered_at < period.end(),
             r.c.comment.is_not(None),
             literal_column(mood_sql("responses")) == -1,
             *filters.where(r),
         )
         .order_by(r.c.answered_at.desc(), r.c.id.desc())
-        .limit(limit)
-    ).all()
+        .limit(limit),
+        period,
+    )
+    return db.session.execute(query).all()
 
 
 def property_scores(period: Period, filters: Filters, key: str, metrics: tuple[str, ...]):
@@ -304,14 +304,15 @@ def property_scores(period: Period, filters: Filters, key: str, metrics: tuple[s
     read from the answers, as properties are free-form."""
     r, i, e = Response.__table__, Invitation.__table__, TouchpointEvent.__table__
     value = TouchpointEvent.properties[key].as_string().label("value")
-    return db.session.execute(
+    query = in_period(
         select(
             value,
             r.c.kind,
             *[func.sum(literal_column(metric(name, "responses"))) for name in metrics],
         )
         .select_from(r.join(i, i.c.id == r.c.invitation_id).join(e, e.c.id == i.c.event_id))
-        .where(r.c.answered_at >= period.start(), r.c.answered_at < period.end())
         .where(*filters.where(r))
-        .group_by(literal_column("value"), r.c.kind)
-    ).all()
+        .group_by(literal_column("value"), r.c.kind),
+        period,
+    )
+    return db.session.execute(query).all()

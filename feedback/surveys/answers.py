@@ -186,13 +186,12 @@ def record_answer(
 
 def update_comment(response: Response, comment: str | None) -> None:
     """Change the comment within the edit window; the score stays as first given. The
-    old comment's tags go; the worker tags the new one (and applies the comment rules)."""
+    old comment's tags go at once (tagging reacts); the worker tags the new one and
+    applies the comment rules."""
     if not can_edit_comment(response):
         raise AnswerError("the comment can no longer be changed")
     response.comment = clean_comment(comment)
     response.comment_updated_at = utcnow()
-    response.language = response.polarity = response.sentiment = None
-    response.tagged_at = None
     db.session.flush()
     events.publish(events.CommentChanged(response_id=response.id))
 

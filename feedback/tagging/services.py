@@ -138,9 +138,14 @@ def tag_response(response: Response) -> None:
     add_topics(response.id, topic_ids)
 
 
-def forget_topics(event: events.CommentChanged) -> None:
-    """At once, when a customer changes their comment: the old comment's topics go with
-    it (the worker tags the new one)."""
+def forget_tags(event: events.CommentChanged) -> None:
+    """At once, when a customer changes their comment: the old comment's language,
+    sentiment and topics go with it (the worker tags the new one)."""
+    db.session.execute(
+        update(Response)
+        .where(Response.id == event.response_id)
+        .values(language=None, polarity=None, sentiment=None, tagged_at=None)
+    )
     db.session.execute(delete(ResponseTopic).where(ResponseTopic.response_id == event.response_id))
 
 
