@@ -60,7 +60,9 @@ class Config:
     BASE_URL = (_str("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
 
     SQLALCHEMY_DATABASE_URI = database_url_from_env(f"sqlite:///{INSTANCE_DIR / 'feedback.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error in the log names the statement, never the values
+    # (customers' addresses, names and external ids).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
 
     # Mail. With no MAIL_SERVER every message is captured as an .eml file instead.
     MAIL_SERVER = _str("MAIL_SERVER")

@@ -1,16 +1,23 @@
-"""One log line per request and per worker action, with timing and without secrets."""
+"""One log line per request and per worker action, with timing, without secrets or
+personal data: survey tokens, API keys, email addresses, phone numbers and customers'
+external ids are masked as ``***``."""
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 
 from flask import Flask, g, request
 from flask_login import current_user
 
-#: URL parts that are secrets (survey tokens, API keys) and are masked in the log
-SECRET_VIEW_ARGS = frozenset({"token", "key"})
+#: URL parts that are secrets or identify a customer, masked in the log
+MASKED_VIEW_ARGS = frozenset({"token", "key", "external_id", "email", "phone"})
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: a whole path segment that looks like a phone number: 7 or more digits and separators
+PHONE = re.compile(r"\+?[\d ().-]{7,}")
 
 
 class KeyValueFormatter(logging.Formatter):
@@ -23,7 +30,8 @@ class KeyValueFormatter(logging.Formatter):
 
     def format(self, record):
         line = super().format(record)
-        return line.replace("\n", "\\n")
+        # Messages and tracebacks may quote an address (an SMTP server's refusal does).
+        return EMAIL.sub("***", line).replace("\n", "\\n")
 
 
 def configure_logging(app: Flask) -> None:
@@ -42,12 +50,17 @@ def configure_logging(app: Flask) -> None:
 
 
 def logged_path() -> str:
-    """The request path with secret URL parts replaced by ***; never the query string."""
+    """The request path with secret and personal parts replaced by ***; never the query."""
     path = request.path
-    for name, value in (request.view_args or {}).items():
-        if name in SECRET_VIEW_ARGS and isinstance(value, str) and value:
+    view_args = request.view_args or {}
+    for name, value in view_args.items():
+        if name in MASKED_VIEW_ARGS and isinstance(value, str) and value:
             path = path.replace(value, "***")
-    return path
+    ids = {str(value) for value in view_args.values() if isinstance(value, int)}
+    return "/".join(
+        "***" if part not in ids and (EMAIL.search(part) or PHONE.fullmatch(part)) else part
+        for part in path.split("/")
+    )
 
 
 def register_request_logging(app: Flask) -> None:

@@ -192,10 +192,20 @@ class RecordingHandler:
 
     def __init__(self):
         self.messages: list[Message] = []
+        #: each message's bytes as the server received them
+        self.raw: list[bytes] = []
         self.refuse = False
+        #: answer RCPT with a 550 that quotes the address, as real servers do
+        self.reject_recipients = False
         #: seconds to take over each message, like a real server under load
         self.delay = 0.0
         self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.reject_recipients:
+            return f"550 5.1.1 <{address}>: Recipient address rejected"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
@@ -204,6 +214,7 @@ class RecordingHandler:
             return "451 4.3.0 Try again later"
         with self.lock:
             self.messages.append(message_from_bytes(envelope.content))
+            self.raw.append(envelope.original_content or envelope.content)
         return "250 OK"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 import uuid
@@ -106,15 +107,44 @@ def claim_due(limit: int, worker: str, now: datetime | None = None) -> tuple[str
     return token, batch
 
 
+class UnfoldedHeader(str):
+    """A header value the email package writes as it is, one list entry per line.
+
+    The email package folds a header at 78 columns, and a URL too long for one line can
+    only be folded by RFC 2047-encoding it (``=?utf-8?q?=3Chttp...``). RFC 2369 wants
+    List-Unsubscribe's ``<https://...>`` as is, and Gmail and Yahoo read it for one-click
+    unsubscribe. RFC 5322 allows lines of 998 characters. The email policy calls ``fold()``
+    on a value that has a ``name``, instead of refolding it (email.policy.EmailPolicy.fold).
+    """
+
+    def __new__(cls, name: str, value: str):
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def fold(self, *, policy) -> str:
+        """``Name: <a>,`` then each further entry on a continuation line."""
+        entries = re.split(r",\s*(?=<)", self.strip())
+        return f"{self.name}: " + f",{policy.linesep} ".join(entries) + policy.linesep
+
+
+#: headers whose values are lists of URLs in angle brackets (RFC 2369)
+URL_LIST_HEADERS = frozenset({"List-Unsubscribe"})
+
+
 def build_message(row: OutboxMessage) -> Message:
     """The Flask-Mail message for an outbox row."""
+    headers = {
+        name: UnfoldedHeader(name, value) if name in URL_LIST_HEADERS else value
+        for name, value in (row.headers or {}).items()
+    }
     message = Message(
         subject=row.subject,
         recipients=[row.to_address],
         body=row.body_text,
         html=row.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        extra_headers=dict(row.headers or {}),
+        extra_headers=headers,
     )
     message.msgId = row.message_id
     return message
@@ -136,8 +166,13 @@ class CaptureTransport:
         stamp = utcnow().strftime("%Y%m%dT%H%M%S")
         path = self.directory / f"{stamp}-{message_id:06d}.eml"
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(message.as_bytes())
-        os.replace(tmp, path)
+        try:
+            tmp.write_bytes(message.as_bytes())
+            os.replace(tmp, path)
+        except OSError:
+            # A full disk leaves a partial file behind; the message is retried later.
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 class SmtpTransport:
