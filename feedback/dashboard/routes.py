@@ -17,6 +17,7 @@ from feedback import scoring
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role, User
 from feedback.complaints.configuration.settings import queue_config
+from feedback.customers.models import Customer
 from feedback.dashboard import charts, export, summary
 from feedback.dashboard.answers import Filters
 from feedback.dashboard.forms import AnswerFilterForm, DashboardFilterForm
@@ -74,16 +75,21 @@ def read_filters(args) -> Reading:
     form.by.choices = [SelectChoice("", _("None"))] + [
         SelectChoice(key, key) for key in summary.property_keys()
     ]
+    tiers = db.session.scalars(
+        select(Customer.tier).where(Customer.tier.is_not(None)).distinct().order_by(Customer.tier)
+    )
+    form.tier.choices = [any_] + [SelectChoice(tier, tier) for tier in tiers]
     if not form.validate():
         return Reading(form, None, None, surveys, touchpoints)
     zone = str(get_timezone())
     today = utcnow().astimezone(get_timezone()).date()
     period = resolve(form.range.data, today, zone, form.start.data, form.end.data)
-    tier = (form.tier.data or "").strip()
+    # The page shows the days a range such as "Last 30 days" stands for.
+    form.start.data, form.end.data = period.first, period.last
     filters = Filters(
         survey_id=int(form.survey.data) if form.survey.data else None,
         touchpoint_type_id=next((t.id for t in touchpoints if t.key == form.touchpoint.data), None),
-        tier=tier or None,
+        tier=form.tier.data or None,
         locale=form.language.data or None,
         followup_survey_id=queue_config().followup_survey_id,
     )
