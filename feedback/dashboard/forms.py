@@ -4,9 +4,10 @@ that a view can be shared."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, Form, SelectField
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, Form, SelectField, StringField
 from wtforms.fields import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import Length, Optional
 
 from feedback.dashboard.periods import DEFAULT_RANGE, EARLIEST, LATEST, MAX_DAYS
 from feedback.forms import NoNulMeta
@@ -121,3 +122,17 @@ class AnswerFilterForm(Form):
     )
     topic = SelectField(_l("Topic"), validators=[Optional()])
     commented = BooleanField(_l("Only answers with a comment"))
+
+
+class PropertyKeyForm(FlaskForm):
+    """A manager's label for an event property key, and whether breakdowns hide it."""
+
+    class Meta(NoNulMeta):
+        pass
+
+    label = StringField(
+        _l("Label"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[Optional(), Length(max=100)],
+    )
+    internal = BooleanField(_l("Internal: not offered for breakdowns"))
