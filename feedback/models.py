@@ -18,6 +18,7 @@ from feedback.outbox.models import OutboxMessage  # noqa: F401
 from feedback.surveys.models import (  # noqa: F401
     Invitation,
     InvitationToken,
+    PropertyKey,
     Response,
     Survey,
     SurveyTrigger,

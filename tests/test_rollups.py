@@ -101,8 +101,13 @@ def test_the_migration_counts_what_was_stored_before_it(app, database_url, tmp_p
     other = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
     with other.app_context():
         upgrade(revision="a7e0c3d91b52")
+        # Today's ingest lists property keys, a table of a later migration: lent for the
+        # demo, then dropped so that the migrations make it (from the stored events).
+        keys = db.metadata.tables["property_keys"]
+        keys.create(db.engine)
         load_demo()
         db.session.commit()
+        keys.drop(db.engine)
         upgrade()
         tables = rollups.SUMMARIES
         order = {

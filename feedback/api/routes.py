@@ -196,7 +196,9 @@ def _scores(period: Period, scores: Scores, delivery: tuple[int, int]) -> dict:
 @bp.response(200, SummaryOut)
 @bp.alt_response(422, description="A filter is not valid; `error.fields` says which.")
 def summary(args: dict):
-    """NPS, CSAT, CES and the response rate for a period and filters, with the period before."""
+    """NPS, CSAT, CES and the response rate for a period and filters, with the period it is
+    compared with: this year or quarter to date with the same days a year or a quarter
+    back, other ranges with as many days just before (`comparison.kind` says which)."""
     period, filters = _period_and_filters(args)
     periods = [period, period.previous()]
     totals = queries.scores(periods, filters, report_zone(), ("kind",), DISTRIBUTION)
@@ -205,7 +207,8 @@ def summary(args: dict):
     for index, each in enumerate(periods):
         by_kind = {key[1]: value for key, value in totals.items() if key[0] == index}
         result.append(_scores(each, Scores.of(by_kind), deliveries.get(index, (0, 0))))
-    return {**result[0], "previous": result[1]}
+    comparison = {"kind": period.comparison, "first": periods[1].first, "last": periods[1].last}
+    return {**result[0], "previous": result[1], "comparison": comparison}
 
 
 @bp.route("/responses", methods=["GET"])

@@ -148,10 +148,24 @@ class ScoresOut(Schema):
     response_rate = fields.Nested(RateOut)
 
 
+class ComparisonOut(Schema):
+    kind = fields.String(
+        metadata={
+            "description": "`same_span_last_year` (range=year), `same_span_last_quarter`"
+            " (range=quarter): the same days a year or a quarter back, 29 February as 28;"
+            " `previous_period`: as many days just before",
+            "enum": ["previous_period", "same_span_last_quarter", "same_span_last_year"],
+        }
+    )
+    first = fields.Date()
+    last = fields.Date()
+
+
 class SummaryOut(ScoresOut):
     previous = fields.Nested(
-        ScoresOut, metadata={"description": "The period of the same length before"}
+        ScoresOut, metadata={"description": "The period compared with (see `comparison`)"}
     )
+    comparison = fields.Nested(ComparisonOut)
 
 
 class ResponseOut(Schema):

@@ -24,6 +24,7 @@ from feedback.surveys.models import (
     TouchpointEvent,
     TouchpointType,
 )
+from feedback.surveys.property_keys import note_keys
 from feedback.timeutil import utcnow
 
 TOUCHPOINT_KEY = "complaint_resolved"
@@ -104,6 +105,7 @@ def send_followup(case: Case, agent: User | None) -> Invitation:
     )
     db.session.add_all([event, invitation])
     db.session.flush()
+    note_keys(event.properties, internal=True)
     case.followup_invitation_id = invitation.id
     record(
         case,

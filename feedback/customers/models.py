@@ -23,7 +23,7 @@ class Customer(db.Model):
     #: "en" or "zh"; None means the service default
     locale: Mapped[str | None] = mapped_column(String(10))
     #: free text from the sender ("gold", "vip" ...); routing rules use it later
-    tier: Mapped[str | None] = mapped_column(String(40))
+    tier: Mapped[str | None] = mapped_column(String(40), index=True)
     #: set when the customer unsubscribed; no invitation is sent after that
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

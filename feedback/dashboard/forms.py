@@ -4,11 +4,12 @@ that a view can be shared."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Form, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Length, Optional
 
-from feedback.dashboard.periods import DEFAULT_RANGE, MAX_DAYS
+from feedback.dashboard.periods import DEFAULT_RANGE, EARLIEST, LATEST, MAX_DAYS
 from feedback.forms import NoNulMeta
 
 RANGE_CHOICES = [
@@ -42,7 +43,7 @@ class DashboardFilterForm(Form):
     end = DateField(_l("To"), validators=[Optional()])
     survey = SelectField(_l("Survey"), validators=[Optional()])
     touchpoint = SelectField(_l("Touchpoint"), validators=[Optional()])
-    tier = StringField(_l("Customer tier"), validators=[Optional(), Length(max=40)])
+    tier = SelectField(_l("Customer tier"), validators=[Optional()])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, validators=[Optional()])
     interval = SelectField(_l("Trend by"), choices=INTERVAL_CHOICES, validators=[Optional()])
     by = SelectField(_l("Break down by property"), validators=[Optional()])
@@ -57,6 +58,14 @@ class DashboardFilterForm(Form):
             self.end.errors.append(_l("Custom dates need a start and an end date."))
         elif start > end:
             self.end.errors.append(_l("The end date is before the start date."))
+        elif start < EARLIEST or end > LATEST:
+            self.end.errors.append(
+                _l(
+                    "Choose dates from %(earliest)s to %(latest)s.",
+                    earliest=EARLIEST.isoformat(),
+                    latest=LATEST.isoformat(),
+                )
+            )
         elif (end - start).days + 1 > MAX_DAYS:
             self.end.errors.append(_l("Choose at most %(days)d days.", days=MAX_DAYS))
         return not self.end.errors
@@ -113,3 +122,17 @@ class AnswerFilterForm(Form):
     )
     topic = SelectField(_l("Topic"), validators=[Optional()])
     commented = BooleanField(_l("Only answers with a comment"))
+
+
+class PropertyKeyForm(FlaskForm):
+    """A manager's label for an event property key, and whether breakdowns hide it."""
+
+    class Meta(NoNulMeta):
+        pass
+
+    label = StringField(
+        _l("Label"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[Optional(), Length(max=100)],
+    )
+    internal = BooleanField(_l("Internal: not offered for breakdowns"))

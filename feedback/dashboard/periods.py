@@ -8,6 +8,7 @@ end are read from the answers themselves ("edges"), so the counts are exact eith
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +22,14 @@ DEFAULT_RANGE = "30d"
 TREND_POINTS = 12
 #: the longest period a manager can ask for, in days (keeps the raw edges bounded)
 MAX_DAYS = 5 * 366
+#: the first and last days a period may hold: the period before it, a year of trend and
+#: a day either side for time zones must still be dates (Python's run from year 1 to 9999)
+EARLIEST = date(1900, 1, 1)
+LATEST = date(9998, 12, 31)
+#: what a period is compared with (the API's ``comparison.kind``)
+PREVIOUS_PERIOD = "previous_period"
+SAME_SPAN_LAST_QUARTER = "same_span_last_quarter"
+SAME_SPAN_LAST_YEAR = "same_span_last_year"
 
 
 @dataclass(frozen=True)
@@ -30,22 +39,43 @@ class Period:
     first: date
     last: date
     zone: str
+    #: what previous() compares with: this year and this quarter (to date) compare with the
+    #: same days a year or a quarter back, other periods with as many days just before
+    comparison: str = PREVIOUS_PERIOD
 
     @property
     def days(self) -> int:
         return (self.last - self.first).days + 1
 
     def previous(self) -> Period:
-        """The period of the same length just before this one."""
-        return Period(
-            self.first - timedelta(days=self.days), self.first - timedelta(days=1), self.zone
-        )
+        """The period this one is compared with (see ``comparison``)."""
+        if self.comparison == SAME_SPAN_LAST_YEAR:
+            first, last = _months_back(self.first, 12), _months_back(self.last, 12)
+        elif self.comparison == SAME_SPAN_LAST_QUARTER:
+            first = _months_back(self.first, 3)
+            # A whole quarter compares with the whole quarter before (Jun 30: Mar 31).
+            whole = (self.last + timedelta(days=1)).day == 1 and self.last.month % 3 == 0
+            last = _months_back(self.last + timedelta(days=1), 3) - timedelta(days=1)
+            if not whole:
+                last = _months_back(self.last, 3)
+        else:
+            first = self.first - timedelta(days=self.days)
+            last = self.first - timedelta(days=1)
+        return Period(first, last, self.zone)
 
     def start(self) -> datetime:
         return midnight(self.first, self.zone)
 
     def end(self) -> datetime:
         return midnight(self.last + timedelta(days=1), self.zone)
+
+
+def _months_back(day: date, months: int) -> date:
+    """The same day ``months`` earlier, or the month's last day where it has fewer
+    (29 February a year back is 28 February)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 def midnight(day: date, zone: str) -> datetime:
@@ -61,19 +91,23 @@ def midnight(day: date, zone: str) -> datetime:
 def resolve(
     choice: str, today: date, zone: str, start: date | None = None, end: date | None = None
 ) -> Period:
-    """The period a date-range choice means on ``today`` in ``zone``."""
+    """The period a date-range choice means on ``today`` in ``zone``; a ValueError says
+    why custom dates cannot make one."""
     if choice == "custom":
         if start is None or end is None:
             raise ValueError("a custom range needs a start and an end date")
         if start > end:
             raise ValueError("the start date is after the end date")
+        if start < EARLIEST or end > LATEST:
+            raise ValueError(f"the dates must lie between {EARLIEST} and {LATEST}")
         if (end - start).days + 1 > MAX_DAYS:
             raise ValueError(f"a range can be at most {MAX_DAYS} days")
         return Period(start, end, zone)
     if choice == "quarter":
-        return Period(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today, zone)
+        first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        return Period(first, today, zone, SAME_SPAN_LAST_QUARTER)
     if choice == "year":
-        return Period(date(today.year, 1, 1), today, zone)
+        return Period(date(today.year, 1, 1), today, zone, SAME_SPAN_LAST_YEAR)
     days = {"7d": 7, "30d": 30, "90d": 90}[choice]
     return Period(today - timedelta(days=days - 1), today, zone)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, get_timezone
 from flask_babel import gettext as _
 from sqlalchemy import false, select
@@ -17,13 +17,15 @@ from feedback import scoring
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role, User
 from feedback.complaints.configuration.settings import queue_config
+from feedback.customers.models import Customer
 from feedback.dashboard import charts, export, summary
 from feedback.dashboard.answers import Filters
-from feedback.dashboard.forms import AnswerFilterForm, DashboardFilterForm
+from feedback.dashboard.forms import AnswerFilterForm, DashboardFilterForm, PropertyKeyForm
 from feedback.dashboard.periods import Period, report_zone, resolve
 from feedback.extensions import db
+from feedback.surveys.models import PropertyKey, SentimentLabel, Survey, TouchpointType
 from feedback.surveys.models import Response as Answer
-from feedback.surveys.models import SentimentLabel, Survey, TouchpointType
+from feedback.surveys.property_keys import all_keys, breakdown_keys
 from feedback.tagging.models import Topic
 from feedback.tagging.services import topics_of
 from feedback.timeutil import utcnow
@@ -72,18 +74,23 @@ def read_filters(args) -> Reading:
         SelectChoice(t.key, TouchpointType.name(t, locale)) for t in touchpoints
     ]
     form.by.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(key, key) for key in summary.property_keys()
+        SelectChoice(key.key, key.shown) for key in breakdown_keys()
     ]
+    tiers = db.session.scalars(
+        select(Customer.tier).where(Customer.tier.is_not(None)).distinct().order_by(Customer.tier)
+    )
+    form.tier.choices = [any_] + [SelectChoice(tier, tier) for tier in tiers]
     if not form.validate():
         return Reading(form, None, None, surveys, touchpoints)
     zone = str(get_timezone())
     today = utcnow().astimezone(get_timezone()).date()
     period = resolve(form.range.data, today, zone, form.start.data, form.end.data)
-    tier = (form.tier.data or "").strip()
+    # The page shows the days a range such as "Last 30 days" stands for.
+    form.start.data, form.end.data = period.first, period.last
     filters = Filters(
         survey_id=int(form.survey.data) if form.survey.data else None,
         touchpoint_type_id=next((t.id for t in touchpoints if t.key == form.touchpoint.data), None),
-        tier=tier or None,
+        tier=form.tier.data or None,
         locale=form.language.data or None,
         followup_survey_id=queue_config().followup_survey_id,
     )
@@ -192,6 +199,34 @@ def export_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="responses-{stamp}.csv"'},
     )
+
+
+@bp.get("/dashboard/properties")
+def property_keys():
+    """The event property keys, each with its label and whether breakdowns hide it."""
+    keys = all_keys()
+    forms = {key.id: PropertyKeyForm(formdata=None, obj=key, prefix=f"k{key.id}") for key in keys}
+    return render_template("dashboard/properties.html", keys=keys, forms=forms)
+
+
+@bp.post("/dashboard/properties/<int:key_id>")
+def edit_property_key(key_id: int):
+    """Save one key's label and internal flag."""
+    key = db.get_or_404(PropertyKey, key_id)
+    form = PropertyKeyForm(prefix=f"k{key.id}")
+    if not form.validate():
+        keys = all_keys()
+        forms = {
+            k.id: form
+            if k.id == key.id
+            else PropertyKeyForm(formdata=None, obj=k, prefix=f"k{k.id}")
+            for k in keys
+        }
+        return render_template("dashboard/properties.html", keys=keys, forms=forms), 400
+    key.label, key.internal = form.label.data or "", form.internal.data
+    db.session.commit()
+    flash(_("Property %(key)s saved.", key=key.key), "success")
+    return redirect(url_for(".property_keys"))
 
 
 @bp.get("/answers")

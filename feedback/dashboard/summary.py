@@ -4,12 +4,10 @@ nothing here reads a request."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from operator import add
 
-from flask import current_app
 from sqlalchemy import select
 
 from feedback import scoring
@@ -18,7 +16,7 @@ from feedback.dashboard.answers import Filters
 from feedback.dashboard.models import DURATION_BUCKETS, HISTOGRAM, SCORES
 from feedback.dashboard.periods import Period, trend_periods
 from feedback.extensions import db
-from feedback.surveys.models import Survey, SurveyKind, TouchpointEvent
+from feedback.surveys.models import Survey, SurveyKind
 
 KINDS = (SurveyKind.NPS, SurveyKind.CSAT, SurveyKind.CES)
 #: the answers per score, s0 ... s10
@@ -296,20 +294,3 @@ def property_breakdown(period: Period, filters: Filters, key: str) -> list:
         key=lambda row: -row[1].n,
     )
     return rows[:PROPERTY_GROUPS]
-
-
-def property_keys(sample: int = 500) -> list[str]:
-    """Property names seen on recent touchpoint events, for the breakdown's list; looked
-    up at most once a minute per process."""
-    cached = current_app.extensions.setdefault("dashboard.property_keys", {})
-    now = time.monotonic()
-    if cached and now - cached["at"] < 60:
-        return cached["keys"]
-    keys: set[str] = set()
-    for properties in db.session.scalars(
-        select(TouchpointEvent.properties).order_by(TouchpointEvent.id.desc()).limit(sample)
-    ):
-        if isinstance(properties, dict):
-            keys.update(key for key in properties if isinstance(key, str))
-    cached.update(at=now, keys=sorted(keys)[:100])
-    return cached["keys"]

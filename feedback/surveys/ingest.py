@@ -31,6 +31,7 @@ from feedback.surveys.models import (
     TouchpointEvent,
     TouchpointType,
 )
+from feedback.surveys.property_keys import note_keys
 from feedback.timeutil import utcnow
 
 #: invitations that count for the cooldown: the customer got, or will get, an email
@@ -313,6 +314,7 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
     rows = _core(insert(events).returning(events.c.id, events.c.external_id), event_rows)
     ids = {external_id: event_id for event_id, external_id in rows}
     event_ids = [ids[row["external_id"]] for row in event_rows]
+    note_keys(key for row in event_rows for key in row["properties"] or ())
     domain_events.publish_many(
         [
             domain_events.PurchaseRecorded(

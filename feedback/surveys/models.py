@@ -215,6 +215,26 @@ class TouchpointEvent(db.Model):
     invitations: Mapped[list[Invitation]] = relationship(back_populates="event")
 
 
+class PropertyKey(db.Model):
+    """A key seen in touchpoint events' properties, offered for the dashboard's breakdown
+    unless it is internal (the service's own, such as ``case_id``)."""
+
+    __tablename__ = "property_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    #: what managers read in place of the key; empty shows the key
+    label: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: hidden from breakdowns: the service's bookkeeping, or a key a manager hid
+    internal: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def shown(self) -> str:
+        """The label, or the key where there is none."""
+        return self.label or self.key
+
+
 class Invitation(db.Model):
     """One survey emailed (or held back) for one touchpoint event."""
 
