@@ -51,6 +51,8 @@ class Link:
     touchpoint_type_id: int
     #: the customer's tier now, kept on the answer for the dashboard ("" for none)
     tier: str
+    #: the customer has opted out of surveys (they may still answer this one)
+    unsubscribed: bool = False
 
     @classmethod
     def of(cls, invitation: Invitation, locale: str | None = None) -> Link:
@@ -67,6 +69,7 @@ class Link:
             response.id if response is not None else None,
             invitation.event.touchpoint_type_id,
             invitation.customer.tier or "",
+            invitation.customer.unsubscribed_at is not None,
         )
 
     @property
@@ -94,6 +97,7 @@ _FIND_LINK = (
         Response.id,
         TouchpointEvent.touchpoint_type_id,
         func.coalesce(Customer.tier, ""),
+        Customer.unsubscribed_at.is_not(None),
     )
     .select_from(InvitationToken)
     .join(Invitation, Invitation.id == InvitationToken.invitation_id)

@@ -146,6 +146,7 @@ def _answer_page(token, link, locale, form, notice=None):
         notice=notice,
         low_label=low,
         high_label=high,
+        unsubscribed=link.unsubscribed,
     )
 
 
