@@ -6,6 +6,7 @@ the same transaction; the worker tags its comment afterwards.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -50,6 +51,8 @@ class Link:
     touchpoint_type_id: int
     #: the customer's tier now, kept on the answer for the dashboard ("" for none)
     tier: str
+    #: the customer has opted out of surveys (they may still answer this one)
+    unsubscribed: bool = False
 
     @classmethod
     def of(cls, invitation: Invitation, locale: str | None = None) -> Link:
@@ -66,6 +69,7 @@ class Link:
             response.id if response is not None else None,
             invitation.event.touchpoint_type_id,
             invitation.customer.tier or "",
+            invitation.customer.unsubscribed_at is not None,
         )
 
     @property
@@ -93,6 +97,7 @@ _FIND_LINK = (
         Response.id,
         TouchpointEvent.touchpoint_type_id,
         func.coalesce(Customer.tier, ""),
+        Customer.unsubscribed_at.is_not(None),
     )
     .select_from(InvitationToken)
     .join(Invitation, Invitation.id == InvitationToken.invitation_id)
@@ -116,6 +121,7 @@ def find_link(token: str) -> Link | None:
 
 
 def can_edit_comment(response: Response, now: datetime | None = None) -> bool:
+    """Whether the customer may still change the comment (COMMENT_EDIT_HOURS)."""
     hours = current_app.config["COMMENT_EDIT_HOURS"]
     return (now or utcnow()) < response.answered_at + timedelta(hours=hours)
 
@@ -184,16 +190,53 @@ def record_answer(
     return Recorded(response_id, shown)
 
 
-def update_comment(response: Response, comment: str | None) -> None:
-    """Change the comment within the edit window; the score stays as first given. The
-    old comment's tags go at once (tagging reacts); the worker tags the new one and
-    applies the comment rules."""
-    if not can_edit_comment(response):
-        raise AnswerError("the comment can no longer be changed")
-    response.comment = clean_comment(comment)
-    response.comment_updated_at = utcnow()
-    db.session.flush()
-    events.publish(events.CommentChanged(response_id=response.id))
+class CommentEdit(enum.Enum):
+    """What became of a later post to an answered link."""
+
+    SAVED = "saved"
+    #: the same comment as stored: nothing to save, nothing to tag again
+    UNCHANGED = "unchanged"
+    #: the post carried another score than the stored one (another tab, an old page)
+    SCORE_DIFFERS = "score_differs"
+    TOO_LATE = "too_late"
+
+
+def update_comment(
+    response: Response, comment: str | None, score: int | None = None
+) -> CommentEdit:
+    """Change the comment within the edit window; the score stays as first given. With
+    the score the page posted, the comment changes only when that is the stored score:
+    a comment written for a 5 in another tab must not land on a stored 1.
+
+    One conditional UPDATE decides, so that the stored row is the truth however many
+    requests race. The old comment's tags go at once (tagging reacts); the worker tags
+    the new one and applies the comment rules.
+    """
+    comment = clean_comment(comment)
+    now = utcnow()
+    hours = current_app.config["COMMENT_EDIT_HOURS"]
+    conditions = [
+        Response.id == response.id,
+        Response.answered_at > now - timedelta(hours=hours),
+        Response.comment.is_distinct_from(comment),
+    ]
+    if score is not None:
+        conditions.append(Response.score == score)
+    changed = db.session.execute(
+        update(Response)
+        .where(*conditions)
+        .values(comment=comment, comment_updated_at=now)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if changed:
+        events.publish(events.CommentChanged(response_id=response.id))
+        return CommentEdit.SAVED
+    # The score never changes once stored, so the loaded row can say why nothing did.
+    if score is not None and score != response.score:
+        return CommentEdit.SCORE_DIFFERS
+    if not can_edit_comment(response, now):
+        return CommentEdit.TOO_LATE
+    return CommentEdit.UNCHANGED
 
 
 def unsubscribe(customer: Customer) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, RadioField, TextAreaField
+from wtforms import Form, IntegerField, RadioField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional
 
 from feedback.surveys.answers import MAX_COMMENT_LENGTH
 from feedback.surveys.models import SurveyKind
@@ -38,4 +38,8 @@ class AnswerForm(Form):
 
 
 class CommentForm(Form):
+    """A later post to an answered link: the thank-you page's comment, or the answer page
+    of another tab, whose score must match the stored one to change the comment."""
+
+    score = IntegerField(validators=[Optional()])
     comment = AnswerForm.comment

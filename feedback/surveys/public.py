@@ -60,17 +60,20 @@ def answer(token: str):
     if request.method == "GET":
         notice = _preselect(form, link.kind)
     elif form.validate():
-        promise = {}
         try:
             recorded = answers.record_answer(link, form.score.data, form.comment.data, locale)
             db.session.commit()
-            promise = _promise_args(recorded.shown)
         except IntegrityError:
-            # Another click of the same link got there first: that answer stands.
+            # Another click or tab got there first: that answer stands, and this post is
+            # judged against it like any later one.
             db.session.rollback()
+            return _answered(token, answers.find_link(token), locale)
         # The thank-you page, by GET: a reload does not post again (and keeps the promise).
         return redirect(
-            url_for("survey_pages.answer", token=token, lang=locale, **promise), code=303
+            url_for(
+                "survey_pages.answer", token=token, lang=locale, **_promise_args(recorded.shown)
+            ),
+            code=303,
         )
     elif form.score.errors:
         scale = link.kind.scale
@@ -143,22 +146,24 @@ def _answer_page(token, link, locale, form, notice=None):
         notice=notice,
         low_label=low,
         high_label=high,
+        unsubscribed=link.unsubscribed,
     )
 
 
 def _answered(token, link, locale):
+    """The thank-you page; a POST changes the comment if the stored answer allows it."""
     response = db.session.get(Response, link.response_id)
-    editable = answers.can_edit_comment(response)
     form = CommentForm(request.form if request.method == "POST" else None, obj=response)
     status = 200
-    saved = False
+    outcome = None
     if request.method == "POST":
-        if not editable:
-            status = 409
-        elif form.validate():
-            answers.update_comment(response, form.comment.data)
+        if form.validate():
+            outcome = answers.update_comment(response, form.comment.data, form.score.data)
             db.session.commit()
-            saved = True
+            if outcome is answers.CommentEdit.SCORE_DIFFERS:
+                # Show what is stored, not the refused text, so a save keeps it.
+                form = CommentForm(obj=response)
+            status = _EDIT_STATUS[outcome]
         else:
             status = 400
     return (
@@ -169,13 +174,22 @@ def _answered(token, link, locale):
             response=response,
             locale=locale,
             form=form,
-            editable=editable,
-            saved=saved,
+            editable=answers.can_edit_comment(response),
+            saved=outcome is answers.CommentEdit.SAVED,
+            score_kept=outcome is answers.CommentEdit.SCORE_DIFFERS,
             promise=_promise(locale),
             promise_args={k: request.args[k] for k in ("reply_by", "zone") if k in request.args},
         ),
         status,
     )
+
+
+_EDIT_STATUS = {
+    answers.CommentEdit.SAVED: 200,
+    answers.CommentEdit.UNCHANGED: 200,
+    answers.CommentEdit.SCORE_DIFFERS: 409,
+    answers.CommentEdit.TOO_LATE: 409,
+}
 
 
 @bp.route("/<token>/unsubscribe", methods=["GET", "POST"])
