@@ -5,17 +5,16 @@ reads them from summary tables. Only answered questions count: a skipped questio
 no denominator, and a group with no answers has no score (None), never 0.
 
 Sums are kept in integers and turned into a float once, so that exact cases stay exact
-(all passives give an NPS of 0.0 with a margin of 0.0, not 1e-15).
+(all passives give an NPS of exactly 0.0, not 1e-15).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-MIN_GROUP = 30  # groups with fewer answers are flagged as too small to read
-Z95 = 1.96
+from feedback import intervals
+from feedback.intervals import Interval
 
 #: Lowest and highest score of each kind's scale.
 SCALES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
@@ -105,46 +104,111 @@ def _percent(k: int, n: int) -> float | None:
     return 100 * k / n if n else None
 
 
-def proportion_margin(k: int, n: int) -> float | None:
-    """95% margin, in percentage points, of the share k/n (normal approximation).
-
-    None when n is 0. The approximation gives 0 when k is 0 or n, and is rough for small
-    n: that is what MIN_GROUP flags.
-    """
+def _check_share(k: object, n: object) -> None:
     if not (_is_whole(k) and _is_whole(n)) or not 0 <= k <= n:
         raise ValueError(f"need whole numbers 0 <= k <= n, got k={k!r}, n={n!r}")
+
+
+# --- how many answers a figure needs ---------------------------------------------------
+
+#: Fewer answers than this: no figure at all, "too few answers to say" (page, API, charts).
+TOO_FEW = 10
+#: Fewer than this (and at least TOO_FEW): the figure shows, flagged "few answers".
+FEW = 30
+
+
+def too_few(n: int) -> bool:
+    """True when n answers are too few to show any figure (n < TOO_FEW)."""
+    return n < TOO_FEW
+
+
+def few(n: int) -> bool:
+    """True when a figure from n answers shows, flagged "few answers" (TOO_FEW <= n < FEW)."""
+    return TOO_FEW <= n < FEW
+
+
+def readable(value: float | None, n: int) -> float | None:
+    """value, or None when it comes from too few answers to show."""
+    return None if too_few(n) else value
+
+
+def share_interval(k: int, n: int) -> Interval | None:
+    """Wilson's 95% interval of the share k/n, in percent; None when n is 0."""
+    _check_share(k, n)
     if n == 0:
         return None
-    # 100 * sqrt(p(1-p)/n) with p = k/n, as sqrt(k(n-k)) / n^1.5 to keep the sum exact.
-    return Z95 * 100 * math.sqrt(k * (n - k)) / (n * math.sqrt(n))
+    low, high = intervals.wilson(k, n)
+    return Interval(100 * low, 100 * high)
 
 
-def _mean_and_margin(counts: Mapping[int, int]) -> tuple[int, float | None, float | None]:
-    """Answer count, mean and 95% margin of the mean (sample sd; None when n < 2)."""
+def nps_interval(promoters: int, detractors: int, n: int) -> Interval | None:
+    """The adjusted Wald 95% interval of an NPS (Rocks 2016), in points -100..100; None
+    when n is 0."""
+    if n == 0:
+        return None
+    fraction = intervals.nps_interval(promoters, detractors, n)
+    return Interval(100 * fraction.low, 100 * fraction.high)
+
+
+def mean_interval(
+    n: int, mean: float | None, variance: float | None, scale: tuple[int, int]
+) -> Interval | None:
+    """Student's t 95% interval of a mean of n scores, inside the scale; None when n < 2."""
+    if n < 2 or mean is None or variance is None:
+        return None
+    interval = intervals.t_interval(n, mean, variance)
+    return intervals.clamped(interval.low, interval.high, *scale)
+
+
+def _mean_and_variance(counts: Mapping[int, int]) -> tuple[int, float | None, float | None]:
+    """Answer count, mean and sample variance (None when n < 2)."""
     n = sum(counts.values())
     if n == 0:
         return 0, None, None
     total = sum(score * count for score, count in counts.items())
-    mean = total / n
     if n < 2:
-        return n, mean, None
+        return n, total / n, None
     squares = sum(score * score * count for score, count in counts.items())
-    # Sample variance (n * sum x^2 - (sum x)^2) / (n (n - 1)): the numerator is an exact
-    # integer, so no cancellation error and never below 0.
-    variance = (n * squares - total * total) / (n * (n - 1))
-    return n, mean, Z95 * math.sqrt(variance) / math.sqrt(n)
+    # (n * sum x^2 - (sum x)^2) / (n (n - 1)): the numerator is an exact integer, so no
+    # cancellation error and never below 0.
+    return n, total / n, (n * squares - total * total) / (n * (n - 1))
+
+
+class _Sample:
+    """What the size of a group says about its figures (see TOO_FEW and FEW)."""
+
+    n: int
+
+    @property
+    def too_few(self) -> bool:
+        """True when fewer than TOO_FEW answers: no figure is shown."""
+        return too_few(self.n)
+
+    @property
+    def few(self) -> bool:
+        """True when TOO_FEW to FEW - 1 answers: the figure shows, flagged."""
+        return few(self.n)
+
+
+def _margin(interval: Interval | None) -> float | None:
+    return None if interval is None else interval.margin
 
 
 @dataclass(frozen=True)
-class Nps:
-    """Net Promoter Score of a group: counts, score -100..100 and its 95% margin."""
+class Nps(_Sample):
+    """Net Promoter Score of a group: counts, score -100..100 and its 95% interval."""
 
     n: int
     promoters: int
     passives: int
     detractors: int
     score: float | None  #: %promoters - %detractors, -100..100; None when n == 0
-    margin: float | None  #: 95% margin in NPS points; None when n == 0
+    interval: Interval | None  #: 95% interval in NPS points (nps_interval); None when n == 0
+
+    @property
+    def margin(self) -> float | None:
+        """Half the width of the 95% interval, in NPS points."""
+        return _margin(self.interval)
 
     @property
     def promoter_share(self) -> float | None:
@@ -161,96 +225,100 @@ class Nps:
         """Percent of answers that are 0-6; None when there are none."""
         return _percent(self.detractors, self.n)
 
-    @property
-    def too_small(self) -> bool:
-        """True when fewer than MIN_GROUP answers: the score is too noisy to read."""
-        return self.n < MIN_GROUP
-
 
 def nps(counts: Mapping[int, int]) -> Nps:
-    """NPS of a distribution of 0-10 scores, with its 95% margin of error."""
+    """NPS of a distribution of 0-10 scores, with its 95% interval."""
     counts = _checked_counts("nps", counts)
     tally = {-1: 0, 0: 0, 1: 0}
     for score, count in counts.items():
         tally[_mood("nps", score)] += count
     promoters, passives, detractors = tally[1], tally[0], tally[-1]
     n = promoters + passives + detractors
-    if n == 0:
-        return Nps(0, 0, 0, 0, None, None)
-    # 1.96 * 100 * sqrt((p + d - (p - d)^2) / n), with p = P/n and d = D/n, rewritten as
-    # sqrt(n(P + D) - (P - D)^2) / n^1.5: an exact integer under the root, never < 0.
-    spread = n * (promoters + detractors) - (promoters - detractors) ** 2
     return Nps(
         n=n,
         promoters=promoters,
         passives=passives,
         detractors=detractors,
-        score=100 * (promoters - detractors) / n,
-        margin=Z95 * 100 * math.sqrt(spread) / (n * math.sqrt(n)),
+        score=100 * (promoters - detractors) / n if n else None,
+        interval=nps_interval(promoters, detractors, n),
     )
 
 
 @dataclass(frozen=True)
-class Csat:
-    """Customer satisfaction of a group: share of 4-5 and mean of 1-5, with 95% margins."""
+class Csat(_Sample):
+    """Customer satisfaction of a group: share of 4-5 and mean of 1-5, with 95% intervals."""
 
     n: int
     satisfied: int  #: answers of 4 or 5
     percent: float | None  #: share of 4-5 in percent; None when n == 0
-    percent_margin: float | None  #: 95% margin of percent, in points
+    percent_interval: Interval | None  #: Wilson's, in percent
     mean: float | None  #: mean score 1..5; None when n == 0
-    mean_margin: float | None  #: 95% margin of the mean; None when n < 2
+    mean_interval: Interval | None  #: Student's t, inside 1..5; None when n < 2
+    variance: float | None  #: sample variance of the scores; None when n < 2
 
     @property
-    def too_small(self) -> bool:
-        """True when fewer than MIN_GROUP answers: the score is too noisy to read."""
-        return self.n < MIN_GROUP
+    def percent_margin(self) -> float | None:
+        """Half the width of the share's interval, in points."""
+        return _margin(self.percent_interval)
+
+    @property
+    def mean_margin(self) -> float | None:
+        """Half the width of the mean's interval."""
+        return _margin(self.mean_interval)
 
 
 def csat(counts: Mapping[int, int]) -> Csat:
-    """CSAT of a distribution of 1-5 scores: share of 4-5 and the mean, with margins."""
+    """CSAT of a distribution of 1-5 scores: share of 4-5 and the mean, with intervals."""
     counts = _checked_counts("csat", counts)
-    n, mean, mean_margin = _mean_and_margin(counts)
+    n, mean, variance = _mean_and_variance(counts)
     satisfied = sum(count for score, count in counts.items() if _mood("csat", score) == 1)
     return Csat(
         n=n,
         satisfied=satisfied,
         percent=_percent(satisfied, n),
-        percent_margin=proportion_margin(satisfied, n),
+        percent_interval=share_interval(satisfied, n),
         mean=mean,
-        mean_margin=mean_margin,
+        mean_interval=mean_interval(n, mean, variance, SCALES["csat"]),
+        variance=variance,
     )
 
 
 @dataclass(frozen=True)
-class Ces:
-    """Customer effort (CES 2.0) of a group: mean of 1-7 and share of 5-7, with margins."""
+class Ces(_Sample):
+    """Customer effort (CES 2.0) of a group: mean of 1-7 and share of 5-7, with intervals."""
 
     n: int
     easy: int  #: answers of 5, 6 or 7
     mean: float | None  #: mean score 1..7; None when n == 0
-    mean_margin: float | None  #: 95% margin of the mean; None when n < 2
+    mean_interval: Interval | None  #: Student's t, inside 1..7; None when n < 2
+    variance: float | None  #: sample variance of the scores; None when n < 2
     easy_share: float | None  #: share of 5-7 in percent; None when n == 0
-    easy_margin: float | None  #: 95% margin of easy_share, in points
+    easy_interval: Interval | None  #: Wilson's, in percent
 
     @property
-    def too_small(self) -> bool:
-        """True when fewer than MIN_GROUP answers: the score is too noisy to read."""
-        return self.n < MIN_GROUP
+    def mean_margin(self) -> float | None:
+        """Half the width of the mean's interval."""
+        return _margin(self.mean_interval)
+
+    @property
+    def easy_margin(self) -> float | None:
+        """Half the width of the easy share's interval, in points."""
+        return _margin(self.easy_interval)
 
 
 def ces(counts: Mapping[int, int]) -> Ces:
-    """CES of a distribution of 1-7 scores: the mean and the share of 5-7, with margins."""
+    """CES of a distribution of 1-7 scores: the mean and the share of 5-7, with intervals."""
     counts = _checked_counts("ces", counts)
-    n, mean, mean_margin = _mean_and_margin(counts)
+    n, mean, variance = _mean_and_variance(counts)
     easy = sum(count for score, count in counts.items() if _mood("ces", score) == 1)
     return Ces(
         n=n,
         easy=easy,
         mean=mean,
-        mean_margin=mean_margin,
+        mean_interval=mean_interval(n, mean, variance, SCALES["ces"]),
+        variance=variance,
         easy_share=_percent(easy, n),
-        easy_margin=proportion_margin(easy, n),
+        easy_interval=share_interval(easy, n),
     )
 
 
@@ -268,42 +336,77 @@ def response_rate(answered: int, delivered: int) -> float | None:
     return _percent(answered, delivered)
 
 
+# --- change between two periods ---------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Change:
-    """Change of a score between two periods, and whether it stands out of the noise."""
+    """Change of a figure between two periods, with the 95% interval of the difference."""
 
-    delta: float | None  #: current - previous; None when either is None
-    margin: float | None  #: 95% margin of delta; None when either margin is None
-    significant: bool  #: abs(delta) > margin; False when either is None
+    delta: float | None  #: current - previous; None when either cannot be shown
+    interval: Interval | None  #: 95% interval of the difference
+    #: both periods have answers, but one has fewer than TOO_FEW: nothing to compare
+    too_few: bool = False
+
+    @property
+    def margin(self) -> float | None:
+        """Half the width of the difference's interval."""
+        return _margin(self.interval)
+
+    @property
+    def significant(self) -> bool:
+        """True when the interval of the difference excludes 0."""
+        return self.interval is not None and self.interval.excludes_zero
 
     @property
     def direction(self) -> str:
-        """Which way the score moved: "up", "down" or "flat" (flat when delta is None or 0)."""
+        """Which way the figure moved: "up", "down" or "flat" (flat when delta is None or 0)."""
         if not self.delta:
             return "flat"
         return "up" if self.delta > 0 else "down"
 
 
-def change(
-    current: float | None,
-    current_margin: float | None,
-    previous: float | None,
-    previous_margin: float | None,
-) -> Change:
-    """Change from previous to current, with the 95% margin of the difference.
+def _not_comparable(n_now: int, n_before: int) -> Change | None:
+    """The change to show when the two groups cannot be compared, else None."""
+    if n_before == 0:
+        return Change(None, None)
+    if too_few(n_now) or too_few(n_before):
+        return Change(None, None, too_few=True)
+    return None
 
-    The periods are independent samples, so the margin is sqrt(m1^2 + m2^2). With the
-    normal approximation a tiny group can have a margin of 0 (one promoter): read
-    `significant` together with MIN_GROUP.
-    """
-    delta = None if current is None or previous is None else current - previous
-    margin = (
-        None
-        if current_margin is None or previous_margin is None
-        else math.hypot(current_margin, previous_margin)
+
+def share_change(k_now: int, n_now: int, k_before: int, n_before: int) -> Change:
+    """Change of a share (k of n) between two periods, in percentage points, with
+    Newcombe's interval of the difference (intervals.newcombe)."""
+    _check_share(k_now, n_now)
+    _check_share(k_before, n_before)
+    if (unknown := _not_comparable(n_now, n_before)) is not None:
+        return unknown
+    fraction = intervals.newcombe(k_now, n_now, k_before, n_before)
+    delta = 100 * k_now / n_now - 100 * k_before / n_before
+    return Change(delta, Interval(100 * fraction.low, 100 * fraction.high))
+
+
+def nps_change(now: Nps, before: Nps) -> Change:
+    """Change of the NPS between two periods, in points, with the interval of the
+    difference of the adjusted estimates (intervals.nps_difference)."""
+    if (unknown := _not_comparable(now.n, before.n)) is not None:
+        return unknown
+    fraction = intervals.nps_difference(
+        (now.promoters, now.detractors, now.n), (before.promoters, before.detractors, before.n)
     )
-    significant = delta is not None and margin is not None and abs(delta) > margin
-    return Change(delta=delta, margin=margin, significant=significant)
+    return Change(now.score - before.score, Interval(100 * fraction.low, 100 * fraction.high))
+
+
+def mean_change(now: Csat | Ces, before: Csat | Ces) -> Change:
+    """Change of the mean score between two periods, with Welch's interval of the
+    difference (intervals.welch)."""
+    if (unknown := _not_comparable(now.n, before.n)) is not None:
+        return unknown
+    interval = intervals.welch(
+        (now.n, now.mean, now.variance), (before.n, before.mean, before.variance)
+    )
+    return Change(now.mean - before.mean, interval)
 
 
 def histogram_median(counts: Sequence[int], bounds: Sequence[float]) -> float | None:

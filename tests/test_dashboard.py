@@ -176,19 +176,19 @@ def test_agents_cannot_see_the_scores(agent_client):
 
 
 def test_the_page_shows_hand_worked_scores(manager_client, surveys):
-    # NPS: 10, 9 promoters, 8 passive, 3 detractor -> (2 - 1) / 4 = +25
-    for customer, score in (("a", 10), ("b", 9), ("c", 8), ("d", 3)):
-        answer("nps", score, customer=customer)
-    # CSAT: 5, 4, 2 -> 2 of 3 satisfied = 66.7%, mean 3.67
-    for customer, score in (("e", 5), ("f", 4), ("g", 2)):
-        answer("csat", score, customer=customer)
+    # NPS: three each of 10, 9 promoters, 8 passive, 3 detractor -> (6 - 3) / 12 = +25
+    for number, score in enumerate((10, 9, 8, 3) * 3):
+        answer("nps", score, customer=f"n{number}", worker=False)
+    # CSAT: four each of 5, 4, 2 -> 8 of 12 satisfied = 66.7%, mean 3.67
+    for number, score in enumerate((5, 4, 2) * 4):
+        answer("csat", score, customer=f"c{number}", worker=False)
     page = manager_client.get("/dashboard").get_data(as_text=True)
     assert '<p class="tile-value">+25.0' in page
-    assert "Promoters 2 (50%), passives 1 (25%), detractors 1 (25%)" in page
+    assert "Promoters 6 (50%), passives 3 (25%), detractors 3 (25%)" in page
     assert '<p class="tile-value">66.7%' in page
     assert "Mean 3.67 of 5" in page
-    assert "few answers" in page  # 4 answers are too few to read
-    assert "<svg" in page and "n=4" in page
+    assert "few answers" in page  # 12 answers are few: flagged
+    assert "<svg" in page and "n=12" in page
 
 
 def test_no_answers_show_no_score_rather_than_zero(manager_client, surveys):
@@ -221,7 +221,7 @@ def test_filters_travel_in_the_url(manager_client, surveys):
     answer("csat", 5, customer="a", tier="gold")
     answer("csat", 1, customer="b", tier="silver")
     page = manager_client.get("/dashboard?tier=gold&range=7d").get_data(as_text=True)
-    assert '<p class="tile-value">100.0%' in page
+    assert "5 · n=1: 100.0%" in page  # the spread of the scores: only gold's 5
     assert "/dashboard/export.csv?range=7d&amp;tier=gold" in page
 
 
@@ -270,20 +270,34 @@ def test_drivers_compare_topics_of_unhappy_and_happy_answers(manager_client, sur
     assert "/cases/" in drivers  # the unhappy answers opened cases
 
 
-def test_figures_show_margins_counts_and_few_answer_badges(app):
+def test_figures_show_intervals_counts_and_few_answer_badges(app):
     from feedback import scoring
     from feedback.dashboard.summary import Scores
 
     with app.test_request_context("/dashboard"):
         figures = app.jinja_env.get_template("dashboard/_figures.html").module
-        words = {"few_title": "Too few", "few": "few answers", "min_group": scoring.MIN_GROUP}
+        words = {
+            "few_title": "Read with care",
+            "few": "few answers",
+            "too_few_text": "too few answers to say",
+            "ci_title": "95 percent interval",
+            "too_few": scoring.TOO_FEW,
+            "few_min": scoring.FEW,
+        }
         small = Scores(scoring.nps({10: 3, 0: 1}), scoring.csat({}), scoring.ces({7: 40}))
         cells = str(figures.score_cells(small, words))
         assert cells.count("<td ") == 3
         nps_cell, csat_cell, ces_cell = cells.split("</td>")[:3]
-        assert "50.0 <span" in nps_cell and "n=4" in nps_cell and "few answers" in nps_cell
+        assert "too few answers to say" in nps_cell and "n=4" in nps_cell
+        assert "50.0" not in nps_cell and "badge" not in nps_cell
         assert "—" in csat_cell and "n=0" in csat_cell and "few answers" not in csat_cell
-        assert "7.00" in ces_cell and "n=40" in ces_cell and "few answers" not in ces_cell
+        # 40 sevens: t interval 7 +- 0 -> 7.00 to 7.00, no badge
+        assert "7.00 to 7.00" in ces_cell and "n=40" in ces_cell and "few answers" not in ces_cell
+        # 20 answers, 15 promoters and 5 detractors: +50, adjusted Wald 8.2 to 78.8, flagged
+        few = Scores(scoring.nps({10: 15, 0: 5}), scoring.csat({}), scoring.ces({}))
+        nps_cell = str(figures.score_cells(few, words)).split("</td>")[0]
+        assert "50.0 <span" in nps_cell and "8.2 to 78.8" in nps_cell and "n=20" in nps_cell
+        assert "few answers" in nps_cell
         hours = [figures.hours(seconds) for seconds in (59 * 60, 3 * 3600, 3 * 86400)]
         assert [str(h) for h in hours] == ["59 min", "3.0 h", "3.0 days"]
         figure = app.jinja_env.filters["figure"]
@@ -313,8 +327,8 @@ def test_an_answer_at_2330_on_the_last_day_of_a_month_counts_in_that_month(
     november = manager_client.get(
         "/dashboard?range=custom&start=2026-11-01&end=2026-11-30"
     ).get_data(as_text=True)
-    assert '<p class="tile-value">100.0%' in october  # only the 23:30 answer, a 5
-    assert '<p class="tile-value">0.0%' in november  # only the 00:30 one, a 1
+    assert "5 · n=1: 100.0%" in october  # only the 23:30 answer, a 5
+    assert "1 · n=1: 100.0%" in november  # only the 00:30 one, a 1
 
 
 def _recount(responses, period, zone: str, skip_survey: int | None):
@@ -597,9 +611,9 @@ def test_the_summary_api_gives_the_headline_numbers(client, api_key, surveys):
         answer("nps", score, customer=customer)
     assert client.get("/api/v1/summary").status_code == 401
     body = _get(client, api_key, "/api/v1/summary?range=7d").get_json()
-    assert body["nps"]["n"] == 3
-    assert body["nps"]["score"] == pytest.approx(100 * (2 - 1) / 3)
-    assert body["nps"]["margin"] > 0
+    assert body["nps"]["n"] == 3 and body["nps"]["promoters"] == 2
+    # 3 answers are too few to say: no score, no interval (tests/test_dashboard_intervals.py)
+    assert body["nps"]["score"] is None and body["nps"]["too_few"]
     assert body["csat"]["percent"] is None and body["csat"]["n"] == 0
     assert body["previous"]["nps"]["n"] == 0
 

@@ -12,21 +12,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import feedback.intervals as intervals_module
 import feedback.scoring as scoring_module
+from feedback.intervals import Z95, Interval, t95
 from feedback.scoring import (
-    MIN_GROUP,
-    Z95,
+    FEW,
+    TOO_FEW,
     Ces,
     Csat,
     Nps,
     ces,
-    change,
     csat,
     mood,
     nps,
-    proportion_margin,
+    nps_change,
     response_rate,
     score_counts,
+    share_change,
+    share_interval,
 )
 
 # --- score_counts ---------------------------------------------------------------------
@@ -93,22 +96,35 @@ def test_mood_rejects_scores_off_the_scale(kind, score, message):
 @pytest.mark.parametrize("counts", [{}, {10: 0, 7: 0, 0: 0}])
 def test_nps_of_no_answers_is_no_score(counts):
     result = nps(counts)
-    assert result == Nps(n=0, promoters=0, passives=0, detractors=0, score=None, margin=None)
+    assert result == Nps(n=0, promoters=0, passives=0, detractors=0, score=None, interval=None)
+    assert result.margin is None
     assert result.promoter_share is None
     assert result.passive_share is None
     assert result.detractor_share is None
-    assert result.too_small
+    assert result.too_few
 
 
 def test_csat_of_no_answers_is_no_score():
     assert csat({}) == Csat(
-        n=0, satisfied=0, percent=None, percent_margin=None, mean=None, mean_margin=None
+        n=0,
+        satisfied=0,
+        percent=None,
+        percent_interval=None,
+        mean=None,
+        mean_interval=None,
+        variance=None,
     )
 
 
 def test_ces_of_no_answers_is_no_score():
     assert ces({}) == Ces(
-        n=0, easy=0, mean=None, mean_margin=None, easy_share=None, easy_margin=None
+        n=0,
+        easy=0,
+        mean=None,
+        mean_interval=None,
+        variance=None,
+        easy_share=None,
+        easy_interval=None,
     )
 
 
@@ -122,11 +138,14 @@ def test_only_skipped_questions_is_no_score():
 
 
 def test_nps_all_passives_is_exactly_zero():
-    # 8 passives: p = d = 0, so NPS = 0 - 0 = 0 and margin = 196 * sqrt((0 + 0 - 0) / 8) = 0.
+    # 8 passives: p = d = 0, so NPS = 0 - 0 = 0 exactly. Its interval is not 0 wide (the
+    # normal approximation's was): adjusted p = d = 0.75 / 11, variance 1.5 / 11 / 11,
+    # half width 196 * sqrt(0.012397) = 21.82.
     result = nps({7: 5, 8: 3})
     assert (result.n, result.promoters, result.passives, result.detractors) == (8, 0, 8, 0)
     assert result.score == 0.0
-    assert result.margin == 0.0
+    assert result.interval.low == pytest.approx(-21.82, abs=0.005)
+    assert result.interval.high == pytest.approx(21.82, abs=0.005)
     assert result.passive_share == 100.0
 
 
@@ -135,46 +154,55 @@ def test_nps_all_passives_is_exactly_zero():
     [(10, 100.0, 1, 0), (9, 100.0, 1, 0), (6, -100.0, 0, 1), (0, -100.0, 0, 1)],
 )
 def test_nps_of_one_respondent(score, expected_nps, promoters, detractors):
-    # n = 1: p or d is 1, so the share is +-100% and (p + d - (p - d)^2) = 1 - 1 = 0.
+    # n = 1: the score is +-100, its interval wide (adjusted: 1.75 / 4 against 0.75 / 4,
+    # NPS 25 +- 196 * sqrt(0.140625) = 73.5 -> -48.5 to 98.5) and far too few to show.
     result = nps({score: 1})
     assert result.n == 1
     assert (result.promoters, result.detractors) == (promoters, detractors)
     assert result.score == expected_nps
-    assert result.margin == 0.0
-    assert result.too_small
+    sign = 1 if expected_nps > 0 else -1
+    assert sorted((sign * result.interval.low, sign * result.interval.high)) == [
+        pytest.approx(-48.5),
+        pytest.approx(98.5),
+    ]
+    assert result.too_few
 
 
 def test_nps_skipped_questions_are_in_no_denominator():
     # [10, None, 0, None, 8]: 3 answers (1 promoter, 1 passive, 1 detractor), not 5.
     # NPS = 100 * (1 - 1) / 3 = 0.0.
-    # margin = 196 * sqrt((1/3 + 1/3 - 0) / 3) = 196 * sqrt(2/9) = 196 * 0.471405 = 92.40.
+    # adjusted: p = d = 1.75 / 6, variance (7/12) / 6; 196 * sqrt(0.097222) = 61.11.
     result = nps(score_counts([10, None, 0, None, 8]))
     assert (result.n, result.promoters, result.passives, result.detractors) == (3, 1, 1, 1)
     assert result.score == 0.0
-    assert result.margin == pytest.approx(92.40, abs=0.005)
+    assert result.margin == pytest.approx(61.11, abs=0.005)
     assert result.promoter_share == pytest.approx(100 / 3)
 
 
 def test_nps_worked_example():
     # 50 promoters (30 tens, 20 nines), 30 passives, 20 detractors; n = 100.
     # NPS = 50% - 20% = 30.
-    # margin = 1.96 * 100 * sqrt((0.5 + 0.2 - 0.3^2) / 100) = 196 * sqrt(0.61 / 100)
-    #        = 196 * 0.078102 = 15.31.
+    # Adjusted (Rocks 2016): p = 50.75 / 103 = 0.49272, d = 20.75 / 103 = 0.20146, NPS'
+    # 29.13, variance (0.69417 - 0.08483) / 103 = 0.0059159, half width 196 * 0.076914
+    # = 15.08: 14.05 to 44.20.
     result = nps({10: 30, 9: 20, 8: 20, 7: 10, 6: 5, 3: 10, 0: 5})
     assert (result.n, result.promoters, result.passives, result.detractors) == (100, 50, 30, 20)
     assert result.score == pytest.approx(30.0)
-    assert result.margin == pytest.approx(15.31, abs=0.005)
+    assert result.interval.low == pytest.approx(14.05, abs=0.005)
+    assert result.interval.high == pytest.approx(44.20, abs=0.005)
     assert (result.promoter_share, result.passive_share, result.detractor_share) == (
         pytest.approx(50.0),
         pytest.approx(30.0),
         pytest.approx(20.0),
     )
-    assert not result.too_small
+    assert not result.too_few and not result.few
 
 
-def test_nps_too_small_below_min_group():
-    assert nps({10: MIN_GROUP - 1}).too_small
-    assert not nps({10: MIN_GROUP}).too_small
+def test_nps_too_few_and_few_answers():
+    assert nps({10: TOO_FEW - 1}).too_few and not nps({10: TOO_FEW - 1}).few
+    assert nps({10: TOO_FEW}).few and not nps({10: TOO_FEW}).too_few
+    assert nps({10: FEW - 1}).few
+    assert not nps({10: FEW}).few and not nps({10: FEW}).too_few
 
 
 def test_nps_counts_of_zero_are_fine():
@@ -187,45 +215,50 @@ def test_nps_counts_of_zero_are_fine():
 
 def test_csat_skipped_questions_are_in_no_denominator():
     # [5, None, 1]: 2 answers, 1 of them 4-5 -> 50%; mean (5 + 1) / 2 = 3.
-    # Sample sd: deviations +-2, sum of squares 8, variance 8 / (2 - 1) = 8, s = 2.8284;
-    # mean margin = 1.96 * 2.8284 / sqrt(2) = 1.96 * 2 = 3.92.
-    # percent margin = 196 * sqrt(0.5 * 0.5 / 2) = 196 * 0.353553 = 69.30.
+    # Sample variance 8 / (2 - 1) = 8; t(1) = 12.706: 3 +- 25.4, cut to the scale 1 to 5.
+    # Wilson's 1 of 2: 9.45% to 90.55%.
     result = csat(score_counts([5, None, 1]))
     assert (result.n, result.satisfied) == (2, 1)
     assert result.percent == pytest.approx(50.0)
     assert result.mean == pytest.approx(3.0)
-    assert result.mean_margin == pytest.approx(3.92)
-    assert result.percent_margin == pytest.approx(69.30, abs=0.005)
+    assert result.mean_interval == Interval(1.0, 5.0)
+    assert result.percent_interval.low == pytest.approx(9.45, abs=0.005)
+    assert result.percent_interval.high == pytest.approx(90.55, abs=0.005)
 
 
 def test_csat_worked_example():
     # {1: 1, 2: 1, 3: 2, 4: 3, 5: 3}: n = 10, satisfied = 3 + 3 = 6 -> 60%.
     # mean = (1 + 2 + 6 + 12 + 15) / 10 = 36 / 10 = 3.6.
     # sum of squares = 1 + 4 + 18 + 48 + 75 = 146; 146 - 10 * 3.6^2 = 146 - 129.6 = 16.4;
-    # variance = 16.4 / 9 = 1.8222, s = 1.3499; mean margin = 1.96 * 1.3499 / sqrt(10) = 0.84.
-    # percent margin = 196 * sqrt(0.6 * 0.4 / 10) = 196 * sqrt(0.024) = 196 * 0.154919 = 30.36.
+    # variance = 16.4 / 9 = 1.8222, s = 1.3499; t(9) = 2.262: 2.262 * 1.3499 / sqrt(10)
+    # = 0.9656 -> 2.63 to 4.57. Wilson's 6 of 10: 31.27% to 83.18%.
     result = csat({1: 1, 2: 1, 3: 2, 4: 3, 5: 3})
     assert (result.n, result.satisfied) == (10, 6)
     assert result.percent == pytest.approx(60.0)
     assert result.mean == pytest.approx(3.6)
-    assert result.mean_margin == pytest.approx(0.84, abs=0.005)
-    assert result.percent_margin == pytest.approx(30.36, abs=0.005)
-    assert result.too_small
+    assert result.mean_margin == pytest.approx(0.9656, abs=0.00005)
+    assert result.mean_interval.low == pytest.approx(2.63, abs=0.005)
+    assert result.percent_interval.low == pytest.approx(31.27, abs=0.005)
+    assert result.percent_interval.high == pytest.approx(83.18, abs=0.005)
+    assert result.few
 
 
 def test_csat_of_one_answer_has_a_mean_but_no_mean_margin():
-    # One 4: 100% satisfied, margin 196 * sqrt(1 * 0 / 1) = 0; mean 4, sd undefined.
+    # One 4: 100% satisfied, Wilson's 20.65% to 100% (not 100 +- 0); mean 4, sd undefined.
     result = csat({4: 1})
     assert (result.n, result.satisfied, result.percent, result.mean) == (1, 1, 100.0, 4.0)
-    assert result.percent_margin == 0.0
+    assert result.percent_interval.low == pytest.approx(20.65, abs=0.005)
+    assert result.percent_interval.high == 100.0
     assert result.mean_margin is None
 
 
 def test_csat_identical_answers_have_zero_spread():
-    # Five 3s: 0% satisfied, mean 3, sd 0 -> both margins exactly 0.
+    # Five 3s: 0% satisfied, but Wilson's interval of 0 of 5 reaches 43.45%; mean 3 with
+    # sd 0: the t interval is 0 wide (and five answers are too few to show anyway).
     result = csat({3: 5})
     assert (result.percent, result.mean) == (0.0, 3.0)
-    assert result.percent_margin == 0.0
+    assert result.percent_interval.low == 0.0
+    assert result.percent_interval.high == pytest.approx(43.45, abs=0.005)
     assert result.mean_margin == 0.0
 
 
@@ -236,14 +269,15 @@ def test_ces_worked_example():
     # {2: 1, 4: 2, 5: 3, 6: 2, 7: 2}: n = 10, easy (5-7) = 3 + 2 + 2 = 7 -> 70%.
     # mean = (2 + 8 + 15 + 12 + 14) / 10 = 51 / 10 = 5.1.
     # sum of squares = 4 + 32 + 75 + 72 + 98 = 281; 281 - 10 * 5.1^2 = 281 - 260.1 = 20.9;
-    # variance = 20.9 / 9 = 2.3222, s = 1.5239; mean margin = 1.96 * 1.5239 / sqrt(10) = 0.94.
-    # easy margin = 196 * sqrt(0.7 * 0.3 / 10) = 196 * sqrt(0.021) = 196 * 0.144914 = 28.40.
+    # variance = 20.9 / 9 = 2.3222, s = 1.5239; mean margin = 2.262 * 1.5239 / sqrt(10) = 1.09.
+    # Wilson's 7 of 10: 39.68% to 89.22%.
     result = ces({2: 1, 4: 2, 5: 3, 6: 2, 7: 2})
     assert (result.n, result.easy) == (10, 7)
     assert result.mean == pytest.approx(5.1)
-    assert result.mean_margin == pytest.approx(0.94, abs=0.005)
+    assert result.mean_margin == pytest.approx(1.09, abs=0.005)
     assert result.easy_share == pytest.approx(70.0)
-    assert result.easy_margin == pytest.approx(28.40, abs=0.005)
+    assert result.easy_interval.low == pytest.approx(39.68, abs=0.005)
+    assert result.easy_interval.high == pytest.approx(89.22, abs=0.005)
 
 
 def test_ces_skipped_questions_are_in_no_denominator():
@@ -255,7 +289,7 @@ def test_ces_skipped_questions_are_in_no_denominator():
 def test_ces_of_one_answer_has_a_mean_but_no_mean_margin():
     result = ces({1: 1})
     assert (result.n, result.easy, result.easy_share, result.mean) == (1, 0, 0.0, 1.0)
-    assert result.easy_margin == 0.0
+    assert result.easy_interval == Interval(0.0, pytest.approx(79.35, abs=0.005))
     assert result.mean_margin is None
 
 
@@ -285,29 +319,35 @@ def test_calculators_reject_bad_distributions(calculate, counts, message):
         calculate(counts)
 
 
-# --- proportion_margin and response_rate ----------------------------------------------
+# --- share_interval and response_rate -------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("k", "n", "expected"),
     [
         (0, 0, None),
-        (0, 10, 0.0),
-        (10, 10, 0.0),
-        # 196 * sqrt(0.5 * 0.5 / 100) = 196 * 0.05 = 9.8
-        (50, 100, 9.8),
-        # 196 * sqrt(0.2 * 0.8 / 400) = 196 * 0.02 = 3.92
-        (80, 400, 3.92),
+        # Wilson's: 0 of 10 reaches 3.8416 / 13.8416 = 27.75%; never 0 +- 0.
+        (0, 10, (0.0, 27.75)),
+        (10, 10, (72.25, 100.0)),
+        # 50 of 100: (100 + 3.8416 -+ 1.96 * sqrt(3.8416 + 100)) / (2 * 103.8416)
+        (50, 100, (40.38, 59.62)),
     ],
 )
-def test_proportion_margin(k, n, expected):
-    assert proportion_margin(k, n) == pytest.approx(expected)
+def test_share_interval(k, n, expected):
+    result = share_interval(k, n)
+    if expected is None:
+        assert result is None
+    else:
+        assert (result.low, result.high) == (
+            pytest.approx(expected[0], abs=0.005),
+            pytest.approx(expected[1], abs=0.005),
+        )
 
 
 @pytest.mark.parametrize(("k", "n"), [(11, 10), (-1, 10), (1, -1), (0.5, 10)])
-def test_proportion_margin_rejects_impossible_shares(k, n):
+def test_share_interval_rejects_impossible_shares(k, n):
     with pytest.raises(ValueError, match="0 <= k <= n"):
-        proportion_margin(k, n)
+        share_interval(k, n)
 
 
 @pytest.mark.parametrize(
@@ -327,66 +367,35 @@ def test_response_rate_rejects_impossible_counts(answered, delivered):
 # --- change ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("args", "delta", "margin", "significant", "direction"),
-    [
-        # 30 - 20 = 10; margin sqrt(5^2 + 5^2) = 7.07 < 10: significant.
-        ((30.0, 5.0, 20.0, 5.0), 10.0, math.sqrt(50), True, "up"),
-        # 30 - 25 = 5; margin sqrt(8^2 + 6^2) = 10 > 5: within the noise.
-        ((30.0, 8.0, 25.0, 6.0), 5.0, 10.0, False, "up"),
-        # 20 - 30 = -10; margin sqrt(3^2 + 4^2) = 5 < 10: a significant fall.
-        ((20.0, 3.0, 30.0, 4.0), -10.0, 5.0, True, "down"),
-        # 35 - 30 = 5 = margin sqrt(3^2 + 4^2): exactly on the edge is not significant.
-        ((35.0, 3.0, 30.0, 4.0), 5.0, 5.0, False, "up"),
-        # Same score: no change.
-        ((20.0, 5.0, 20.0, 5.0), 0.0, math.sqrt(50), False, "flat"),
-        # Exact scores either side (all passives then all promoters): any move counts.
-        ((100.0, 0.0, 0.0, 0.0), 100.0, 0.0, True, "up"),
-    ],
-)
-def test_change(args, delta, margin, significant, direction):
-    result = change(*args)
-    assert result.delta == pytest.approx(delta)
-    assert result.margin == pytest.approx(margin)
-    assert result.significant is significant
-    assert result.direction == direction
-
-
-@pytest.mark.parametrize(
-    ("args", "delta", "margin", "direction"),
-    [
-        # No score this period (no answers): no delta, nothing to call significant.
-        ((None, None, 20.0, 5.0), None, None, "flat"),
-        # No score last period.
-        ((20.0, 5.0, None, None), None, None, "flat"),
-        ((None, None, None, None), None, None, "flat"),
-        # Scores known but a margin unknown: the delta shows, its significance cannot.
-        ((30.0, None, 20.0, 5.0), 10.0, None, "up"),
-        ((20.0, 5.0, 30.0, None), -10.0, None, "down"),
-    ],
-)
-def test_change_with_unknowns(args, delta, margin, direction):
-    result = change(*args)
-    assert result.delta == delta
-    assert result.margin == margin
-    assert result.significant is False
-    assert result.direction == direction
-
-
 def test_change_reads_the_calculators_results():
-    # Last period: 50/30/20 of 100, NPS 30 +- 15.31. This period: 70/20/10 of 100, NPS 60,
-    # margin 196 * sqrt((0.7 + 0.1 - 0.6^2) / 100) = 196 * sqrt(0.0044) = 13.00.
-    # delta 30 > sqrt(15.31^2 + 13.00^2) = 20.08: significant.
+    # Last period: 50/30/20 of 100, NPS 30 (adjusted 29.13, variance 0.0059159). This
+    # period: 70/20/10 of 100, NPS 60 (adjusted 70.75 / 103 - 10.75 / 103 = 58.25, variance
+    # (0.79126 - 0.33933) / 103 = 0.0043877). Difference of the adjusted 29.13 +- 196 *
+    # sqrt(0.0103036) = 19.90: 9.23 to 49.02, which excludes 0: significant.
     before = nps({10: 50, 8: 30, 0: 20})
     now = nps({10: 70, 8: 20, 0: 10})
-    result = change(now.score, now.margin, before.score, before.margin)
-    assert now.margin == pytest.approx(13.00, abs=0.005)
+    result = nps_change(now, before)
     assert result.delta == pytest.approx(30.0)
-    assert result.margin == pytest.approx(20.08, abs=0.005)
-    assert result.significant
-    # No answers this period: no change to show.
-    empty = nps({})
-    assert change(empty.score, empty.margin, before.score, before.margin).delta is None
+    assert result.interval.low == pytest.approx(9.23, abs=0.005)
+    assert result.interval.high == pytest.approx(49.02, abs=0.005)
+    assert result.significant and result.direction == "up"
+    # No answers last period: no change to show; too few this period: nothing to compare.
+    assert nps_change(now, nps({})).delta is None
+    assert not nps_change(now, nps({})).too_few
+    few_now = nps_change(nps({10: TOO_FEW - 1}), before)
+    assert few_now.delta is None and few_now.too_few and not few_now.significant
+    assert few_now.direction == "flat"
+
+
+def test_a_share_at_0_and_100_percent_has_an_honest_change():
+    # 10 of 10 against 0 of 10: the normal approximation's margins are both 0, so it called
+    # any move certain; Newcombe's interval (from Wilson's, each 27.75 from its end) is
+    # 100 - sqrt(27.75^2 + 27.75^2) = 60.75 to 100 and excludes 0. 6 of 10 against 4 of 10
+    # does not.
+    assert share_change(10, 10, 0, 10).interval.low == pytest.approx(60.75, abs=0.01)
+    assert share_change(10, 10, 0, 10).interval.high == pytest.approx(100.0)
+    assert share_change(10, 10, 0, 10).significant
+    assert not share_change(6, 10, 4, 10).significant
 
 
 # --- against a brute-force oracle over single answers ---------------------------------
@@ -412,9 +421,7 @@ def test_nps_matches_answer_by_answer_count(counts):
     p = sum(a >= 9 for a in answers) / len(answers)
     d = sum(a <= 6 for a in answers) / len(answers)
     assert result.score == pytest.approx(100 * (p - d), abs=1e-9)
-    assert result.margin == pytest.approx(
-        Z95 * 100 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / len(answers)), abs=1e-9
-    )
+    assert -100 <= result.interval.low < result.interval.high <= 100
     assert -100 <= result.score <= 100
     assert result.promoter_share + result.passive_share + result.detractor_share == (
         pytest.approx(100.0)
@@ -432,11 +439,14 @@ def test_csat_matches_statistics_module(counts):
         return
     assert result.mean == pytest.approx(statistics.fmean(answers))
     assert result.percent == pytest.approx(100 * sum(a >= 4 for a in answers) / len(answers))
+    assert 0 <= result.percent_interval.low < result.percent_interval.high <= 100
     if len(answers) < 2:
         assert result.mean_margin is None
     else:
-        expected = Z95 * statistics.stdev(answers) / math.sqrt(len(answers))
-        assert result.mean_margin == pytest.approx(expected, abs=1e-9)
+        half = t95(len(answers) - 1) * statistics.stdev(answers) / math.sqrt(len(answers))
+        low, high = max(1, result.mean - half), min(5, result.mean + half)
+        assert result.mean_interval.low == pytest.approx(low, abs=1e-9)
+        assert result.mean_interval.high == pytest.approx(high, abs=1e-9)
 
 
 @settings(max_examples=150, deadline=None)
@@ -452,8 +462,9 @@ def test_ces_matches_statistics_module(counts):
     assert result.mean == pytest.approx(statistics.fmean(answers))
     assert result.easy_share == pytest.approx(100 * sum(a >= 5 for a in answers) / len(answers))
     if len(answers) >= 2:
-        expected = Z95 * statistics.stdev(answers) / math.sqrt(len(answers))
-        assert result.mean_margin == pytest.approx(expected, abs=1e-9)
+        half = t95(len(answers) - 1) * statistics.stdev(answers) / math.sqrt(len(answers))
+        assert result.mean_interval.low == pytest.approx(max(1, result.mean - half), abs=1e-9)
+        assert result.mean_interval.high == pytest.approx(min(7, result.mean + half), abs=1e-9)
 
 
 # --- the NPS margin against a simulation ----------------------------------------------
@@ -471,7 +482,7 @@ def test_nps_margin_covers_the_true_score_95_percent_of_the_time():
     for _ in range(samples):
         answers = rng.choices((10, 8, 0), weights=(45, 30, 25), k=size)
         result = nps({score: answers.count(score) for score in (10, 8, 0)})
-        covered += abs(result.score - true_nps) <= result.margin
+        covered += result.interval.low <= true_nps <= result.interval.high
         scores.append(result.score)
         margins.append(result.margin)
     assert 0.93 <= covered / samples <= 0.97
@@ -490,4 +501,23 @@ def test_scoring_imports_only_the_standard_library():
             imported.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             imported.add((node.module or "").split(".")[0])
-    assert imported <= {"__future__", "math", "dataclasses", "collections"}
+    assert imported <= {"__future__", "math", "dataclasses", "collections", "feedback"}
+
+
+def _imports(module) -> set[str]:
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module == "feedback":
+            names.update(f"feedback.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            names.add(node.module or "")
+    return names
+
+
+def test_scoring_takes_only_the_pure_intervals_from_the_package():
+    ours = {name for name in _imports(scoring_module) if name.startswith("feedback")}
+    assert ours == {"feedback.intervals"}
+    assert _imports(intervals_module) <= {"__future__", "math", "dataclasses"}

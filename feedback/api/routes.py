@@ -28,7 +28,7 @@ from feedback.complaints.configuration.settings import queue_config
 from feedback.dashboard import queries
 from feedback.dashboard.answers import Filters, answers_after
 from feedback.dashboard.periods import Period, report_zone, resolve
-from feedback.dashboard.summary import DISTRIBUTION, Scores
+from feedback.dashboard.summary import DISTRIBUTION, Scores, tiles
 from feedback.extensions import db
 from feedback.surveys.ingest import ingest_events
 from feedback.surveys.inputs import EventInput, parse_event
@@ -157,37 +157,70 @@ def _period_and_filters(args: dict) -> tuple[Period, Filters]:
     return period, filters
 
 
+def _bounds(interval: scoring.Interval | None, n: int, prefix: str = "") -> dict:
+    """margin (half the interval's width), low and high; null with too few answers."""
+    if interval is None or scoring.too_few(n):
+        return {f"{prefix}margin": None, f"{prefix}low": None, f"{prefix}high": None}
+    return {
+        f"{prefix}margin": interval.margin,
+        f"{prefix}low": interval.low,
+        f"{prefix}high": interval.high,
+    }
+
+
+def _sample(n: int) -> dict:
+    return {"n": n, "too_few": scoring.too_few(n), "few": scoring.few(n)}
+
+
 def _scores(period: Period, scores: Scores, delivery: tuple[int, int]) -> dict:
+    nps, csat, ces = scores.nps, scores.csat, scores.ces
+    shown = scoring.readable
     delivered, answered = delivery
     answered = min(answered, delivered)
     return {
         "period": {"first": period.first, "last": period.last, "timezone": period.zone},
         "nps": {
-            "score": scores.nps.score,
-            "margin": scores.nps.margin,
-            "n": scores.nps.n,
-            "promoters": scores.nps.promoters,
-            "passives": scores.nps.passives,
-            "detractors": scores.nps.detractors,
+            "score": shown(nps.score, nps.n),
+            **_bounds(nps.interval, nps.n),
+            **_sample(nps.n),
+            "promoters": nps.promoters,
+            "passives": nps.passives,
+            "detractors": nps.detractors,
         },
         "csat": {
-            "percent": scores.csat.percent,
-            "margin": scores.csat.percent_margin,
-            "mean": scores.csat.mean,
-            "n": scores.csat.n,
+            "percent": shown(csat.percent, csat.n),
+            **_bounds(csat.percent_interval, csat.n),
+            "mean": shown(csat.mean, csat.n),
+            **_bounds(csat.mean_interval, csat.n, "mean_"),
+            **_sample(csat.n),
         },
         "ces": {
-            "mean": scores.ces.mean,
-            "margin": scores.ces.mean_margin,
-            "easy_percent": scores.ces.easy_share,
-            "n": scores.ces.n,
+            "mean": shown(ces.mean, ces.n),
+            **_bounds(ces.mean_interval, ces.n),
+            "easy_percent": shown(ces.easy_share, ces.n),
+            **_bounds(ces.easy_interval, ces.n, "easy_"),
+            **_sample(ces.n),
         },
         "response_rate": {
-            "percent": scoring.response_rate(answered, delivered),
-            "margin": scoring.proportion_margin(answered, delivered),
+            "percent": shown(scoring.response_rate(answered, delivered), delivered),
+            **_bounds(scoring.share_interval(answered, delivered), delivered),
             "delivered": delivered,
             "answered": answered,
+            "too_few": scoring.too_few(delivered),
+            "few": scoring.few(delivered),
         },
+    }
+
+
+def _change(change: scoring.Change) -> dict:
+    interval = change.interval
+    return {
+        "delta": change.delta,
+        "margin": change.margin,
+        "low": None if interval is None else interval.low,
+        "high": None if interval is None else interval.high,
+        "significant": change.significant,
+        "too_few": change.too_few,
     }
 
 
@@ -203,12 +236,19 @@ def summary(args: dict):
     periods = [period, period.previous()]
     totals = queries.scores(periods, filters, report_zone(), ("kind",), DISTRIBUTION)
     deliveries = queries.deliveries(periods, filters, report_zone())
-    result = []
+    result, scores = [], []
     for index, each in enumerate(periods):
         by_kind = {key[1]: value for key, value in totals.items() if key[0] == index}
-        result.append(_scores(each, Scores.of(by_kind), deliveries.get(index, (0, 0))))
+        scores.append(Scores.of(by_kind))
+        result.append(_scores(each, scores[-1], deliveries.get(index, (0, 0))))
+    changes = tiles(scores[0], scores[1], deliveries)
     comparison = {"kind": period.comparison, "first": periods[1].first, "last": periods[1].last}
-    return {**result[0], "previous": result[1], "comparison": comparison}
+    return {
+        **result[0],
+        "previous": result[1],
+        "comparison": comparison,
+        "change": {name: _change(tile.change) for name, tile in changes.items()},
+    }
 
 
 @bp.route("/responses", methods=["GET"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from feedback.scoring import FEW, TOO_FEW
 from feedback.surveys.inputs import TouchpointSchema
 
 MAX_BATCH = 1000
@@ -106,38 +107,91 @@ class PeriodOut(Schema):
     timezone = fields.String()
 
 
-class NpsOut(Schema):
-    score = fields.Float(
-        allow_none=True, metadata={"description": "-100 to 100; null with no answers"}
+def _interval(prefix: str = "", of: str = "the figure") -> dict:
+    """margin, low and high fields (named with prefix) of a 95% interval."""
+    return {
+        f"{prefix}margin": fields.Float(
+            allow_none=True,
+            metadata={"description": f"Half the width of the 95% interval of {of}"},
+        ),
+        f"{prefix}low": fields.Float(
+            allow_none=True, metadata={"description": f"Low end of the 95% interval of {of}"}
+        ),
+        f"{prefix}high": fields.Float(
+            allow_none=True, metadata={"description": f"High end of the 95% interval of {of}"}
+        ),
+    }
+
+
+class SampleOut(Schema):
+    n = fields.Integer(metadata={"description": "Answers (for the response rate: deliveries)"})
+    too_few = fields.Boolean(
+        metadata={"description": f"Fewer than {TOO_FEW}: every figure and interval is null"}
     )
-    margin = fields.Float(
-        allow_none=True, metadata={"description": "95% margin of error, in points"}
+    few = fields.Boolean(
+        metadata={"description": f"{TOO_FEW} to {FEW - 1}: read the figures with care"}
     )
-    n = fields.Integer()
-    promoters = fields.Integer()
-    passives = fields.Integer()
-    detractors = fields.Integer()
 
 
-class CsatOut(Schema):
-    percent = fields.Float(allow_none=True, metadata={"description": "Share of 4 and 5"})
+NpsOut = SampleOut.from_dict(
+    {
+        "score": fields.Float(
+            allow_none=True,
+            metadata={"description": "-100 to 100; null with no or too few answers"},
+        ),
+        **_interval(),
+        "promoters": fields.Integer(),
+        "passives": fields.Integer(),
+        "detractors": fields.Integer(),
+    },
+    name="NpsOut",
+)
+CsatOut = SampleOut.from_dict(
+    {
+        "percent": fields.Float(allow_none=True, metadata={"description": "Share of 4 and 5"}),
+        **_interval(of="the percent"),
+        "mean": fields.Float(allow_none=True),
+        **_interval("mean_", "the mean"),
+    },
+    name="CsatOut",
+)
+CesOut = SampleOut.from_dict(
+    {
+        "mean": fields.Float(allow_none=True),
+        **_interval(of="the mean"),
+        "easy_percent": fields.Float(allow_none=True, metadata={"description": "Share of 5-7"}),
+        **_interval("easy_", "the easy percent"),
+    },
+    name="CesOut",
+)
+RateOut = SampleOut.from_dict(
+    {
+        "percent": fields.Float(allow_none=True),
+        **_interval(of="the percent"),
+        "delivered": fields.Integer(),
+        "answered": fields.Integer(),
+    },
+    name="RateOut",
+)
+
+
+class ChangeOut(Schema):
+    delta = fields.Float(
+        allow_none=True,
+        metadata={"description": "This period less the one before; null when not comparable"},
+    )
     margin = fields.Float(allow_none=True)
-    mean = fields.Float(allow_none=True)
-    n = fields.Integer()
+    low = fields.Float(allow_none=True, metadata={"description": "95% interval of the delta"})
+    high = fields.Float(allow_none=True)
+    significant = fields.Boolean(metadata={"description": "The interval excludes 0"})
+    too_few = fields.Boolean(metadata={"description": f"A period has fewer than {TOO_FEW}"})
 
 
-class CesOut(Schema):
-    mean = fields.Float(allow_none=True)
-    margin = fields.Float(allow_none=True)
-    easy_percent = fields.Float(allow_none=True, metadata={"description": "Share of 5-7"})
-    n = fields.Integer()
-
-
-class RateOut(Schema):
-    percent = fields.Float(allow_none=True)
-    margin = fields.Float(allow_none=True)
-    delivered = fields.Integer()
-    answered = fields.Integer()
+class ChangesOut(Schema):
+    nps = fields.Nested(ChangeOut)
+    csat = fields.Nested(ChangeOut, metadata={"description": "Of the percent"})
+    ces = fields.Nested(ChangeOut, metadata={"description": "Of the mean"})
+    response_rate = fields.Nested(ChangeOut)
 
 
 class ScoresOut(Schema):
@@ -166,6 +220,7 @@ class SummaryOut(ScoresOut):
         ScoresOut, metadata={"description": "The period compared with (see `comparison`)"}
     )
     comparison = fields.Nested(ComparisonOut)
+    change = fields.Nested(ChangesOut, metadata={"description": "From the period compared with"})
 
 
 class ResponseOut(Schema):

@@ -33,6 +33,8 @@ from feedback.timeutil import utcnow
 bp = Blueprint("dashboard", __name__)
 
 ANSWERS_PER_PAGE = 50
+#: how many answers a figure needs to be shown, and shown unflagged (feedback.scoring)
+THRESHOLDS = {"TOO_FEW": scoring.TOO_FEW, "FEW": scoring.FEW}
 
 
 @bp.app_template_filter("figure")
@@ -102,9 +104,7 @@ def index():
     reading = read_filters(request.args)
     form, period = reading.form, reading.period
     if period is None:
-        return render_template(
-            "dashboard/index.html", form=form, invalid=True, min_group=scoring.MIN_GROUP
-        ), 400
+        return render_template("dashboard/index.html", form=form, invalid=True, **THRESHOLDS), 400
     interval = form.interval.data or ("week" if period.days <= 120 else "month")
     kinds = {survey.id: survey.kind for survey in reading.surveys}
     board = summary.build(
@@ -127,7 +127,8 @@ def index():
         charts=_charts(board),
         args=form.shared_args(),
         moods=scoring.MOOD_BOUNDS,
-        min_group=scoring.MIN_GROUP,
+        readable=scoring.readable,
+        **THRESHOLDS,
     )
 
 
@@ -135,11 +136,12 @@ def _charts(board: summary.Dashboard) -> dict:
     pattern = "MMM yyyy" if board.interval == "month" else "MMM d"
     labels = [format_date(bucket.first, pattern) for bucket, _scores in board.trend]
     trend = [scores for _bucket, scores in board.trend]
+    shown = scoring.readable  # a point from too few answers is a gap
     result = {
         "nps": charts.trend_chart(
             _("NPS"),
             labels,
-            {_("NPS"): [s.nps.score for s in trend]},
+            {_("NPS"): [shown(s.nps.score, s.nps.n) for s in trend]},
             [s.nps.n for s in trend],
             y_min=-100,
             y_max=100,
@@ -147,7 +149,7 @@ def _charts(board: summary.Dashboard) -> dict:
         "csat": charts.trend_chart(
             _("CSAT"),
             labels,
-            {_("CSAT %"): [s.csat.percent for s in trend]},
+            {_("CSAT %"): [shown(s.csat.percent, s.csat.n) for s in trend]},
             [s.csat.n for s in trend],
             y_min=0,
             y_max=100,
@@ -156,7 +158,7 @@ def _charts(board: summary.Dashboard) -> dict:
         "ces": charts.trend_chart(
             _("CES"),
             labels,
-            {_("CES mean"): [s.ces.mean for s in trend]},
+            {_("CES mean"): [shown(s.ces.mean, s.ces.n) for s in trend]},
             [s.ces.n for s in trend],
             y_min=1,
             y_max=7,

@@ -62,11 +62,23 @@ class Scores:
 
 @dataclass
 class Tile:
-    """One headline figure with its margin and its change from the previous period."""
+    """One headline figure with its 95% interval, the answers behind it (deliveries for the
+    response rate) and its change from the previous period."""
 
     value: float | None
-    margin: float | None
+    interval: scoring.Interval | None
+    n: int
     change: scoring.Change
+
+    @property
+    def too_few(self) -> bool:
+        """Too few answers to show the figure (scoring.TOO_FEW)."""
+        return scoring.too_few(self.n)
+
+    @property
+    def few(self) -> bool:
+        """Shown, flagged "few answers" (scoring.FEW)."""
+        return scoring.few(self.n)
 
 
 @dataclass
@@ -195,7 +207,7 @@ def build(
         interval=interval,
         current=current,
         before=before,
-        tiles=_tiles(current, before, delivered),
+        tiles=tiles(current, before, delivered),
         response_rate=delivered.get(0, (0, 0)),
         trend=[(bucket, Scores.of(trend.get(i, {}))) for i, bucket in enumerate(buckets)],
         distributions={kind: score_counts(spread.get(0, {}).get(kind)) for kind in KINDS},
@@ -212,29 +224,39 @@ def build(
     )
 
 
-def _tiles(current: Scores, before: Scores, delivered: dict) -> dict[str, Tile]:
-    """The headline figures, each with its change from the period before."""
-
-    def tile(value, margin, old_value, old_margin) -> Tile:
-        return Tile(value, margin, scoring.change(value, margin, old_value, old_margin))
-
-    rates = [_rate(delivered.get(index, (0, 0))) for index in (0, 1)]
+def tiles(current: Scores, before: Scores, delivered: dict) -> dict[str, Tile]:
+    """The headline figures, each with its change from the period before; ``delivered``
+    is {period index: (delivered, answered)}."""
     now, old = current, before
+    (sent, answered), (sent_before, answered_before) = (
+        _delivery(delivered.get(index, (0, 0))) for index in (0, 1)
+    )
     return {
-        "nps": tile(now.nps.score, now.nps.margin, old.nps.score, old.nps.margin),
-        "csat": tile(
-            now.csat.percent, now.csat.percent_margin, old.csat.percent, old.csat.percent_margin
+        "nps": Tile(
+            now.nps.score, now.nps.interval, now.nps.n, scoring.nps_change(now.nps, old.nps)
         ),
-        "ces": tile(now.ces.mean, now.ces.mean_margin, old.ces.mean, old.ces.mean_margin),
-        "response_rate": tile(*rates[0], *rates[1]),
+        "csat": Tile(
+            now.csat.percent,
+            now.csat.percent_interval,
+            now.csat.n,
+            scoring.share_change(now.csat.satisfied, now.csat.n, old.csat.satisfied, old.csat.n),
+        ),
+        "ces": Tile(
+            now.ces.mean, now.ces.mean_interval, now.ces.n, scoring.mean_change(now.ces, old.ces)
+        ),
+        "response_rate": Tile(
+            scoring.response_rate(answered, sent),
+            scoring.share_interval(answered, sent),
+            sent,
+            scoring.share_change(answered, sent, answered_before, sent_before),
+        ),
     }
 
 
-def _rate(counts: tuple[int, int]) -> tuple[float | None, float | None]:
+def _delivery(counts: tuple[int, int]) -> tuple[int, int]:
+    """(delivered, answered), answered never above delivered."""
     delivered, answered = counts
-    answered = min(answered, delivered)
-    margin = scoring.proportion_margin(answered, delivered)
-    return scoring.response_rate(answered, delivered), margin
+    return delivered, min(answered, delivered)
 
 
 def _breakdowns(groups: dict[tuple, list[int]]) -> dict[str, list[tuple[object, Scores]]]:
