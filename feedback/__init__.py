@@ -27,6 +27,9 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     )
     app.config.from_object(config)
     app.config.update(overrides or {})
+    from feedback.request_log import configure_logging, register_request_logging
+
+    configure_logging(app)  # first, so that the configuration's warnings are logged
     config.check(app.config)
     app.config["SESSION_COOKIE_SECURE"] = app.config["BASE_URL"].startswith("https://")
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
@@ -34,9 +37,6 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    from feedback.request_log import configure_logging, register_request_logging
-
-    configure_logging(app)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
