@@ -28,6 +28,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     app.config.from_object(config)
     app.config.update(overrides or {})
     from feedback.request_log import configure_logging, register_request_logging
+    from feedback.security import register_security_headers
 
     configure_logging(app)  # first, so that the configuration's warnings are logged
     config.check(app.config)
@@ -45,6 +46,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     register_jobs(app)
     register_errorhandlers(app)
     register_request_logging(app)
+    register_security_headers(app)
     register_template_helpers(app)
     return app
 
