@@ -6,8 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from config import TestingConfig
-from feedback import create_app
 from feedback.accounts.models import Role, User
 from feedback.complaints.models import Case, ReplyTemplate, RoutingRule
 from feedback.customers.models import Customer
@@ -63,12 +61,9 @@ def test_no_hsts_while_base_url_is_http(client):
     assert "Strict-Transport-Security" not in client.get("/login").headers
 
 
-def test_hsts_when_base_url_is_https(database_url):
-    app = create_app(
-        TestingConfig,
-        {"SQLALCHEMY_DATABASE_URI": database_url, "BASE_URL": "https://fb.example.com"},
-    )
-    response = app.test_client().get("/healthz")
+def test_hsts_when_base_url_is_https(app, client):
+    app.config["BASE_URL"] = "https://fb.example.com"
+    response = client.get("/healthz")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
