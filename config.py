@@ -7,6 +7,7 @@ class: ``development`` (the default), ``production`` or ``testing``.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -35,6 +36,11 @@ def _int(name: str, default: int) -> int:
 def _str(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name, "").strip()
     return value or default
+
+
+#: a production SECRET_KEY shorter than this is refused at start-up
+MIN_SECRET_KEY_LENGTH = 32
+MAKE_A_KEY = 'Make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
 class ConfigError(RuntimeError):
@@ -171,14 +177,30 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls, app_config: dict) -> None:
+        """Refuse to start without a strong secret key and a BASE_URL; warn on http."""
         _check_zones(app_config)
         missing = [name for name in ("SECRET_KEY", "BASE_URL") if not app_config.get(name)]
         if missing:
             raise ConfigError(
                 "FEEDBACK_ENV=production needs "
                 + " and ".join(missing)
-                + " set in the environment. Generate a secret key with: "
-                "python -c 'import secrets; print(secrets.token_hex(32))'"
+                + f" set in the environment. {MAKE_A_KEY}"
+            )
+        # Anyone who learns the key can sign a session cookie as any user.
+        if len(app_config["SECRET_KEY"]) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                f"SECRET_KEY is too short: production needs a random key of at least "
+                f"{MIN_SECRET_KEY_LENGTH} characters (this one has "
+                f"{len(app_config['SECRET_KEY'])}). {MAKE_A_KEY}"
+            )
+        if not app_config["BASE_URL"].startswith("https://"):
+            # Warned, not refused: a proxy in front may serve the site over https.
+            logging.getLogger("feedback.config").warning(
+                "BASE_URL=%s is not https: emailed survey links use http, sign-in cookies "
+                "are not marked Secure and no Strict-Transport-Security header is sent. "
+                "If a proxy serves the site over https, set BASE_URL to its https:// "
+                "address (and PROXY_COUNT to the number of proxies).",
+                app_config["BASE_URL"],
             )
 
 

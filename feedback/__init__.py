@@ -27,6 +27,10 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     )
     app.config.from_object(config)
     app.config.update(overrides or {})
+    from feedback.request_log import configure_logging, register_request_logging
+    from feedback.security import register_security_headers
+
+    configure_logging(app)  # first, so that the configuration's warnings are logged
     config.check(app.config)
     app.config["SESSION_COOKIE_SECURE"] = app.config["BASE_URL"].startswith("https://")
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
@@ -34,9 +38,6 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    from feedback.request_log import configure_logging, register_request_logging
-
-    configure_logging(app)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
@@ -45,6 +46,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     register_jobs(app)
     register_errorhandlers(app)
     register_request_logging(app)
+    register_security_headers(app)
     register_template_helpers(app)
     return app
 

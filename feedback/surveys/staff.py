@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role
 from feedback.extensions import db
+from feedback.security import EMAIL_PREVIEW_POLICY
 from feedback.surveys.email import render_invitation, scale_labels
 from feedback.surveys.forms import AnswerForm
 from feedback.surveys.inputs import normalise_locale
@@ -92,7 +93,7 @@ def preview(survey_id: int):
     """The answer page and the email as a customer would see them, in either language."""
     survey = db.get_or_404(Survey, survey_id)
     locale = normalise_locale(request.args.get("lang")) or "en"
-    email = render_invitation(survey, locale, PREVIEW_TOKEN, "Ann" if locale == "en" else "王伟")
+    email = _preview_email(survey, locale)
     with force_locale(locale):
         low, high = scale_labels(survey.kind)
         page = render_template(
@@ -109,6 +110,24 @@ def preview(survey_id: int):
     return render_template(
         "surveys/staff/preview.html", survey=survey, locale=locale, email=email, page=page
     )
+
+
+@bp.get("/<id:survey_id>/preview/email")
+def preview_email(survey_id: int):
+    """The invitation email's HTML alone, for the preview page's frame.
+
+    A page of its own, not the frame's srcdoc: a srcdoc frame takes the page's policy,
+    which refuses the inline styles an email must carry.
+    """
+    survey = db.get_or_404(Survey, survey_id)
+    locale = normalise_locale(request.args.get("lang")) or "en"
+    response = make_response(_preview_email(survey, locale).html)
+    response.headers["Content-Security-Policy"] = EMAIL_PREVIEW_POLICY
+    return response
+
+
+def _preview_email(survey: Survey, locale: str):
+    return render_invitation(survey, locale, PREVIEW_TOKEN, "Ann" if locale == "en" else "王伟")
 
 
 @bp.route("/touchpoints", methods=["GET", "POST"])
