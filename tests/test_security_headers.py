@@ -161,6 +161,7 @@ def _staff_pages(role: Role) -> list[str]:
     if role in (Role.MANAGER, Role.ADMIN):
         pages += [
             "/dashboard",
+            "/dashboard/properties",
             "/answers",
             "/surveys",
             "/surveys/new",
