@@ -154,3 +154,13 @@ def test_the_account_is_counted_whatever_the_case_of_the_email(client, email):
     for _ in range(5):
         _try(client, "a@example.com")
     assert _try(client, email).status_code == 429
+
+
+def test_an_unknown_address_is_not_one_lock_for_everyone(app, client, make_user):
+    """Served on a Unix socket with no proxy, every client has no address: the account
+    limit still holds, but one shared "address" must not lock everyone out."""
+    app.config["SIGN_IN_FAILURES_PER_ADDRESS"] = 3
+    user = make_user()
+    for n in range(4):
+        assert _try(client, f"guess{n}@example.com", ip="").status_code == 401
+    assert _try(client, user.email, PASSWORD, ip="").status_code == 302

@@ -46,6 +46,7 @@ def _note_device_seen():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """Sign in, unless too many wrong passwords for this email or address came lately."""
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
@@ -95,6 +96,7 @@ def _locked_out(form: LoginForm, lockout: sign_in_limit.Lockout):
 @bp.post("/logout")
 @login_required
 def logout():
+    """Sign this device out: its session row ends, so a copied cookie stops working."""
     sessions.end(current_user.current_session)
     logout_user()
     db.session.commit()
@@ -144,12 +146,14 @@ def _prefs_data() -> dict:
 @bp.get("/account/sessions")
 @login_required
 def devices():
+    """The user's own signed-in devices."""
     return _devices_page(), 200
 
 
 @bp.post("/account/sessions/<id:session_id>/end")
 @login_required
 def end_device(session_id: int):
+    """Sign out another of the user's own devices."""
     # CSRFProtect has checked the token of every POST before the view runs.
     target = sessions.find_own(current_user, session_id)
     if target is None:
@@ -166,6 +170,7 @@ def end_device(session_id: int):
 @bp.post("/account/sessions/end-others")
 @login_required
 def end_other_devices():
+    """Sign out every device of the user but this one."""
     sessions.end_all(current_user, keep=current_user.current_session)
     db.session.commit()
     flash(_("Every other device is signed out."), "success")

@@ -84,12 +84,12 @@ def lockout(attempt: SignInFailure) -> Lockout | None:
             *others, by_email | by_ip
         )
     ).one()
+    limits = [(by_email, email_count, config["SIGN_IN_FAILURES_PER_ACCOUNT"])]
+    if attempt.ip:  # an unknown address (a Unix socket, no proxy) is nobody's in particular
+        limits.append((by_ip, ip_count, config["SIGN_IN_FAILURES_PER_ADDRESS"]))
     ends = [
         _end_of_lockout(condition, count, limit, others)
-        for condition, count, limit in (
-            (by_email, email_count, config["SIGN_IN_FAILURES_PER_ACCOUNT"]),
-            (by_ip, ip_count, config["SIGN_IN_FAILURES_PER_ADDRESS"]),
-        )
+        for condition, count, limit in limits
         if count >= limit
     ]
     return Lockout(until=max(ends)) if ends else None
