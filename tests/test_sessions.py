@@ -137,6 +137,8 @@ def test_the_sessions_page_lists_own_devices_and_ends_another(app, make_user):
     phone_row = next(s for s in _sessions(user) if "iOS" in s.device)
     response = laptop.submit(f"/account/sessions/{phone_row.id}/end")
     assert response.status_code == 302
+    # A second click (or a second tab) changes nothing, and is no error.
+    assert laptop.submit(f"/account/sessions/{phone_row.id}/end").status_code == 302
     assert phone.get("/account").status_code == 302
     assert laptop.get("/account").status_code == 200
     assert "Mobile Safari" not in laptop.get("/account/sessions").get_data(as_text=True)

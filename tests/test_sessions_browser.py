@@ -3,7 +3,11 @@ signs out a phone, and a copied remember cookie stops working after signing out.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import PASSWORD
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 PHONE = {"width": 390, "height": 844}
 IPHONE = (
@@ -33,10 +37,11 @@ def test_a_laptop_signs_out_the_phone(live_server, browser, make_user):
 
     laptop.goto(f"{live_server}/account")
     laptop.get_by_role("link", name="Signed-in devices").click()
-    assert laptop.get_by_text("This device").is_visible()
+    laptop.wait_for_url(f"{live_server}/account/sessions")
+    expect(laptop.get_by_text("This device")).to_be_visible()
     laptop.get_by_role("button", name="Sign out Mobile Safari 17 on iOS").click()
-    assert laptop.get_by_text("That device is signed out.").is_visible()
-    assert not laptop.get_by_text("Mobile Safari 17 on iOS").is_visible()
+    expect(laptop.get_by_text("That device is signed out.")).to_be_visible()
+    expect(laptop.get_by_text("Mobile Safari 17 on iOS")).to_have_count(0)
 
     phone.goto(f"{live_server}/account")
     assert phone.url.startswith(f"{live_server}/login")

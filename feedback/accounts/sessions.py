@@ -102,9 +102,8 @@ def own_sessions(user: User) -> list[UserSession]:
 
 
 def find_own(user: User, session_id: int) -> UserSession | None:
-    """One of the user's own live sessions, or None (someone else's is None too)."""
+    """One of the user's own sessions, ended or not (a second click ends it again, which
+    changes nothing), or None: someone else's is None too."""
     return db.session.scalar(
-        select(UserSession).where(
-            UserSession.id == session_id, UserSession.user_id == user.id, *_live()
-        )
+        select(UserSession).where(UserSession.id == session_id, UserSession.user_id == user.id)
     )
