@@ -44,7 +44,7 @@ def _new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _new_session_id() -> str:
+def _new_session_key() -> str:
     return secrets.token_urlsafe(32)
 
 
@@ -85,8 +85,8 @@ class User(UserMixin, db.Model):
     current_session = None  # not a column
 
     def get_id(self) -> str:
-        """What Flask-Login keeps in the session and the remember cookie: the id of this
-        device's session row, so that ending the row signs out that cookie too."""
+        """What Flask-Login keeps in the session and the remember cookie: the key of this
+        device's session row, so that ending the row signs out those cookies too."""
         if self.current_session is None:
             raise RuntimeError("start a UserSession before login_user()")
         return self.current_session.key
@@ -131,14 +131,14 @@ class ApiKey(db.Model):
 
 
 class UserSession(db.Model):
-    """One signed-in device: the session cookie and the remember cookie both carry its id,
+    """One signed-in device: the session cookie and the remember cookie both carry its key,
     and a request whose row is ended is signed out."""
 
     __tablename__ = "user_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: 256 random bits that the cookies carry (signed); pages and URLs use the id instead
-    key: Mapped[str] = mapped_column(String(64), unique=True, default=_new_session_id)
+    key: Mapped[str] = mapped_column(String(64), unique=True, default=_new_session_key)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: updated at most every few minutes (SESSION_SEEN_INTERVAL_SECONDS), not per request
@@ -149,10 +149,6 @@ class UserSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
-
-    @property
-    def is_ended(self) -> bool:
-        return self.ended_at is not None
 
 
 class SignInFailure(db.Model):
