@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -106,16 +107,26 @@ class Config:
     CASE_CLOSE_DAYS = _int("CASE_CLOSE_DAYS", 14)
     INVITATION_BATCH_SIZE = _int("INVITATION_BATCH_SIZE", 200)
 
-    # Sign-in protection.
+    # Sign-in protection: wrong passwords are counted in the database, so every process
+    # and every server sees them, over a sliding window, per account and per address.
     RATELIMIT_STORAGE_URI = _str("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_FAILURE_LIMIT = _str("LOGIN_FAILURE_LIMIT", "5 per minute")
+    SIGN_IN_WINDOW_MINUTES = _int("SIGN_IN_WINDOW_MINUTES", 15)
+    #: wrong passwords for one email within the window; then even the right one waits
+    SIGN_IN_FAILURES_PER_ACCOUNT = _int("SIGN_IN_FAILURES_PER_ACCOUNT", 5)
+    #: wrong passwords from one address within the window: higher, since many staff may
+    #: share an office's proxy address
+    SIGN_IN_FAILURES_PER_ADDRESS = _int("SIGN_IN_FAILURES_PER_ADDRESS", 50)
     #: number of reverse proxies in front of the app whose X-Forwarded-* to trust
     PROXY_COUNT = _int("PROXY_COUNT", 0)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    #: "keep me signed in" lasts this long; a device unseen this long is signed out too
+    REMEMBER_COOKIE_DURATION = timedelta(days=_int("REMEMBER_COOKIE_DAYS", 30))
+    #: how often a signed-in device's "last seen" is written (not on every request)
+    SESSION_SEEN_INTERVAL_SECONDS = _int("SESSION_SEEN_INTERVAL_SECONDS", 300)
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 

@@ -134,15 +134,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.login_message = lazy_gettext("Please sign in to open that page.")
 
-    from sqlalchemy import select
+    from feedback.accounts import sessions
 
-    from feedback.accounts.models import User
-
-    @login_manager.user_loader
-    def load_user(session_token: str):
-        return db.session.scalar(
-            select(User).where(User.session_token == session_token, User.active)
-        )
+    # The cookies carry a UserSession's key: an ended session signs its cookies out.
+    login_manager.user_loader(sessions.user_for_key)
 
 
 def register_url_converters(app: Flask) -> None:
@@ -225,6 +220,7 @@ def register_reactions(app: Flask) -> None:
 
 def register_jobs(app: Flask) -> None:
     from feedback import reactions
+    from feedback.accounts import sign_in_limit
     from feedback.complaints.sweep import sweep
     from feedback.outbox.delivery import deliver_due
     from feedback.surveys import invitations
@@ -239,6 +235,7 @@ def register_jobs(app: Flask) -> None:
     register_job(app, "retag", retag_job, every_seconds=60)
     register_job(app, "sla_sweep", sweep, every_seconds=60)
     register_job(app, "events_prune", reactions.prune, every_seconds=3600)
+    register_job(app, "sign_in_failures_prune", sign_in_limit.prune, every_seconds=600)
     # SMTP may take its whole timeout to fail: in a lane of its own, it holds up nothing else
     register_job(app, "outbox", deliver_due, lane="network")
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -44,6 +44,10 @@ def _new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def _new_session_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -60,7 +64,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     #: an IANA zone such as "Asia/Shanghai"; None uses the service default
     timezone: Mapped[str | None] = mapped_column(String(64))
-    #: goes into the session cookie; replacing it signs the user out everywhere
+    #: no longer read (user_sessions ends sessions); kept because SQLite cannot drop a
+    #: UNIQUE column without rebuilding the table that every other table refers to
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=_new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -76,13 +81,19 @@ class User(UserMixin, db.Model):
     def display_name(self) -> str:
         return self.name or self.email
 
+    #: the signed-in device this request came from (a UserSession), set by the user loader
+    current_session = None  # not a column
+
     def get_id(self) -> str:
-        return self.session_token
+        """What Flask-Login keeps in the session and the remember cookie: the key of this
+        device's session row, so that ending the row signs out those cookies too."""
+        if self.current_session is None:
+            raise RuntimeError("start a UserSession before login_user()")
+        return self.current_session.key
 
     def set_password(self, password: str) -> None:
-        """Hash with werkzeug's default (scrypt) and sign out every other session."""
+        """Hash with werkzeug's default (scrypt); the caller ends the sessions it must."""
         self.password_hash = generate_password_hash(password)
-        self.session_token = _new_session_token()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -117,3 +128,43 @@ class ApiKey(db.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class UserSession(db.Model):
+    """One signed-in device: the session cookie and the remember cookie both carry its key,
+    and a request whose row is ended is signed out."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 256 random bits that the cookies carry (signed); pages and URLs use the id instead
+    key: Mapped[str] = mapped_column(String(64), unique=True, default=_new_session_key)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: updated at most every few minutes (SESSION_SEEN_INTERVAL_SECONDS), not per request
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: browser and system, such as "Firefox 128 on Windows", as people read it
+    device: Mapped[str] = mapped_column(String(120), default="")
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class SignInFailure(db.Model):
+    """A wrong password (or one being judged), counted by every process over a window."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the email as typed, normalised; unknown addresses count too, so that the limit
+    #: does not tell which addresses have accounts
+    email: Mapped[str] = mapped_column(String(254))
+    #: the client's address as the app sees it (after ProxyFix)
+    ip: Mapped[str] = mapped_column(String(45))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    __table_args__ = (
+        Index("ix_sign_in_failures_email_created_at", "email", "created_at"),
+        Index("ix_sign_in_failures_ip_created_at", "ip", "created_at"),
+    )

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
+    abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -14,11 +13,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from feedback.accounts import services
+from feedback.accounts import services, sessions, sign_in_limit
 from feedback.accounts.forms import ChangePasswordForm, LoginForm, PreferencesForm
-from feedback.extensions import db, limiter
+from feedback.extensions import db
 from feedback.urls import safe_local_target
 
 bp = Blueprint("accounts", __name__)
@@ -29,40 +29,77 @@ def _safe_next(target: str | None) -> str:
     return safe_local_target(target, url_for("core.index"))
 
 
-def _login_failed(_response) -> bool:
-    return bool(g.get("login_failed"))
+def _client_address() -> str:
+    """The client's address as the app sees it: ProxyFix has applied PROXY_COUNT."""
+    return request.remote_addr or ""
+
+
+@bp.before_app_request
+def _note_device_seen():
+    """Load the signed-in user first thing (so a request with an ended session is anonymous
+    before any work) and write the device's last_seen_at every few minutes, in a
+    transaction of its own before the route's."""
+    if current_user.is_authenticated and sessions.seen_due(current_user.current_session):
+        sessions.mark_seen(current_user.current_session)
+        db.session.commit()
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_FAILURE_LIMIT"],
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
 def login():
+    """Sign in, unless too many wrong passwords for this email or address came lately."""
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user, remember=form.remember.data)
-            if user.locale:  # else keep the language chosen before signing in
-                session["locale"] = user.locale
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
-        g.login_failed = True
+    if not form.validate_on_submit():
+        return _login_page(form, 401 if request.method == "POST" else 200)
+    attempt = sign_in_limit.reserve(form.email.data, _client_address())
+    # Committed before it is counted, so that every process counts it (sign_in_limit.py).
+    db.session.commit()
+    lockout = sign_in_limit.lockout(attempt)
+    if lockout is not None:
+        sign_in_limit.withdraw(attempt)
+        db.session.commit()
+        return _locked_out(form, lockout)
+    user = services.authenticate(form.email.data, form.password.data)
+    if user is None:
         flash(_("Wrong email or password."), "error")
-    elif request.method == "POST":
-        g.login_failed = True
-    status = 401 if request.method == "POST" else 200
+        return _login_page(form, 401)
+    sign_in_limit.forget_account(attempt)
+    sessions.start(user, request.user_agent.string, _client_address())
+    login_user(user, remember=form.remember.data)
+    if user.locale:  # else keep the language chosen before signing in
+        session["locale"] = user.locale
+    db.session.commit()
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def _login_page(form: LoginForm, status: int):
     return render_template("accounts/login.html", form=form), status
+
+
+def _locked_out(form: LoginForm, lockout: sign_in_limit.Lockout):
+    """429 with the sign-in page, saying when to try again (even the right password)."""
+    seconds = lockout.seconds_left()
+    minutes = -(-seconds // 60)
+    flash(
+        ngettext(
+            "Too many attempts to sign in. Try again in %(num)d minute.",
+            "Too many attempts to sign in. Try again in %(num)d minutes.",
+            minutes,
+        ),
+        "error",
+    )
+    page, status = _login_page(form, 429)
+    return page, status, {"Retry-After": str(seconds)}
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    """Sign this device out: its session row ends, so a copied cookie stops working."""
+    sessions.end(current_user.current_session)
     logout_user()
+    db.session.commit()
     flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
 
@@ -96,8 +133,6 @@ def change_password():
             form.current_password.errors.append(str(exc))
         else:
             db.session.commit()
-            # The session token changed with the password: sign this session in again.
-            login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("accounts.account"))
     prefs = PreferencesForm(prefix="prefs", data=_prefs_data(), formdata=None)
@@ -106,3 +141,45 @@ def change_password():
 
 def _prefs_data() -> dict:
     return {"locale": current_user.locale or "", "timezone": current_user.timezone or ""}
+
+
+@bp.get("/account/sessions")
+@login_required
+def devices():
+    """The user's own signed-in devices."""
+    return _devices_page(), 200
+
+
+@bp.post("/account/sessions/<id:session_id>/end")
+@login_required
+def end_device(session_id: int):
+    """Sign out another of the user's own devices."""
+    # CSRFProtect has checked the token of every POST before the view runs.
+    target = sessions.find_own(current_user, session_id)
+    if target is None:
+        abort(404)
+    if target.id == current_user.current_session.id:
+        flash(_("To end this device's session, sign out."), "error")
+        return _devices_page(), 400
+    sessions.end(target)
+    db.session.commit()
+    flash(_("That device is signed out."), "success")
+    return redirect(url_for("accounts.devices"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_devices():
+    """Sign out every device of the user but this one."""
+    sessions.end_all(current_user, keep=current_user.current_session)
+    db.session.commit()
+    flash(_("Every other device is signed out."), "success")
+    return redirect(url_for("accounts.devices"))
+
+
+def _devices_page():
+    return render_template(
+        "accounts/sessions.html",
+        devices=sessions.own_sessions(current_user),
+        current=current_user.current_session,
+    )

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from feedback.accounts import sessions
 from feedback.accounts.models import API_KEY_PREFIX, ApiKey, Role, User, hash_api_key
 from feedback.extensions import db
 from feedback.timeutil import utcnow
@@ -71,11 +72,13 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
-    """Change a password after checking the current one."""
+    """Change a password after checking the current one; every other device of the user
+    is signed out, the one asking stays signed in."""
     if not user.check_password(current):
         raise AccountError(_l("The current password is not right."))
     check_password_rules(new)
     user.set_password(new)
+    sessions.end_all(user, keep=user.current_session)
     db.session.flush()
 
 
@@ -83,6 +86,7 @@ def reset_password(user: User, new: str) -> None:
     """An admin sets a new password; the user's open sessions end."""
     check_password_rules(new)
     user.set_password(new)
+    sessions.end_all(user)
     db.session.flush()
 
 
@@ -103,8 +107,7 @@ def update_user(user: User, *, acting: User, role: Role, active: bool, name: str
     if user.id == acting.id and not active:
         raise AccountError(_l("You cannot deactivate your own account."))
     if user.active and not active:
-        # Rotating the token ends the user's open sessions at once.
-        user.session_token = secrets.token_urlsafe(24)
+        sessions.end_all(user)
     user.role = role
     user.active = active
     user.name = name.strip()
