@@ -157,6 +157,7 @@ def _staff_pages(role: Role) -> list[str]:
         "/customers",
         f"/customers/{first[Customer]}",
         "/account",
+        "/account/sessions",
     ]
     if role in (Role.MANAGER, Role.ADMIN):
         pages += [

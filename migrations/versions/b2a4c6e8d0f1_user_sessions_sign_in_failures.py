@@ -1,7 +1,7 @@
 """a row per signed-in device; failed sign-ins counted in the database
 
 Revision ID: b2a4c6e8d0f1
-Revises: f3b8d2a61c07
+Revises: c3b5d7e9f1a2
 Create Date: 2026-12-06 09:30:00
 
 - user_sessions: one row per signed-in device. The session cookie and the remember cookie
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b2a4c6e8d0f1'
-down_revision = 'f3b8d2a61c07'
+down_revision = 'c3b5d7e9f1a2'
 branch_labels = None
 depends_on = None
 
