@@ -194,3 +194,23 @@ def test_csv_import_rejects_the_nul_line_and_keeps_the_others(surveys, runner, t
     assert "line 3: customer.name: Must not contain NUL" in result.output
     assert "line 4: properties: Must not contain NUL" in result.output
     assert _events() == ["o-1", "o-4"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/customers?q=%00",
+        "/customers?page=99999999999999999999",
+        "/cases?tier=%00&touchpoint=%00&topic=%00&priority=%00&view=%00",
+        "/cases?page=99999999999999999999",
+        "/dashboard?tier=%00&survey=%00&touchpoint=%00&by=%00",
+        "/dashboard?survey=2147483648",
+        "/dashboard/export.csv?tier=%00",
+        "/answers?tier=%00&survey=%00&q=%00&page=99999999999999999999",
+        "/admin/outbox?status=%00&page=-3",
+        "/login?next=%00",
+    ],
+)
+def test_staff_pages_never_answer_500_to_nul_or_huge_arguments(surveys, admin_client, url):
+    response = admin_client.get(url)
+    assert response.status_code < 500, url
