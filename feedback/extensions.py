@@ -12,6 +12,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from feedback.api.errors import ErrorOut
+
 # Named constraints so that Alembic can alter them later, on SQLite too.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -37,7 +39,10 @@ limiter = Limiter(key_func=get_remote_address)
 
 class JsonApi(Api):
     """flask-smorest builds the OpenAPI document from the code; our own handlers in
-    feedback.errors shape every error (HTML pages, and the JSON of DESIGN.md under /api/)."""
+    feedback.errors shape every error (HTML pages, and the JSON of DESIGN.md under /api/).
+    The document describes that shape, not flask-smorest's own."""
+
+    ERROR_SCHEMA = ErrorOut
 
     def _register_error_handlers(self):
         pass

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from feedback import text
+
 
 def strip_nul(value):
-    """NUL cannot be stored in PostgreSQL text; nobody types it on purpose."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
+    """Drop NUL and the other characters of ``feedback.text.FORBIDDEN``: PostgreSQL text
+    cannot hold NUL, and nobody types the others on purpose."""
+    return text.FORBIDDEN.sub("", value) if isinstance(value, str) else value
 
 
 class NoNulMeta:

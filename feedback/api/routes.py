@@ -4,16 +4,17 @@ and answers out (GET /api/v1/summary, /responses)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from http import HTTPStatus
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import abort, current_app, g, jsonify, request
-from flask_smorest import Blueprint
 from flask_smorest import abort as api_abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from feedback import scoring
 from feedback.accounts.services import authenticate_api_key
+from feedback.api.parsing import ApiBlueprint
 from feedback.api.schemas import (
     BatchIn,
     BatchOut,
@@ -30,12 +31,12 @@ from feedback.dashboard.answers import Filters, answers_after
 from feedback.dashboard.periods import Period, report_zone, resolve
 from feedback.dashboard.summary import DISTRIBUTION, Scores, tiles
 from feedback.extensions import db
-from feedback.surveys.ingest import ingest_events
+from feedback.surveys.batches import ingest_batch
 from feedback.surveys.inputs import EventInput, parse_event
 from feedback.surveys.models import EventSource, Survey, TouchpointType
 from feedback.timeutil import utcnow
 
-bp = Blueprint(
+bp = ApiBlueprint(
     "api_v1",
     __name__,
     url_prefix="/api/v1",
@@ -44,6 +45,17 @@ bp = Blueprint(
         " Authenticate with `Authorization: Bearer <api key>`."
     ),
 )
+
+
+def errors(*codes: int):
+    """Document each status of ``codes`` as a response in our error shape."""
+
+    def decorate(view):
+        for code in codes:
+            view = bp.alt_response(code, response=HTTPStatus(code).name)(view)
+        return view
+
+    return decorate
 
 
 @bp.before_request
@@ -79,7 +91,7 @@ def _ingest(inputs: list[tuple[int, EventInput]]) -> list[dict]:
                     "event": r.event,
                     "errors": r.errors,
                 }
-                for r in ingest_events(inputs, EventSource.API)
+                for r in ingest_batch(inputs, EventSource.API)
             ]
             db.session.commit()
             return results
@@ -94,7 +106,7 @@ def _ingest(inputs: list[tuple[int, EventInput]]) -> list[dict]:
 @bp.arguments(TouchpointSchema, location="json")
 @bp.response(201, EventOut)
 @bp.alt_response(200, schema=EventOut, description="Already known: nothing was created.")
-@bp.alt_response(422, description="Invalid event; `error.fields` says which fields.")
+@errors(400, 401, 413, 422)
 def create_touchpoint(event: EventInput):
     """Record one touchpoint event; schedules the surveys tied to its type."""
     (result,) = _ingest([(0, event)])
@@ -106,6 +118,7 @@ def create_touchpoint(event: EventInput):
 @bp.route("/touchpoints/batch", methods=["POST"])
 @bp.arguments(BatchIn, location="json")
 @bp.response(200, BatchOut)
+@errors(400, 401, 413, 422)
 def create_touchpoints_batch(body: dict):
     """Record up to 1,000 events; valid ones are stored even when others are rejected."""
     parsed, rejected = [], []
@@ -227,7 +240,7 @@ def _change(change: scoring.Change) -> dict:
 @bp.route("/summary", methods=["GET"])
 @bp.arguments(ScoreFilterArgs, location="query")
 @bp.response(200, SummaryOut)
-@bp.alt_response(422, description="A filter is not valid; `error.fields` says which.")
+@errors(401, 422)
 def summary(args: dict):
     """NPS, CSAT, CES and the response rate for a period and filters, with the period it is
     compared with: this year or quarter to date with the same days a year or a quarter
@@ -254,7 +267,7 @@ def summary(args: dict):
 @bp.route("/responses", methods=["GET"])
 @bp.arguments(ResponsesArgs, location="query")
 @bp.response(200, ResponsesOut)
-@bp.alt_response(422, description="A filter is not valid; `error.fields` says which.")
+@errors(401, 422)
 def responses(args: dict):
     """Answers with their tags, oldest first, a page at a time (by id, stable under new
     answers): pass the page's `next_after` as `after` for the next one."""

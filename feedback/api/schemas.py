@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from feedback.scoring import FEW, TOO_FEW
-from feedback.surveys.inputs import TouchpointSchema
+from feedback.surveys.inputs import TouchpointSchema, clean_text
+from feedback.urls import MAX_ID
 
 MAX_BATCH = 1000
 
@@ -41,11 +42,17 @@ class EventOut(Schema):
 
 
 class BatchIn(Schema):
+    # Each event is read on its own (a bad one is rejected, the rest stored), so the list
+    # takes any JSON; the document still says what an event must be.
     events = fields.List(
-        fields.Raw(),
+        fields.Raw(metadata={"allOf": [{"$ref": "#/components/schemas/Touchpoint"}]}),
         required=True,
         validate=validate.Length(min=1, max=MAX_BATCH),
-        metadata={"description": f"Up to {MAX_BATCH} events, each as for POST /touchpoints."},
+        metadata={
+            "description": f"Up to {MAX_BATCH} events, each as for POST /touchpoints. Each "
+            "is checked on its own: an invalid one comes back `rejected` with its field "
+            "errors in `results`, and the others are stored."
+        },
     )
 
 
@@ -78,12 +85,21 @@ class ScoreFilterArgs(Schema):
     )
     start = fields.Date(load_default=None, metadata={"description": "First day, for custom."})
     end = fields.Date(load_default=None, metadata={"description": "Last day, for custom."})
-    survey = fields.Integer(load_default=None, metadata={"description": "A survey id."})
-    touchpoint = fields.String(load_default=None, metadata={"description": "A touchpoint key."})
-    tier = fields.String(load_default=None, validate=validate.Length(max=40))
+    survey = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "A survey id."},
+    )
+    touchpoint = fields.String(
+        load_default=None,
+        validate=[validate.Length(max=40), clean_text],
+        metadata={"description": "A touchpoint key; an unknown one is a 422."},
+    )
+    tier = fields.String(load_default=None, validate=[validate.Length(max=40), clean_text])
     language = fields.String(load_default=None, validate=validate.OneOf(["en", "zh"]))
     timezone = fields.String(
         load_default=None,
+        validate=[validate.Length(max=60), clean_text],
         metadata={
             "description": "IANA zone the days are counted in; the service default if absent."
         },
@@ -93,7 +109,7 @@ class ScoreFilterArgs(Schema):
 class ResponsesArgs(ScoreFilterArgs):
     after = fields.Integer(
         load_default=0,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=MAX_ID),
         metadata={
             "description": "Return answers with a larger id: the `next_after` of the last page."
         },

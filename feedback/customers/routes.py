@@ -19,6 +19,7 @@ from feedback.accounts.access import role_required
 from feedback.accounts.models import Role
 from feedback.customers.models import Customer
 from feedback.extensions import db
+from feedback.forms import strip_nul
 from feedback.surveys.ingest import ingest_events, touchpoint_types
 from feedback.surveys.inputs import CustomerInput, EventInput
 from feedback.surveys.models import EventSource, Invitation, Response, TouchpointEvent
@@ -38,7 +39,7 @@ def require_staff():
 @bp.get("")
 def index():
     query = select(Customer).order_by(Customer.updated_at.desc(), Customer.id.desc())
-    search = (request.args.get("q") or "").strip()[:200]
+    search = strip_nul(request.args.get("q") or "").strip()[:200]
     if search:
         like = f"%{search.lower()}%"
         query = query.where(

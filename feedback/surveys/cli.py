@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError
 
 from feedback.extensions import db
-from feedback.surveys.ingest import ingest_events
+from feedback.surveys.batches import ingest_batch
 from feedback.surveys.inputs import parse_event
 from feedback.surveys.models import EventSource
 
@@ -95,7 +95,7 @@ def _flush(pending, rejected, imported, known) -> tuple[int, int]:
     """Ingest one chunk in its own transaction; results are keyed by line number."""
     for attempt in (1, 2):
         try:
-            results = ingest_events(pending, EventSource.CSV)
+            results = ingest_batch(pending, EventSource.CSV)
             db.session.commit()
             break
         except IntegrityError:

@@ -11,6 +11,8 @@ from datetime import datetime
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
+from feedback import text
+
 #: languages a customer can have; "zh-CN", "zh_Hans" and the like become "zh"
 LOCALES = ("en", "zh")
 #: touchpoints must fall in these years: beyond them a delay or the conversion to UTC
@@ -25,6 +27,18 @@ def _plausible(moment: datetime) -> bool:
 def validate_occurred_at(moment: datetime) -> None:
     if not _plausible(moment):
         raise ValidationError(f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
+
+
+def clean_text(value: str) -> None:
+    """Refuse a string we could not store or that no person typed (see feedback.text)."""
+    if not text.is_clean(value):
+        raise ValidationError(text.MESSAGE)
+
+
+def clean_json(value) -> None:
+    """Refuse a JSON value holding such a string anywhere, keys included."""
+    if text.dirty_strings(value):
+        raise ValidationError(text.MESSAGE)
 
 
 def normalise_locale(value: str | None) -> str | None:
@@ -59,26 +73,28 @@ class CustomerSchema(Schema):
 
     external_id = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=120),
+        validate=[validate.Length(min=1, max=120), clean_text],
         metadata={"description": "The customer's id in your system.", "example": "c-42"},
     )
     email = fields.Email(
         load_default=None,
         allow_none=True,
-        validate=validate.Length(max=254),
+        validate=[validate.Length(max=254), clean_text],
         metadata={"example": "ann@example.com"},
     )
-    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    name = fields.String(
+        load_default=None, allow_none=True, validate=[validate.Length(max=200), clean_text]
+    )
     locale = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.Length(max=20),
+        validate=[validate.Length(max=20), clean_text],
         metadata={"description": "en or zh (zh-CN and the like are read as zh)."},
     )
     tier = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.Length(max=40),
+        validate=[validate.Length(max=40), clean_text],
         metadata={"example": "gold"},
     )
 
@@ -98,7 +114,7 @@ class TouchpointSchema(Schema):
 
     external_id = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=200),
+        validate=[validate.Length(min=1, max=200), clean_text],
         metadata={
             "description": "Your id for this event; sending it again creates nothing.",
             "example": "order-1001-delivered",
@@ -106,8 +122,12 @@ class TouchpointSchema(Schema):
     )
     touchpoint = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=40),
-        metadata={"description": "A touchpoint type key, e.g. delivery.", "example": "delivery"},
+        validate=[validate.Length(min=1, max=40), clean_text],
+        metadata={
+            "description": "A touchpoint type key, e.g. delivery. An unknown key is a 422 "
+            "whose `error.fields.touchpoint` lists the known ones.",
+            "example": "delivery",
+        },
     )
     occurred_at = fields.AwareDateTime(
         required=True,
@@ -118,6 +138,7 @@ class TouchpointSchema(Schema):
     properties = fields.Dict(
         keys=fields.String(validate=validate.Length(max=100)),
         load_default=dict,
+        validate=clean_json,
         metadata={"example": {"store": "Shanghai"}},
     )
 
@@ -132,7 +153,7 @@ _email = validate.Email()
 
 
 def _text(value, longest: int, shortest: int = 0) -> bool:
-    return isinstance(value, str) and shortest <= len(value) <= longest
+    return isinstance(value, str) and shortest <= len(value) <= longest and text.is_clean(value)
 
 
 def _optional_text(value, longest: int) -> bool:
@@ -160,6 +181,7 @@ def quick_parse(raw: dict) -> EventInput | None:
         and _optional_text(customer.get("tier"), 40)
         and isinstance(properties, dict)
         and all(isinstance(key, str) and len(key) <= 100 for key in properties)
+        and not text.dirty_strings(properties)
     ):
         return None
     try:

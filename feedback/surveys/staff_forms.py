@@ -21,6 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from feedback.forms import NoNulMeta
 from feedback.surveys.inputs import EARLIEST_YEAR, LATEST_YEAR
 
 KIND_CHOICES = [
@@ -41,6 +42,9 @@ def _text(label, required=True, max_length=2000):
 
 
 class SurveyForm(FlaskForm):
+    class Meta(NoNulMeta):
+        pass
+
     name = _text(_l("Name (for staff)"), max_length=120)
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
     status = SelectField(_l("Status"), choices=STATUS_CHOICES)
@@ -79,6 +83,9 @@ def survey_form_class(touchpoint_types):
 
 
 class TouchpointTypeForm(FlaskForm):
+    class Meta(NoNulMeta):
+        pass
+
     key = StringField(
         _l("Key (what systems send)"),
         validators=[
@@ -103,6 +110,9 @@ def _plausible_year(form, field):
 
 
 class RecordTouchpointForm(FlaskForm):
+    class Meta(NoNulMeta):
+        pass
+
     touchpoint = SelectField(_l("Touchpoint"))
     occurred_at = DateTimeLocalField(
         _l("When (your time zone)"),
