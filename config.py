@@ -109,8 +109,6 @@ class Config:
 
     # Sign-in protection: wrong passwords are counted in the database, so every process
     # and every server sees them, over a sliding window, per account and per address.
-    RATELIMIT_STORAGE_URI = _str("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_WINDOW_MINUTES = _int("SIGN_IN_WINDOW_MINUTES", 15)
     #: wrong passwords for one email within the window; then even the right one waits
     SIGN_IN_FAILURES_PER_ACCOUNT = _int("SIGN_IN_FAILURES_PER_ACCOUNT", 5)
@@ -221,7 +219,6 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key"  # noqa: S105 - fixed on purpose, tests only
     SQLALCHEMY_DATABASE_URI = database_url_from_env("sqlite://")
     MAIL_SERVER = None
-    RATELIMIT_STORAGE_URI = "memory://"
     OUTBOX_RETRY_BASE_SECONDS = 60
 
 

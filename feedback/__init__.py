@@ -103,7 +103,7 @@ def select_timezone() -> str | None:
 
 
 def register_extensions(app: Flask) -> None:
-    from feedback.extensions import api, babel, csrf, db, limiter, login_manager, mail, migrate
+    from feedback.extensions import api, babel, csrf, db, login_manager, mail, migrate
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///"):
@@ -124,7 +124,6 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    limiter.init_app(app)
     api.init_app(app)
 
     login_manager.init_app(app)
@@ -155,7 +154,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.core.routes import bp as core_bp
     from feedback.customers.routes import bp as customers_bp
     from feedback.dashboard.routes import bp as dashboard_bp
-    from feedback.extensions import api, csrf, limiter
+    from feedback.extensions import api, csrf
     from feedback.outbox.routes import bp as outbox_bp
     from feedback.surveys.public import bp as survey_pages_bp
     from feedback.surveys.staff import bp as surveys_bp
@@ -174,8 +173,6 @@ def register_blueprints(app: Flask) -> None:
     # The survey link and the API key are the credentials there; no session, no CSRF token.
     csrf.exempt(survey_pages_bp)
     csrf.exempt(api_bp)
-    # No rate limit applies to answers (each link answers once); skip the limiter's checks.
-    limiter.exempt(survey_pages_bp)
     app.register_blueprint(survey_pages_bp)
     api.register_blueprint(api_bp)
 

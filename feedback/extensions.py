@@ -1,8 +1,6 @@
 """Every Flask extension, created unbound; the factory binds them to an app."""
 
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -34,7 +32,6 @@ mail = Mail()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address)
 
 
 class JsonApi(Api):
