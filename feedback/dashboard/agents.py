@@ -19,27 +19,31 @@ from feedback.dashboard.queries import _case_columns
 from feedback.dashboard.rollups import duration_bucket
 from feedback.extensions import db
 
-#: the timeline's line of a resolution (complaints.cases.resolve)
+#: the timeline's lines (kind, after) of a first response and of a resolution, written
+#: by complaints.cases with the agent who acted
+FIRST_RESPONSE = ("first_response", None)
 RESOLVED = ("status", "resolved")
 
 
 def first_responses(period: Period, filters: Filters) -> dict[int, tuple[int, int, list[int]]]:
     """{agent id: (first responses given in the period, how many on time, histogram of
     the time from opening to the response)}: the agent is who replied or logged the call."""
-    c, e = Case.__table__, CaseEvent.__table__
+    c = Case.__table__
     took = literal_column(duration_bucket("cases", "first_responded_at", _dialect()))
     on_time = case((literal_column(Case.on_time_sql("cases")), 1), else_=0)
-    rows = db.session.execute(
-        select(e.c.actor_id, took.label("took"), func.count(), func.sum(on_time))
-        .select_from(e.join(c, c.c.id == e.c.case_id))
+    answered = (
+        select(_actor(FIRST_RESPONSE).label("agent_id"), took.label("took"), on_time.label("ok"))
         .where(
-            e.c.kind == "first_response",
-            e.c.actor_id.is_not(None),
             c.c.first_responded_at >= period.start(),
             c.c.first_responded_at < period.end(),
             *_scope(filters),
         )
-        .group_by(e.c.actor_id, literal_column("took"))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(answered.c.agent_id, answered.c.took, func.count(), func.sum(answered.c.ok))
+        .where(answered.c.agent_id.is_not(None))
+        .group_by(answered.c.agent_id, answered.c.took)
     )
     result: dict[int, tuple[int, int, list[int]]] = {}
     for agent_id, bucket, n, in_time in rows:
@@ -54,17 +58,10 @@ def resolutions(period: Period, filters: Filters) -> dict[int, tuple[int, list[i
     """{agent id: (cases resolved in the period and still resolved, histogram of the time
     from opening to resolution)}: the agent is who resolved it last (a case reopened and
     resolved again counts once, for the last)."""
-    c, e = Case.__table__, CaseEvent.__table__
-    resolver = (
-        select(e.c.actor_id)
-        .where(e.c.case_id == c.c.id, e.c.kind == RESOLVED[0], e.c.after == RESOLVED[1])
-        .order_by(e.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    c = Case.__table__
     took = literal_column(duration_bucket("cases", "resolved_at", _dialect()))
     resolved = (
-        select(resolver.label("agent_id"), took.label("took"))
+        select(_actor(RESOLVED).label("agent_id"), took.label("took"))
         .where(
             c.c.resolved_at >= period.start(),
             c.c.resolved_at < period.end(),
@@ -84,6 +81,19 @@ def resolutions(period: Period, filters: Filters) -> dict[int, tuple[int, list[i
             histogram[bucket] += n
         result[agent_id] = (count + n, histogram)
     return result
+
+
+def _actor(line: tuple[str, str | None]):
+    """SQL: who wrote the case's last timeline line of this kind (one indexed look-up)."""
+    c, e = Case.__table__, CaseEvent.__table__
+    kind, after = line
+    return (
+        select(e.c.actor_id)
+        .where(e.c.case_id == c.c.id, e.c.kind == kind, *([e.c.after == after] if after else []))
+        .order_by(e.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def _scope(filters: Filters) -> list:
