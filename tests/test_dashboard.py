@@ -64,7 +64,7 @@ def _recounted() -> dict[str, list[tuple]]:
 
 @pytest.fixture
 def topics(app):
-    from feedback.tagging.demo import ensure_default_topics
+    from tests.topic_helpers import ensure_default_topics
 
     ensure_default_topics()
     db.session.commit()
