@@ -3,8 +3,9 @@ reply or a call that reached the customer) and the cases they resolved, read fro
 cases and their timelines.
 
 The daily case summaries are keyed by the day a case opened and by its owner then, which
-is nearly always nobody: they cannot say who answered. A plain GROUP BY over the period's
-cases can, and costs little: a period has as many rows as cases handled in it.
+is nearly always nobody: they cannot say who answered. A plain GROUP BY over the cases
+answered or resolved in the period can, with one indexed look-up of the agent per case:
+about 50 ms for 30 days of a 300k-answer demo on SQLite (57k cases), 350 ms for a year.
 """
 
 from __future__ import annotations
