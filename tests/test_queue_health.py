@@ -77,3 +77,33 @@ def test_medians_say_which_cases_they_are_taken_over(app, manager_client, survey
     assert "Each median is taken over its own cases" in queue
     priority = _row(page, "By priority", "High")
     assert priority.count("n=3</span>") == 1 and priority.count("n=1</span>") == 1
+
+
+def test_a_manager_reads_the_agent_table_on_a_phone(
+    app, live_server, browser, surveys, make_user, tmp_path
+):
+    """The wider agent table stacks its cells, each with its label, on a phone."""
+    from tests.conftest import PASSWORD
+
+    manager = make_user(Role.MANAGER)
+    ann = make_user(Role.AGENT, name="Ann Agent")
+    answer("nps", 1, customer="a")
+    case = db.session.scalars(select(Case)).one()
+    actions.log_call(case, ann, CallOutcome.REACHED, "")
+    actions.resolve(case, ann, ResolutionCode.SOLVED)
+    db.session.commit()
+
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="en-US")
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill(manager.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/")
+    page.goto(f"{live_server}/dashboard")
+    table = page.locator("table", has=page.locator("caption", has_text="By agent"))
+    row = table.locator("tr", has_text="Ann Agent")
+    assert row.locator('td[data-label="First responses given"]').inner_text() == "1"
+    assert row.locator('td[data-label="Cases resolved"]').inner_text() == "1"
+    assert row.locator('td[data-label="Cases resolved"]').is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(tmp_path / "queue-health.png"), full_page=True)
