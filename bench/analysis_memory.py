@@ -54,13 +54,8 @@ if part == "all":
     from training import data
     chinese_rows = random.Random(1).sample(data.chinese(), 2000)
     texts = [t for t, _ in data.english()] + [t for t, _ in chinese_rows]
-    from feedback.analysis import Taxonomy, TopicSpec
-    from feedback.analysis.topics import split_keywords
-    from feedback.tagging.demo import DEFAULT_TOPICS
-    taxonomy = Taxonomy.compile(
-        TopicSpec(key, tuple(split_keywords(en)), tuple(split_keywords(zh)))
-        for key, _, _, en, zh in DEFAULT_TOPICS
-    )
+    from default_topics import taxonomy as default_taxonomy
+    taxonomy = default_taxonomy()
     for comment in texts:
         analyze(comment, taxonomy)
     used = rss()

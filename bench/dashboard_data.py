@@ -630,14 +630,12 @@ def _reference(since: datetime) -> Reference:
     from feedback.extensions import db
     from feedback.surveys.models import Response, Survey, SurveyKind, SurveyTrigger
     from feedback.surveys.models import TouchpointType as Type
-    from feedback.tagging.demo import ensure_default_topics
     from feedback.tagging.models import Topic
     from feedback.tagging.services import current_taxonomy
 
     if db.session.scalar(select(func.count()).select_from(Response)):
         raise SystemExit("the database already has answers: start from a fresh one (--fresh)")
-    ensure_default_topics()
-    settings_row()
+    settings_row()  # the default topics came with the schema
     followup = followup_survey()
     followup.created_at = since
     for topic in db.session.scalars(select(Topic)):

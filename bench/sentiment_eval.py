@@ -30,14 +30,11 @@ SHORT = 200
 
 
 def _product() -> Callable[[str], float]:
-    from feedback.analysis import analyze
-    from feedback.analysis.topics import Taxonomy, TopicSpec, split_keywords
-    from feedback.tagging.demo import DEFAULT_TOPICS
+    from default_topics import taxonomy as default_taxonomy
 
-    taxonomy = Taxonomy.compile(
-        TopicSpec(key, tuple(split_keywords(en)), tuple(split_keywords(zh)))
-        for key, _, _, en, zh in DEFAULT_TOPICS
-    )
+    from feedback.analysis import analyze
+
+    taxonomy = default_taxonomy()
     return lambda text: analyze(text, taxonomy).polarity
 
 

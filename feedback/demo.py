@@ -12,7 +12,6 @@ from feedback.accounts.models import Role
 from feedback.complaints.demo import work_demo_cases
 from feedback.extensions import db
 from feedback.surveys.demo import ensure_default_surveys, load_demo_touchpoints
-from feedback.tagging.demo import ensure_default_topics
 
 #: demo sign-ins, printed by `make run`; never loaded in production
 DEMO_USERS = [
@@ -34,7 +33,7 @@ def load_demo() -> list[str]:
                 user.timezone = "Asia/Shanghai"
             created.append(f"user {email}")
     db.session.flush()
-    created += ensure_default_topics()
+    # The default topics came with the schema (migration d4c6e8f0a2b3), as in production.
     created += ensure_default_surveys()
     touchpoints = load_demo_touchpoints()
     created += touchpoints

@@ -57,6 +57,9 @@ def database_url(tmp_path_factory) -> str:
     app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
+        # Every test starts empty, the first too: the migrations install data (the default
+        # topics) that the tests after it would not see.
+        _empty_tables()
         db.engine.dispose()
     return url
 

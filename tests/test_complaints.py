@@ -28,9 +28,9 @@ from feedback.events import DomainEvent
 from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage
 from feedback.surveys.models import InvitationStatus
-from feedback.tagging.demo import ensure_default_topics
 from feedback.tagging.models import ResponseTopic, Topic
 from tests.complaints_helpers import answer, case_of, cases, work
+from tests.topic_helpers import ensure_default_topics
 
 SHANGHAI = timedelta(hours=8)
 # Monday 23 November 2026, 10:00 in Shanghai (the default calendar: Mon-Fri 9-18, CN).

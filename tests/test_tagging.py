@@ -17,10 +17,10 @@ from feedback.surveys.ingest import ingest_events
 from feedback.surveys.inputs import CustomerInput, EventInput
 from feedback.surveys.models import EventSource, Invitation, Response, SentimentLabel
 from feedback.tagging import services
-from feedback.tagging.demo import ensure_default_topics
 from feedback.tagging.models import AnalysisState, ResponseTopic, Topic
 from feedback.timeutil import utcnow
 from tests.complaints_helpers import work
+from tests.topic_helpers import ensure_default_topics
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_editing_the_comment_tags_it_again(client, link, topics):
     work()
     response = db.session.scalars(select(Response)).one()
     assert response.sentiment is SentimentLabel.POSITIVE
-    assert topic_keys(response.id) == ["delivery", "waiting-time"]
+    assert topic_keys(response.id) == ["delivery"]  # "fast" is praise, not Waiting time
     page = client.post(link, data={"comment": "The refund never came. Awful."})
     assert page.status_code == 200
     db.session.expire_all()

@@ -11,7 +11,7 @@ from operator import add
 from sqlalchemy import select
 
 from feedback import scoring
-from feedback.dashboard import queries
+from feedback.dashboard import agents, queries
 from feedback.dashboard.answers import Filters
 from feedback.dashboard.models import DURATION_BUCKETS, HISTOGRAM, SCORES
 from feedback.dashboard.periods import Period, trend_periods
@@ -128,6 +128,17 @@ class QueueRow:
     @property
     def median_resolution(self) -> float | None:
         return scoring.histogram_median(self.resolution, DURATION_BUCKETS)
+
+    @property
+    def timed_first_responses(self) -> int:
+        """The cases median_first_response is taken over."""
+        return sum(self.first_response)
+
+    @property
+    def timed_resolutions(self) -> int:
+        """The cases median_resolution is taken over: only those resolved, so it can be
+        shorter than the median first response, which the cases still open add to."""
+        return sum(self.resolution)
 
 
 @dataclass
@@ -288,21 +299,28 @@ def _drivers(topics: dict[tuple[int, int], int], totals: dict[str, int]) -> list
 
 def queue_health(period: Period, filters: Filters, zone: str, now: datetime) -> dict:
     """{"priority": {priority: QueueRow}, "agent": {user id or 0: QueueRow}, "total":
-    QueueRow}: the cases in the queue now, and those opened in the period; the most
-    pressing priority first, agents by id (0, nobody, first)."""
+    QueueRow}. By priority and in total: the cases in the queue now, and those opened in
+    the period. By agent: the cases they own now, and what they did in the period (first
+    responses given, cases resolved), whenever those cases opened; nobody (0) first, then
+    agents by id."""
     counted = queries.cases(period, filters, zone)
     open_now = queries.open_cases(period, now, filters)
     took = queries.durations(period, filters, zone)
     result: dict = {"priority": {}, "agent": {}, "total": QueueRow()}
     keys = counted.keys() | open_now.keys() | took.keys()
     for key in sorted(keys, key=lambda k: k[0].rank):
-        for row in (
-            result["priority"].setdefault(key[0], QueueRow()),
-            result["agent"].setdefault(key[1], QueueRow()),
-            result["total"],
-        ):
+        for row in (result["priority"].setdefault(key[0], QueueRow()), result["total"]):
             row.add(counted.get(key), open_now.get(key), took.get(key))
-    result["agent"] = dict(sorted(result["agent"].items()))
+    by_agent = result["agent"]
+    for (_priority, owner_id), (n, overdue, _waiting) in open_now.items():
+        by_agent.setdefault(owner_id, QueueRow()).add(now=(n, overdue, 0))
+    for agent_id, (given, on_time, histogram) in agents.first_responses(period, filters).items():
+        row = by_agent.setdefault(agent_id, QueueRow())
+        row.responded, row.on_time, row.first_response = given, on_time, histogram
+    for agent_id, (resolved, histogram) in agents.resolutions(period, filters).items():
+        row = by_agent.setdefault(agent_id, QueueRow())
+        row.resolved, row.resolution = resolved, histogram
+    result["agent"] = dict(sorted(by_agent.items()))
     return result
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from feedback.extensions import db
 from feedback.surveys.answers import Link, record_answer
+from feedback.surveys.demo_comments import demo_comment
 from feedback.surveys.ingest import ingest_events
 from feedback.surveys.inputs import CustomerInput, EventInput
 from feedback.surveys.models import (
@@ -100,23 +101,6 @@ NAMES = {
 }
 TIERS = ["gold", "silver", None, None, None]
 DEMO_CUSTOMERS = 48
-
-COMMENTS = {
-    "en": [
-        "Fast and friendly, thank you!",
-        "The parcel arrived late and nobody told me.",
-        "Good price, but the app kept logging me out.",
-        "",
-        "Staff were very helpful.",
-    ],
-    "zh": [
-        "送货很快，服务很好！",
-        "等了太久，客服态度也不好。",
-        "价格合理，质量不错。",
-        "",
-        "退款太慢了。",
-    ],
-}
 
 
 def ensure_touchpoint_types() -> dict[str, TouchpointType]:
@@ -209,7 +193,7 @@ def load_demo_touchpoints() -> list[str]:
                 locale = invitation.customer.locale or "en"
                 score = _plausible_score(rng, invitation.survey.kind)
                 link = Link.of(invitation, locale)
-                comment = rng.choice(COMMENTS[locale])
+                comment = demo_comment(rng, invitation.survey.kind.value, score, locale)
                 answered_at = invitation.sent_at + timedelta(hours=3)
                 db.session.flush()  # the invitation's demo history first
                 record_answer(link, score, comment, locale, answered_at)
