@@ -12,10 +12,10 @@ from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.security import CONTENT_SECURITY_POLICY
 from feedback.surveys.models import Response, Survey, TouchpointType
-from feedback.tagging.demo import ensure_default_topics
 from feedback.tagging.models import Topic
 from tests.complaints_helpers import answer
 from tests.conftest import PASSWORD, Client
+from tests.topic_helpers import ensure_default_topics
 
 # --- the headers, with the Flask client ------------------------------------------------
 
