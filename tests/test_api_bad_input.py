@@ -106,6 +106,7 @@ def _nested(depth: int) -> str:
         _nested(2000),  # past Python's recursion limit
         _nested(100),  # parses, but deeper than anything we keep
         '{"events": [], "external_id": NaN}',  # Python reads NaN; JSON has none
+        '{"events": [], "external_id": ' + "1" * 5000 + "}",  # past int_max_str_digits
     ],
 )
 def test_deep_or_non_json_body_is_400_in_the_error_shape(surveys, client, api_key, path, body):

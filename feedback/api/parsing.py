@@ -48,6 +48,9 @@ class JsonBodyParser(FlaskParser):
             data = super().load_json(req, schema)
         except RecursionError:
             data, reason = None, f"The JSON body nests deeper than {MAX_DEPTH} levels."
+        except ValueError:
+            # Python refuses integers of more than 4,300 digits (int_max_str_digits).
+            data, reason = None, "The JSON body holds a number too long to read."
         else:
             reason = None if data is missing else _refusal(data)
         if reason:
