@@ -217,7 +217,7 @@ def register_reactions(app: Flask) -> None:
 
 def register_jobs(app: Flask) -> None:
     from feedback import reactions
-    from feedback.accounts import sign_in_limit
+    from feedback.accounts import sessions, sign_in_limit
     from feedback.complaints.sweep import sweep
     from feedback.outbox.delivery import deliver_due
     from feedback.surveys import invitations
@@ -233,6 +233,7 @@ def register_jobs(app: Flask) -> None:
     register_job(app, "sla_sweep", sweep, every_seconds=60)
     register_job(app, "events_prune", reactions.prune, every_seconds=3600)
     register_job(app, "sign_in_failures_prune", sign_in_limit.prune, every_seconds=600)
+    register_job(app, "user_sessions_prune", sessions.prune, every_seconds=3600)
     # SMTP may take its whole timeout to fail: in a lane of its own, it holds up nothing else
     register_job(app, "outbox", deliver_due, lane="network")
 

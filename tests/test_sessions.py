@@ -226,3 +226,39 @@ def test_every_role_signs_in_and_out(app, make_user):
         assert sign_in(client, make_user(role)).status_code == 302
         assert client.submit("/logout").status_code == 302
         assert client.get("/").status_code == 302
+
+
+def test_an_admin_resetting_their_own_password_stays_signed_in_here(app, make_user):
+    admin = make_user(Role.ADMIN)
+    here = _signed_in(app, admin)
+    elsewhere = _signed_in(app, admin, IPHONE)
+    response = here.submit(
+        f"/admin/users/{admin.id}/password", {"reset-new_password": "set-by-myself"}
+    )
+    assert response.status_code == 302
+    assert here.get("/admin/users").status_code == 200
+    assert elsewhere.get("/admin/users").status_code == 302  # to the sign-in page
+
+
+def test_the_worker_deletes_sessions_no_cookie_can_name(app, make_user):
+    from feedback.accounts import sessions
+
+    user = make_user()
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        signed_out = _signed_in(app, user)
+        signed_out.get("/logout")
+        _signed_in(app, user, IPHONE)  # never seen again
+        clock.shift(timedelta(days=29))
+        kept = _signed_in(app, user)
+        clock.shift(timedelta(days=2))
+        assert sessions.prune() == 2
+        assert kept.get("/account").status_code == 200
+    assert [s.device for s in _sessions(user)] == ["Chrome 120 on Windows"]
+
+
+def test_users_compare_without_being_signed_in(make_user):
+    ann, bob = make_user(), make_user()
+    assert ann != bob
+    assert ann == ann
+    assert bob in {ann, bob}

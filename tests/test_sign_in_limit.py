@@ -102,6 +102,17 @@ def test_one_address_failing_often_does_not_lock_out_everyone(app, client, make_
     assert _try(client, user.email, PASSWORD, ip="10.0.0.2").status_code == 302
 
 
+def test_an_ipv6_network_counts_as_one_address(app, client, make_user):
+    app.config["SIGN_IN_FAILURES_PER_ADDRESS"] = 4
+    user = make_user()
+    for n in range(4):  # a fresh address of one /64 for every guess, each at another account
+        assert (
+            _try(client, f"guess{n}@example.com", ip=f"2001:db8:1:2::{n + 1:x}").status_code == 401
+        )
+    assert _try(client, user.email, PASSWORD, ip="2001:db8:1:2::ff").status_code == 429
+    assert _try(client, user.email, PASSWORD, ip="2001:db8:1:3::1").status_code == 302
+
+
 def test_a_successful_sign_in_forgets_the_accounts_typos(app, make_user):
     user = make_user()
     client = app.test_client()

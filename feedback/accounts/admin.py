@@ -86,7 +86,7 @@ def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = ResetPasswordForm(prefix="reset")
     if form.validate_on_submit():
-        services.reset_password(user, form.new_password.data)
+        services.reset_password(user, form.new_password.data, acting=current_user)
         db.session.commit()
         flash(
             _("New password set for %(email)s; their sessions are ended.", email=user.email),

@@ -84,6 +84,13 @@ class User(UserMixin, db.Model):
     #: the signed-in device this request came from (a UserSession), set by the user loader
     current_session = None  # not a column
 
+    # Flask-Login's UserMixin compares users by get_id(), which only the signed-in user
+    # has here (it is their device's key): compare by identity, as SQLAlchemy's identity
+    # map gives one object per row and session.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     def get_id(self) -> str:
         """What Flask-Login keeps in the session and the remember cookie: the key of this
         device's session row, so that ending the row signs out those cookies too."""

@@ -82,11 +82,12 @@ def change_own_password(user: User, current: str, new: str) -> None:
     db.session.flush()
 
 
-def reset_password(user: User, new: str) -> None:
-    """An admin sets a new password; the user's open sessions end."""
+def reset_password(user: User, new: str, *, acting: User) -> None:
+    """An admin sets a new password; the user's open sessions end (but the admin's own,
+    when they reset their own password here)."""
     check_password_rules(new)
     user.set_password(new)
-    sessions.end_all(user)
+    sessions.end_all(user, keep=acting.current_session if acting.id == user.id else None)
     db.session.flush()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from ua_parser import parse as parse_user_agent
 
 from feedback.accounts.models import User, UserSession
@@ -88,6 +88,19 @@ def end_all(user: User, keep: UserSession | None = None) -> None:
     if keep is not None:
         statement = statement.where(UserSession.id != keep.id)
     db.session.execute(statement.values(ended_at=utcnow()))
+
+
+def prune(worker: str = "", stop=None) -> int:
+    """Delete the rows of devices signed out or unseen for as long as a remember cookie
+    lasts (a worker job): no cookie can name them any more."""
+    cutoff = _idle_cutoff()
+    result = db.session.execute(
+        delete(UserSession).where(
+            or_(UserSession.ended_at < cutoff, UserSession.last_seen_at < cutoff)
+        )
+    )
+    db.session.commit()
+    return result.rowcount
 
 
 def own_sessions(user: User) -> list[UserSession]:

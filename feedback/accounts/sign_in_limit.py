@@ -12,6 +12,7 @@ again once the window has passed its oldest failures).
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,10 +41,22 @@ def _window() -> timedelta:
     return timedelta(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])
 
 
+def address_key(ip: str) -> str:
+    """The client address failures are counted by: an IPv4 address as it is, an IPv6
+    client's /64 (one subscriber's network, which hands out as many addresses as it likes)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6 and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return ip
+
+
 def reserve(email: str, ip: str) -> SignInFailure:
     """Write an attempt as a failure before judging it; the caller commits at once, so that
     every other process counts it."""
-    attempt = SignInFailure(email=normalise_email(email)[:254], ip=ip[:45])
+    attempt = SignInFailure(email=normalise_email(email)[:254], ip=address_key(ip)[:45])
     db.session.add(attempt)
     db.session.flush()
     return attempt
