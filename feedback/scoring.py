@@ -395,7 +395,12 @@ def nps_change(now: Nps, before: Nps) -> Change:
     fraction = intervals.nps_difference(
         (now.promoters, now.detractors, now.n), (before.promoters, before.detractors, before.n)
     )
-    return Change(now.score - before.score, Interval(100 * fraction.low, 100 * fraction.high))
+    delta = now.score - before.score
+    # The adjusted estimates lean towards 0, so at the ends (all detractors now, all
+    # promoters before: -200) their interval can leave out the change it stands beside.
+    # Widen it to hold the change; whether it excludes 0 does not move.
+    low, high = min(100 * fraction.low, delta), max(100 * fraction.high, delta)
+    return Change(delta, Interval(low, high))
 
 
 def mean_change(now: Csat | Ces, before: Csat | Ces) -> Change:

@@ -264,10 +264,26 @@ def test_drivers_compare_topics_of_unhappy_and_happy_answers(manager_client, sur
     drivers = page[page.index('id="h-drivers"') :]
     row = drivers[drivers.index("Delivery") : drivers.index("</tr>", drivers.index("Delivery"))]
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
-    # unhappy: share naming delivery, count; happy: share, count
-    assert cells[-4:] == ["100.0%", "2", "0.0%", "0"]
+    # unhappy: share naming delivery, count; happy: share, count. Two unhappy comments
+    # and one happy are too few for a share.
+    assert cells[-4:] == ["—", "2", "—", "0"]
+    sentiment = page[page.index("Sentiment of comments") :]
+    assert "%" not in sentiment[: sentiment.index("</figure>")]  # 4 comments: no shares
     assert "The delivery was late again" in drivers
     assert "/cases/" in drivers  # the unhappy answers opened cases
+
+
+def test_a_drivers_share_shows_from_ten_comments(manager_client, surveys, topics):
+    for n in range(10):
+        comment = "The delivery was late again" if n % 2 else "The app kept crashing"
+        answer("nps", 1, comment, customer=f"u{n}")
+    page = manager_client.get("/dashboard").get_data(as_text=True)
+    drivers = page[page.index('id="h-drivers"') :]
+    row = drivers[drivers.index("Delivery") : drivers.index("</tr>", drivers.index("Delivery"))]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+    assert cells[-4:] == ["50.0%", "5", "—", "0"]
+    sentiment = page[page.index("Sentiment of comments") :]
+    assert "%" in sentiment[: sentiment.index("</figure>")]
 
 
 def test_figures_show_intervals_counts_and_few_answer_badges(app):

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from feedback.accounts.models import Role
+from feedback.extensions import db
 from tests.complaints_helpers import answer
 from tests.conftest import PASSWORD
 
@@ -46,6 +48,17 @@ def test_the_tier_is_chosen_from_the_tiers_customers_have(manager_client, survey
     assert '<option value="silver">silver</option>' in page
     gold = manager_client.get("/dashboard?tier=gold&range=7d").get_data(as_text=True)
     assert '<p class="tile-value">100.0%' in gold
+
+
+def test_a_tier_no_customer_holds_any_more_still_filters_its_answers(manager_client, surveys):
+    from feedback.customers.models import Customer
+
+    answer("csat", 5, customer="a", tier="gold", worker=False)
+    db.session.execute(update(Customer).values(tier="silver"))
+    db.session.commit()
+    page = manager_client.get("/dashboard").get_data(as_text=True)
+    assert '<option value="gold">gold</option>' in page
+    assert manager_client.get("/dashboard?tier=gold").status_code == 200
 
 
 def test_an_unknown_tier_in_the_url_gets_a_form_error(manager_client, surveys):

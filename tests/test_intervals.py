@@ -104,6 +104,16 @@ def test_nps_change_uses_the_adjusted_variances():
     assert not noisy.significant
 
 
+def test_an_nps_change_at_the_ends_lies_inside_its_interval():
+    # All detractors now, all promoters before: -200 points. The adjusted estimates lean
+    # towards 0 (-195.5 to -112.2); the interval shown beside -200 must hold it.
+    change = scoring.nps_change(scoring.nps({0: 10}), scoring.nps({10: 10}))
+    assert change.delta == approx(-200.0)
+    assert change.interval.low <= -200.0 < change.interval.high
+    assert change.interval.high == approx(-112.2, 1)
+    assert change.significant
+
+
 # --- Student's t for a mean and Welch's for a difference of means -------------------------
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, get_timezone
 from flask_babel import gettext as _
-from sqlalchemy import false, select
+from sqlalchemy import false, select, union
 from sqlalchemy.orm import selectinload
 from wtforms.fields import SelectChoice
 
@@ -21,6 +21,7 @@ from feedback.customers.models import Customer
 from feedback.dashboard import charts, export, summary
 from feedback.dashboard.answers import Filters
 from feedback.dashboard.forms import AnswerFilterForm, DashboardFilterForm, PropertyKeyForm
+from feedback.dashboard.models import ScoreDay
 from feedback.dashboard.periods import Period, report_zone, resolve
 from feedback.extensions import db
 from feedback.surveys.models import PropertyKey, SentimentLabel, Survey, TouchpointType
@@ -78,10 +79,15 @@ def read_filters(args) -> Reading:
     form.by.choices = [SelectChoice("", _("None"))] + [
         SelectChoice(key.key, key.shown) for key in breakdown_keys()
     ]
+    # The tiers customers have now, and those answers were given in (kept on the answer,
+    # so an old link or an old tier still filters).
     tiers = db.session.scalars(
-        select(Customer.tier).where(Customer.tier.is_not(None)).distinct().order_by(Customer.tier)
+        union(
+            select(Customer.tier).where(Customer.tier.is_not(None)),
+            select(ScoreDay.tier).where(ScoreDay.tier != ""),
+        )
     )
-    form.tier.choices = [any_] + [SelectChoice(tier, tier) for tier in tiers]
+    form.tier.choices = [any_] + [SelectChoice(tier, tier) for tier in sorted(set(tiers))]
     if not form.validate():
         return Reading(form, None, None, surveys, touchpoints)
     zone = str(get_timezone())
@@ -177,7 +183,7 @@ def _charts(board: summary.Dashboard) -> dict:
         _("Sentiment of comments"),
         [_("Positive"), _("Neutral"), _("Negative")],
         [
-            100.0 * board.sentiment[name] / total if total else None
+            shown(100.0 * board.sentiment[name] / total, total) if total else None
             for name in ("positive", "neutral", "negative")
         ],
     )
