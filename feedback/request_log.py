@@ -16,6 +16,8 @@ from flask_login import current_user
 MASKED_VIEW_ARGS = frozenset({"token", "key", "external_id", "email", "phone"})
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: PostgreSQL's error detail quotes the value: "Key (email)=(ann@example.com) already exists"
+KEY_DETAIL = re.compile(r"(Key \([^)]*\)=\().*(\) )")
 #: a whole path segment that looks like a phone number: 7 or more digits and separators
 PHONE = re.compile(r"\+?[\d ().-]{7,}")
 
@@ -30,8 +32,10 @@ class KeyValueFormatter(logging.Formatter):
 
     def format(self, record):
         line = super().format(record)
-        # Messages and tracebacks may quote an address (an SMTP server's refusal does).
-        return EMAIL.sub("***", line).replace("\n", "\\n")
+        # Messages and tracebacks may quote an address (an SMTP server's refusal does) or
+        # a value (PostgreSQL's detail of a unique violation does).
+        line = KEY_DETAIL.sub(r"\1***\2", EMAIL.sub("***", line))
+        return line.replace("\n", "\\n")
 
 
 def configure_logging(app: Flask) -> None:
