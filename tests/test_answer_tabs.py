@@ -53,6 +53,22 @@ def test_a_tab_opened_earlier_cannot_put_its_comment_on_the_stored_score(client,
     assert case_of(after).priority is case.priority
 
 
+def test_a_tab_sent_without_a_score_cannot_change_the_stored_comment(client, link):
+    """Tab B's answer page, with a comment typed but no score chosen."""
+    client.post(link, data=CRUSHED)
+    page = client.post(link, data={"page": "answer", "comment": "Actually great!"})
+    assert page.status_code == 409
+    assert "Your score of 1 was already saved" in page.get_data(as_text=True)
+    assert _stored().comment == "Box was crushed"
+    assert _comment_changes() == 0
+
+
+def test_the_answer_page_marks_its_form_and_the_thank_you_page_does_not(client, link):
+    assert 'name="page" value="answer"' in client.get(link).get_data(as_text=True)
+    client.post(link, data=CRUSHED)
+    assert 'name="page"' not in client.get(link).get_data(as_text=True)
+
+
 def test_the_same_score_still_edits_the_comment_for_24_hours(client, link):
     client.post(link, data=CRUSHED)
     page = client.post(link, data={"score": "1", "comment": "Box was crushed, food spilt"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, IntegerField, RadioField, TextAreaField
+from wtforms import Form, HiddenField, IntegerField, RadioField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -43,3 +43,6 @@ class CommentForm(Form):
 
     score = IntegerField(validators=[Optional()])
     comment = AnswerForm.comment
+    #: "answer" from the answer page, which must carry the stored score to edit; the
+    #: thank-you page's form sends no score and no page
+    page = HiddenField()

@@ -158,8 +158,13 @@ def _answered(token, link, locale):
     outcome = None
     if request.method == "POST":
         if form.validate():
-            outcome = answers.update_comment(response, form.comment.data, form.score.data)
-            db.session.commit()
+            if form.page.data == "answer" and not request.form.get("score"):
+                # Another tab's answer page, sent without a score: a new answer, not an
+                # edit of the stored one. (The form's score falls back to the stored one.)
+                outcome = answers.CommentEdit.SCORE_DIFFERS
+            else:
+                outcome = answers.update_comment(response, form.comment.data, form.score.data)
+                db.session.commit()
             if outcome is answers.CommentEdit.SCORE_DIFFERS:
                 # Show what is stored, not the refused text, so a save keeps it.
                 form = CommentForm(obj=response)
