@@ -4,6 +4,7 @@ clients signed in per role, model factories, and a real local SMTP server."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import os
 import re
@@ -62,6 +63,42 @@ def database_url(tmp_path_factory) -> str:
         _empty_tables()
         db.engine.dispose()
     return url
+
+
+def worker_env(database_url: str, tmp_path, **extra) -> dict:
+    """The environment of a `flask` process started by a test, on the test database; no
+    mail server unless ``extra`` names one."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("MAIL_", "DATABASE_"))},
+        "FEEDBACK_ENV": "development",
+        "FEEDBACK_INSTANCE_DIR": str(tmp_path),
+        "SECRET_KEY": "worker-test",
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+@contextlib.contextmanager
+def scratch_app(database_url: str, tmp_path, name: str):
+    """An app on an empty database of its own (a SQLite file, or a PostgreSQL schema named
+    ``name``), for a test that migrates from an old revision; the schema goes afterwards."""
+    if database_url.startswith("sqlite"):
+        yield create_app(
+            TestingConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}.db"}
+        )
+        return
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {name}"))
+    try:
+        url = f"{database_url}?options=-csearch_path%3D{name}"
+        yield create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {name} CASCADE"))
+        engine.dispose()
 
 
 class Client(FlaskClient):

@@ -3,7 +3,6 @@ retries; several workers; a stuck mail server holds up nothing else."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from feedback.extensions import db
 from feedback.outbox.services import queue_email
 from feedback.surveys.models import Response
 from tests.complaints_helpers import answer, case_of, cases, work
+from tests.conftest import worker_env
 
 ROOT = Path(__file__).resolve().parent.parent
 # Monday 23 November 2026, 10:00 in Shanghai (the default calendar: Mon-Fri 9-18, CN).
@@ -176,18 +176,6 @@ def test_processed_events_are_pruned_after_a_while(app, surveys):
     assert rows() == []
 
 
-def _env(database_url: str, tmp_path, **extra) -> dict:
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("MAIL_", "DATABASE_"))},
-        "FEEDBACK_ENV": "development",
-        "FEEDBACK_INSTANCE_DIR": str(tmp_path),
-        "SECRET_KEY": "worker-test",
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-        **extra,
-    }
-
-
 def test_two_workers_share_the_events_and_react_once_each(app, surveys, database_url, tmp_path):
     answers = [
         answer("csat", 4, f"Comment number {n}", customer=f"c-{n}", worker=False) for n in range(60)
@@ -197,7 +185,7 @@ def test_two_workers_share_the_events_and_react_once_each(app, surveys, database
         subprocess.Popen(
             command,
             cwd=ROOT,
-            env=_env(database_url, tmp_path),
+            env=worker_env(database_url, tmp_path),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
@@ -229,7 +217,7 @@ def test_a_stuck_mail_server_does_not_hold_up_tagging(
 ):
     """The worker sends mail in a lane of its own: while the SMTP server takes its time
     over a message, comments are tagged within seconds all the same."""
-    env = _env(
+    env = worker_env(
         database_url,
         tmp_path,
         MAIL_SERVER="127.0.0.1",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.outbox.services import queue_email
+from tests.conftest import worker_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,15 +25,9 @@ def test_worker_log_masks_the_address_an_smtp_refusal_quotes(
     queue_email("ann.lee@example.com", "Hello", "Text", "<p>HTML</p>")
     db.session.commit()
     smtp_server.handler_obj.reject_recipients = True
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("MAIL_", "DATABASE_"))},
-        "FEEDBACK_ENV": "development",
-        "FEEDBACK_INSTANCE_DIR": str(tmp_path),
-        "SECRET_KEY": "worker-test",
-        "DATABASE_URL": database_url,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp_server.port),
-    }
+    env = worker_env(
+        database_url, tmp_path, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_server.port)
+    )
     worker = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--once"],
         cwd=ROOT,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -17,7 +16,7 @@ from feedback.outbox.delivery import claim_due, deliver_due, retry_delay, send_c
 from feedback.outbox.models import OutboxMessage, OutboxStatus
 from feedback.outbox.services import queue_email
 from feedback.timeutil import utcnow
-from tests.conftest import _free_port
+from tests.conftest import _free_port, worker_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -262,17 +261,13 @@ def test_two_workers_deliver_200_messages_once_each(app, smtp_server, database_u
     rows = _queue(200)
     ids = {row.message_id for row in rows}
     smtp_server.handler_obj.delay = 0.01  # 2 s of sending in all, so the workers overlap
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("MAIL_", "DATABASE_"))},
-        "FEEDBACK_ENV": "development",
-        "FEEDBACK_INSTANCE_DIR": str(tmp_path),
-        "SECRET_KEY": "worker-test",
-        "DATABASE_URL": database_url,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp_server.port),
-        "OUTBOX_BATCH_SIZE": "7",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = worker_env(
+        database_url,
+        tmp_path,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(smtp_server.port),
+        OUTBOX_BATCH_SIZE="7",
+    )
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--once"]
     workers = [
         subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -8,16 +8,15 @@ import threading
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
-from config import TestingConfig
-from feedback import create_app
 from feedback.accounts.models import Role
 from feedback.extensions import db
 from feedback.surveys.inputs import CustomerInput, EventInput
 from feedback.surveys.models import EventSource, PropertyKey, TouchpointEvent
 from feedback.timeutil import utcnow
 from tests.complaints_helpers import answer, case_of
+from tests.conftest import scratch_app
 from tests.surveys_helpers import event
 
 
@@ -145,17 +144,7 @@ def test_two_ingests_at_once_list_a_new_key_once(app, surveys):
 
 
 def test_the_migration_lists_the_keys_of_stored_events(database_url, tmp_path):
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'before.db'}"
-    else:
-        url = database_url + "?options=-csearch_path%3Dbefore_keys"
-        engine = create_engine(database_url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS before_keys CASCADE"))
-            connection.execute(text("CREATE SCHEMA before_keys"))
-        engine.dispose()
-    other = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
-    with other.app_context():
+    with scratch_app(database_url, tmp_path, "before_keys") as other, other.app_context():
         upgrade(revision="f3b8d2a61c07")
         now = utcnow().replace(tzinfo=None).isoformat(sep=" ")
         db.session.execute(
@@ -197,11 +186,6 @@ def test_the_migration_lists_the_keys_of_stored_events(database_url, tmp_path):
         upgrade()
         db.session.remove()
         db.engine.dispose()
-    if not database_url.startswith("sqlite"):
-        engine = create_engine(database_url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA before_keys CASCADE"))
-        engine.dispose()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
 from config import TestingConfig
 from feedback import create_app, scoring
@@ -16,6 +16,7 @@ from feedback.complaints.models import Case
 from feedback.dashboard import rollups
 from feedback.extensions import db
 from tests.complaints_helpers import answer, cases
+from tests.conftest import scratch_app
 
 
 def _triggers(connection) -> dict[str, str]:
@@ -90,17 +91,7 @@ def test_the_migration_counts_what_was_stored_before_it(app, database_url, tmp_p
     from feedback.demo import load_demo
     from tests.topic_helpers import ensure_default_topics
 
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'before.db'}"
-    else:
-        url = database_url + "?options=-csearch_path%3Dbefore_rollups"
-        engine = create_engine(database_url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS before_rollups CASCADE"))
-            connection.execute(text("CREATE SCHEMA before_rollups"))
-        engine.dispose()
-    other = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
-    with other.app_context():
+    with scratch_app(database_url, tmp_path, "before_rollups") as other, other.app_context():
         upgrade(revision="a7e0c3d91b52")
         # Today's ingest lists property keys, a table of a later migration: lent for the
         # demo, then dropped so that the migrations make it (from the stored events).
@@ -129,11 +120,6 @@ def test_the_migration_counts_what_was_stored_before_it(app, database_url, tmp_p
         db.session.rollback()
         db.session.remove()
         db.engine.dispose()
-    if not database_url.startswith("sqlite"):
-        engine = create_engine(database_url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA before_rollups CASCADE"))
-        engine.dispose()
 
 
 def test_the_rollups_migration_says_how_to_go_back(tmp_path, capfd):

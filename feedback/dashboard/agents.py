@@ -16,7 +16,7 @@ from feedback.complaints.models import Case, CaseEvent
 from feedback.dashboard.answers import Filters
 from feedback.dashboard.models import HISTOGRAM
 from feedback.dashboard.periods import Period
-from feedback.dashboard.queries import _case_columns
+from feedback.dashboard.queries import case_columns
 from feedback.dashboard.rollups import duration_bucket
 from feedback.extensions import db
 
@@ -100,7 +100,7 @@ def _actor(line: tuple[str, str | None]):
 def _scope(filters: Filters) -> list:
     """Queue health follows the touchpoint and tier filters (the case's own)."""
     scope = Filters(touchpoint_type_id=filters.touchpoint_type_id, tier=filters.tier)
-    return [and_(*scope.conditions(_case_columns(Case.__table__)))] if scope.shape() else []
+    return [and_(*scope.conditions(case_columns(Case.__table__)))] if scope.shape() else []
 
 
 def _dialect() -> str:

@@ -211,7 +211,7 @@ def durations(period: Period, filters: Filters, zone: str) -> dict[tuple, list[i
             rows = db.session.execute(
                 select(c.c.priority, owner, bucket, func.count())
                 .where(within, c.c[stamp].is_not(None))
-                .where(*scope.conditions(_case_columns(c)))
+                .where(*scope.conditions(case_columns(c)))
                 .group_by(c.c.priority, owner, literal_column("took"))
             )
             for priority, owner_id, took, n in rows:
@@ -231,13 +231,13 @@ def _raw_cases(result: dict, edges: list, scope: Filters, values: dict[str, str]
     _sums(
         result,
         select(ONE, c.c.priority, owner, *sums)
-        .where(within, *scope.conditions(_case_columns(c)))
+        .where(within, *scope.conditions(case_columns(c)))
         .group_by(c.c.priority, owner),
         2,
     )
 
 
-def _case_columns(c) -> dict:
+def case_columns(c) -> dict:
     """The columns of cases that case_days is keyed by."""
     return {"touchpoint_type_id": func.coalesce(c.c.touchpoint_type_id, 0), "tier": c.c.tier}
 
@@ -262,7 +262,7 @@ def open_cases(period: Period, now: datetime, filters: Filters) -> dict[tuple, t
             func.sum(case((Case.deadline_passed(now), 1), else_=0)),
             func.sum(case((waiting, 1), else_=0)),
         )
-        .where(Case.in_queue(), *scope.conditions(_case_columns(Case.__table__)))
+        .where(Case.in_queue(), *scope.conditions(case_columns(Case.__table__)))
         .group_by(Case.priority, owner)
     )
     return {(p, o): (n, int(late or 0), int(waiting or 0)) for p, o, n, late, waiting in rows}

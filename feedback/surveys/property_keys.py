@@ -21,9 +21,10 @@ def note_keys(keys: Iterable[str], internal: bool = False) -> None:
     """Add the keys not listed yet, in the caller's transaction. Two transactions adding
     the same key both succeed (ON CONFLICT on the unique key). With ``internal`` the keys
     are also marked internal where they are listed already."""
+    now = utcnow()
     rows = [
         {"key": key, "label": "", "internal": internal or key in SERVICE_KEYS, "created_at": now}
-        for key, now in ((key, utcnow()) for key in sorted(set(keys)))
+        for key in sorted(set(keys))
     ]
     if not rows:
         return
