@@ -93,7 +93,7 @@ def import_touchpoints(path: Path) -> None:
     if len(rejected) > SHOWN_REJECTIONS:
         click.echo(f"  ... and {len(rejected) - SHOWN_REJECTIONS} more")
     if warned:
-        click.echo(f"Warnings {len(warned)} (those rows were stored):")
+        click.echo(f"Warnings {len(warned)}:")
         for line, warning in warned[:SHOWN_REJECTIONS]:
             click.echo(f"  line {line}: {warning}")
         if len(warned) > SHOWN_REJECTIONS:
