@@ -107,6 +107,11 @@ class Config:
     CASE_CLOSE_DAYS = _int("CASE_CLOSE_DAYS", 14)
     INVITATION_BATCH_SIZE = _int("INVITATION_BATCH_SIZE", 200)
 
+    # Customers' phone numbers arrive as people write them and are stored in E.164.
+    #: ISO 3166 region (CN, US ...) a number without +country code is read in; with none
+    #: such a number cannot be placed and is dropped with a warning (the event is stored)
+    PHONE_DEFAULT_REGION = (_str("PHONE_DEFAULT_REGION") or "").upper() or None
+
     # Sign-in protection: wrong passwords are counted in the database, so every process
     # and every server sees them, over a sliding window, per account and per address.
     SIGN_IN_WINDOW_MINUTES = _int("SIGN_IN_WINDOW_MINUTES", 15)
@@ -155,6 +160,7 @@ class Config:
     def check(cls, app_config: dict) -> None:
         """Fill what a development machine can make up; overridden to refuse in production."""
         _check_zones(app_config)
+        _check_phone_region(app_config)
         if not app_config.get("SECRET_KEY"):
             app_config["SECRET_KEY"] = _development_secret_key()
 
@@ -174,6 +180,17 @@ def _check_zones(app_config: dict) -> None:
             ) from None
 
 
+def _check_phone_region(app_config: dict) -> None:
+    """A misspelt region would drop every national number from then on, silently."""
+    import phonenumbers
+
+    region = app_config.get("PHONE_DEFAULT_REGION")
+    if region and region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ConfigError(
+            f"PHONE_DEFAULT_REGION={region!r} is not a region; use a code such as CN or US"
+        )
+
+
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
 
@@ -188,6 +205,7 @@ class ProductionConfig(Config):
     def check(cls, app_config: dict) -> None:
         """Refuse to start without a strong secret key and a BASE_URL; warn on http."""
         _check_zones(app_config)
+        _check_phone_region(app_config)
         missing = [name for name in ("SECRET_KEY", "BASE_URL") if not app_config.get(name)]
         if missing:
             raise ConfigError(

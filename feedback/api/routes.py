@@ -18,11 +18,11 @@ from feedback.api.parsing import ApiBlueprint
 from feedback.api.schemas import (
     BatchIn,
     BatchOut,
-    EventOut,
     ResponsesArgs,
     ResponsesOut,
     ScoreFilterArgs,
     SummaryOut,
+    TouchpointOut,
     TouchpointSchema,
 )
 from feedback.complaints.configuration.settings import queue_config
@@ -82,6 +82,7 @@ def _ingest(inputs: list[tuple[int, EventInput]]) -> list[dict]:
     A concurrent request that stored the same ids first wins; a second pass then
     reports those events as existing.
     """
+    warnings = {index: data.warnings for index, data in inputs}
     for attempt in (1, 2):
         try:
             results = [
@@ -90,6 +91,7 @@ def _ingest(inputs: list[tuple[int, EventInput]]) -> list[dict]:
                     "status": r.outcome,
                     "event": r.event,
                     "errors": r.errors,
+                    "warnings": warnings[r.index] if r.outcome != "rejected" else [],
                 }
                 for r in ingest_batch(inputs, EventSource.API)
             ]
@@ -104,15 +106,16 @@ def _ingest(inputs: list[tuple[int, EventInput]]) -> list[dict]:
 
 @bp.route("/touchpoints", methods=["POST"])
 @bp.arguments(TouchpointSchema, location="json")
-@bp.response(201, EventOut)
-@bp.alt_response(200, schema=EventOut, description="Already known: nothing was created.")
+@bp.response(201, TouchpointOut)
+@bp.alt_response(200, schema=TouchpointOut, description="Already known: nothing was created.")
 @errors(400, 401, 413, 422)
 def create_touchpoint(event: EventInput):
     """Record one touchpoint event; schedules the surveys tied to its type."""
     (result,) = _ingest([(0, event)])
     if result["status"] == "rejected":
         api_abort(422, message="The event is not valid.", errors=result["errors"])
-    return result["event"], 201 if result["status"] == "created" else 200
+    body = {**result["event"], "warnings": result["warnings"]}
+    return body, 201 if result["status"] == "created" else 200
 
 
 @bp.route("/touchpoints/batch", methods=["POST"])
@@ -125,7 +128,15 @@ def create_touchpoints_batch(body: dict):
     for index, raw in enumerate(body["events"]):
         event, errors = parse_event(raw)
         if errors:
-            rejected.append({"index": index, "status": "rejected", "event": None, "errors": errors})
+            rejected.append(
+                {
+                    "index": index,
+                    "status": "rejected",
+                    "event": None,
+                    "errors": errors,
+                    "warnings": [],
+                }
+            )
         else:
             parsed.append((index, event))
     results = sorted((_ingest(parsed) if parsed else []) + rejected, key=lambda r: r["index"])

@@ -41,6 +41,21 @@ class EventOut(Schema):
     invitations = fields.List(fields.Nested(InvitationOut))
 
 
+class WarningOut(Schema):
+    field = fields.String(metadata={"description": "The input left out, e.g. customer.phone"})
+    message = fields.String(metadata={"description": "Why, in English"})
+
+
+WARNINGS = {
+    "description": "What was left out of the stored event, e.g. a phone number that is "
+    "not valid (the event itself is stored). Empty when nothing was.",
+}
+
+
+class TouchpointOut(EventOut):
+    warnings = fields.List(fields.Nested(WarningOut), metadata=WARNINGS)
+
+
 class BatchIn(Schema):
     # Each event is read on its own (a bad one is rejected, the rest stored), so the list
     # takes any JSON; the document still says what an event must be.
@@ -61,6 +76,7 @@ class BatchResultOut(Schema):
     status = fields.String(metadata={"description": "created, existing or rejected"})
     event = fields.Nested(EventOut, allow_none=True)
     errors = fields.Dict(metadata={"description": "Field errors of a rejected event."})
+    warnings = fields.List(fields.Nested(WarningOut), metadata=WARNINGS)
 
 
 class BatchOut(Schema):
@@ -70,7 +86,7 @@ class BatchOut(Schema):
     results = fields.List(fields.Nested(BatchResultOut))
 
 
-__all__ = ["TouchpointSchema", "EventOut", "BatchIn", "BatchOut", "MAX_BATCH"]
+__all__ = ["TouchpointSchema", "EventOut", "TouchpointOut", "BatchIn", "BatchOut", "MAX_BATCH"]
 
 
 class ScoreFilterArgs(Schema):

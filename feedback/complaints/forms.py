@@ -80,6 +80,19 @@ class CallForm(ActionForm):
     notes = TextAreaField(_l("What was said"), validators=[Optional(), Length(max=MAX_TEXT)])
 
 
+def call_form(customer, given: CallForm | None = None) -> CallForm:
+    """The log-a-call form, offering the number to call (the page links it with
+    customers/_phone.html); says so when none is known."""
+    form = given or CallForm(formdata=None)
+    if customer.phone:
+        form.outcome.description = _(
+            "Call %(number)s, then log how it went.", number=customer.phone_display
+        )
+    else:
+        form.outcome.description = _("No phone number is known for this customer.")
+    return form
+
+
 class NoteForm(ActionForm):
     body = TextAreaField(
         _l("Internal note"),

@@ -103,7 +103,7 @@ def _forms(case: Case, given: dict, args) -> dict:
         "assign_form": assign,
         "priority_form": priority,
         "reply_form": given.get("reply") or reply,
-        "call_form": given.get("call") or forms.CallForm(formdata=None),
+        "call_form": forms.call_form(case.customer, given.get("call")),
         "note_form": given.get("note") or forms.NoteForm(formdata=None),
         "pending_form": given.get("pending") or forms.PendingForm(formdata=None),
         "resume_form": forms.EmptyForm(formdata=None),

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from feedback.customers.phones import readable
 from feedback.extensions import db
 from feedback.timeutil import UTCDateTime, utcnow
 
@@ -20,6 +21,8 @@ class Customer(db.Model):
     #: None when the sender has no address; invitations are then suppressed
     email: Mapped[str | None] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(200), default="")
+    #: E.164 ("+8613800138000"), read from what the sender gave; None when unknown
+    phone: Mapped[str | None] = mapped_column(String(32))
     #: "en" or "zh"; None means the service default
     locale: Mapped[str | None] = mapped_column(String(10))
     #: free text from the sender ("gold", "vip" ...); routing rules use it later
@@ -35,3 +38,8 @@ class Customer(db.Model):
     @property
     def display_name(self) -> str:
         return self.name or self.email or self.external_id
+
+    @property
+    def phone_display(self) -> str | None:
+        """The phone number as people read it ("+86 138 0013 8000"), or None."""
+        return readable(self.phone) if self.phone else None

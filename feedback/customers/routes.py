@@ -18,6 +18,7 @@ from wtforms.fields import SelectChoice
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role
 from feedback.customers.models import Customer
+from feedback.customers.phones import phone_digits
 from feedback.extensions import db
 from feedback.forms import strip_nul
 from feedback.surveys.ingest import ingest_events, touchpoint_types
@@ -42,13 +43,15 @@ def index():
     search = strip_nul(request.args.get("q") or "").strip()[:200]
     if search:
         like = f"%{search.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Customer.email).like(like),
-                func.lower(Customer.name).like(like),
-                func.lower(Customer.external_id).like(like),
-            )
-        )
+        matches = [
+            func.lower(Customer.email).like(like),
+            func.lower(Customer.name).like(like),
+            func.lower(Customer.external_id).like(like),
+        ]
+        digits = phone_digits(search)
+        if digits:
+            matches.append(Customer.phone.like(f"%{digits}%"))
+        query = query.where(or_(*matches))
     page = db.paginate(
         query,
         page=min(request.args.get("page", 1, type=int), 10_000),

@@ -17,7 +17,7 @@ from feedback.surveys.models import EventSource
 touchpoints_cli = AppGroup("touchpoints", help="Touchpoint events.")
 
 CHUNK = 500
-CUSTOMER_COLUMNS = ("external_id", "email", "name", "locale", "tier")
+CUSTOMER_COLUMNS = ("external_id", "email", "name", "locale", "tier", "phone")
 EVENT_COLUMNS = ("external_id", "touchpoint", "occurred_at")
 #: a column "property_store" becomes properties["store"]
 PROPERTY_PREFIX = "property_"
@@ -50,7 +50,8 @@ def import_touchpoints(path: Path) -> None:
 
     Columns: external_id, touchpoint, occurred_at (ISO 8601 with a time zone),
     customer_external_id, customer_email, customer_name, customer_locale,
-    customer_tier, and any property_NAME columns.
+    customer_tier, customer_phone, and any property_NAME columns. A phone number that
+    is not valid is left out with a warning and the row is imported.
     """
     try:
         total = _count_rows(path)
@@ -60,6 +61,7 @@ def import_touchpoints(path: Path) -> None:
         ) from exc
     imported = known = 0
     rejected: list[tuple[int, str]] = []
+    warned: list[tuple[int, str]] = []
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         missing = {"external_id", "touchpoint", "occurred_at", "customer_external_id"} - set(
@@ -78,6 +80,7 @@ def import_touchpoints(path: Path) -> None:
                     rejected.append((line, _describe(errors)))
                 else:
                     pending.append((line, event))
+                    warned += [(line, _warning(w)) for w in event.warnings]
                 if len(pending) >= CHUNK:
                     imported, known = _flush(pending, rejected, imported, known)
                     pending = []
@@ -89,6 +92,12 @@ def import_touchpoints(path: Path) -> None:
         click.echo(f"  line {line}: {reason}")
     if len(rejected) > SHOWN_REJECTIONS:
         click.echo(f"  ... and {len(rejected) - SHOWN_REJECTIONS} more")
+    if warned:
+        click.echo(f"Warnings {len(warned)}:")
+        for line, warning in warned[:SHOWN_REJECTIONS]:
+            click.echo(f"  line {line}: {warning}")
+        if len(warned) > SHOWN_REJECTIONS:
+            click.echo(f"  ... and {len(warned) - SHOWN_REJECTIONS} more")
 
 
 def _flush(pending, rejected, imported, known) -> tuple[int, int]:
@@ -112,6 +121,10 @@ def _flush(pending, rejected, imported, known) -> tuple[int, int]:
             rejected.append((result.index, _describe(result.errors)))
     db.session.expunge_all()  # keep memory flat on a large file
     return imported, known
+
+
+def _warning(warning: dict) -> str:
+    return f"{warning['field']}: {warning['message']}"
 
 
 def _describe(errors: dict, prefix: str = "") -> str:

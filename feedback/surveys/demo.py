@@ -148,7 +148,18 @@ def _demo_customer(number: int, rng: random.Random) -> CustomerInput:
         name=name,
         locale=locale,
         tier=rng.choice(TIERS),
+        phone=_demo_phone(number, locale),
     )
+
+
+def _demo_phone(number: int, locale: str) -> str | None:
+    """A mobile in Beijing's style or a US number from the 555-01xx range kept for
+    fiction, in E.164; every fourth customer has none, as in life."""
+    if number % 4 == 3:
+        return None
+    if locale == "zh":
+        return f"+861380013{8000 + number}"
+    return f"+14155550{100 + number:03d}"
 
 
 def load_demo_touchpoints() -> list[str]:

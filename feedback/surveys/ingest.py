@@ -9,7 +9,7 @@ flushes; the caller commits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
@@ -42,7 +42,7 @@ COUNTS_FOR_COOLDOWN = (
     InvitationStatus.EXPIRED,
 )
 CHUNK = 500  # values per IN (...) list
-CUSTOMER_FIELDS = ("email", "name", "locale", "tier")
+CUSTOMER_FIELDS = ("email", "name", "locale", "tier", "phone")
 
 
 @dataclass
@@ -177,6 +177,7 @@ def _upsert_customers(wanted: dict[str, CustomerInput], existing: dict) -> dict[
             "name": given.name or "",
             "locale": given.locale,
             "tier": given.tier,
+            "phone": given.phone,
             "created_at": now,
             "updated_at": now,
         }
@@ -194,6 +195,16 @@ def _upsert_customers(wanted: dict[str, CustomerInput], existing: dict) -> dict[
                 ids[values["external_id"]], values["email"], None
             )
     return found
+
+
+def _merged(earlier: CustomerInput, later: CustomerInput) -> CustomerInput:
+    """What two events of a batch say of one customer: a later event without a field
+    (a phone number, say) keeps what the earlier one gave, as with a stored customer."""
+    given = {
+        name: getattr(later, name) if getattr(later, name) is not None else getattr(earlier, name)
+        for name in CUSTOMER_FIELDS
+    }
+    return replace(later, **given)
 
 
 def _invitation_times(customer_ids: list[int], since: datetime) -> dict[int, list[datetime]]:
@@ -281,9 +292,12 @@ def ingest_events(
 def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
     """Write the new events and their invitations; returns each one's summary by index."""
     now = utcnow()
-    wanted = {}
-    for _, data in fresh:  # the last mention of a customer in the batch wins
-        wanted[data.customer.external_id] = data.customer
+    wanted: dict[str, CustomerInput] = {}
+    for _, data in fresh:  # a later mention of a customer in the batch wins, field by field
+        earlier = wanted.get(data.customer.external_id)
+        wanted[data.customer.external_id] = (
+            data.customer if earlier is None else _merged(earlier, data.customer)
+        )
     # Every read first: on SQLite the first write takes the database's write lock, and
     # another worker's batch waits (polling) until this transaction commits.
     existing = _existing_customers(wanted)

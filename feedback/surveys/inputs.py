@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
 from feedback import text
+from feedback.customers.phones import LONGEST_INPUT, read_phone
 
 #: languages a customer can have; "zh-CN", "zh_Hans" and the like become "zh"
 LOCALES = ("en", "zh")
@@ -56,6 +58,8 @@ class CustomerInput:
     name: str | None = None
     locale: str | None = None
     tier: str | None = None
+    #: E.164 once the event is read (see ``read_customer_phone``); None when not given
+    phone: str | None = None
 
 
 @dataclass
@@ -65,6 +69,26 @@ class EventInput:
     occurred_at: datetime
     customer: CustomerInput
     properties: dict = field(default_factory=dict)
+    #: what was left out of a stored event: [{"field": "customer.phone", "message": ...}]
+    warnings: list[dict] = field(default_factory=list)
+
+
+def read_customer_phone(event: EventInput) -> EventInput:
+    """Put the customer's phone in E.164, or leave it out with a warning on the event.
+
+    An unreadable number never costs the event: a purchase is not lost to a typo.
+    """
+    raw = (event.customer.phone or "").strip()
+    if not raw:
+        event.customer.phone = None
+        return event
+    region = current_app.config.get("PHONE_DEFAULT_REGION") if has_app_context() else None
+    reading = read_phone(raw, region)
+    event.customer.phone = reading.e164
+    if reading.problem:
+        message = f"{reading.problem} The number was left out; the event was stored."
+        event.warnings.append({"field": "customer.phone", "message": message})
+    return event
 
 
 class CustomerSchema(Schema):
@@ -96,6 +120,17 @@ class CustomerSchema(Schema):
         allow_none=True,
         validate=[validate.Length(max=40), clean_text],
         metadata={"example": "gold"},
+    )
+    phone = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=clean_text,
+        metadata={
+            "description": "As people write it: +86 138 0013 8000, or (415) 555-0132 when "
+            "the service's PHONE_DEFAULT_REGION is US. Stored in E.164. A number that is "
+            "not valid is left out with a warning in the result, and the event is stored.",
+            "example": "+86 138 0013 8000",
+        },
     )
 
     @post_load
@@ -144,7 +179,7 @@ class TouchpointSchema(Schema):
 
     @post_load
     def make(self, data, **_kwargs) -> EventInput:
-        return EventInput(**data)
+        return read_customer_phone(EventInput(**data))
 
 
 _schema = TouchpointSchema()
@@ -179,6 +214,7 @@ def quick_parse(raw: dict) -> EventInput | None:
         and _optional_text(customer.get("name"), 200)
         and _optional_text(customer.get("locale"), 20)
         and _optional_text(customer.get("tier"), 40)
+        and _optional_text(customer.get("phone"), LONGEST_INPUT)
         and isinstance(properties, dict)
         and all(isinstance(key, str) and len(key) <= 100 for key in properties)
         and not text.dirty_strings(properties)
@@ -195,7 +231,7 @@ def quick_parse(raw: dict) -> EventInput | None:
         return None
     if not _plausible(occurred_at):
         return None
-    return EventInput(
+    event = EventInput(
         external_id=raw["external_id"],
         touchpoint=raw["touchpoint"],
         occurred_at=occurred_at,
@@ -205,9 +241,11 @@ def quick_parse(raw: dict) -> EventInput | None:
             name=customer.get("name"),
             locale=normalise_locale(customer.get("locale")),
             tier=customer.get("tier"),
+            phone=customer.get("phone"),
         ),
         properties=properties,
     )
+    return read_customer_phone(event)
 
 
 def parse_event(raw) -> tuple[EventInput | None, dict]:
