@@ -24,7 +24,7 @@ from feedback.events import DomainEvent
 from feedback.extensions import db
 from feedback.notify import staff
 from feedback.notify.digest import send_digests
-from feedback.notify.staff_models import StaffNotice, When
+from feedback.notify.staff_models import NotifyPreference, StaffNotice, When
 from feedback.outbox.delivery import deliver_due
 from feedback.outbox.models import OutboxMessage
 from tests.complaints_helpers import answer, case_of, work
@@ -313,3 +313,37 @@ def test_each_reader_gets_their_language_and_time_zone(app, surveys, make_user, 
     assert "高" in chinese  # the priority, in Chinese
     with force_locale("zh"):
         assert subjects(received, zh) == [_("New case #%(id)s in the queue", id=case.id)]
+
+
+# --- the settings --------------------------------------------------------------------------
+
+
+def test_the_settings_page_saves_the_choices_and_refuses_off_for_own_cases(
+    agent_client, manager_client
+):
+    agent = agent_client.user
+    page = agent_client.get("/account").get_data(as_text=True)
+    assert "Notifications" in page and "New cases in the queue" in page
+
+    data = {"notify-queue": "off", "notify-mine": "digest"}
+    assert agent_client.submit("/account/notifications", data).status_code == 302
+    db.session.expire_all()
+    row = db.session.get(NotifyPreference, agent.id)
+    assert (row.queue, row.mine) == ("off", "digest")
+
+    refused = agent_client.submit("/account/notifications", {**data, "notify-mine": "off"})
+    assert refused.status_code == 400
+    assert "Your own cases cannot be off" in refused.get_data(as_text=True)
+    bad = agent_client.submit("/account/notifications", {**data, "notify-queue": "loud"})
+    assert bad.status_code == 400
+    db.session.expire_all()
+    row = db.session.get(NotifyPreference, agent.id)
+    assert (row.queue, row.mine) == ("off", "digest")  # nothing saved was lost
+
+    # a manager is not told of the queue: their page asks only about their own cases
+    page = manager_client.get("/account").get_data(as_text=True)
+    assert "New cases in the queue" not in page and "My cases" in page
+    response = manager_client.submit("/account/notifications", {"notify-mine": "digest"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(NotifyPreference, manager_client.user.id).mine == "digest"
