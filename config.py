@@ -106,6 +106,9 @@ class Config:
     # Resolved cases close (and can no longer be reopened) this many days later.
     CASE_CLOSE_DAYS = _int("CASE_CLOSE_DAYS", 14)
     INVITATION_BATCH_SIZE = _int("INVITATION_BATCH_SIZE", 200)
+    # Staff notices that wait (normal and low new cases, and whoever chose the digest)
+    # go out as one email per person this often.
+    NOTIFY_DIGEST_MINUTES = _int("NOTIFY_DIGEST_MINUTES", 30)
 
     # Customers' phone numbers arrive as people write them and are stored in E.164.
     #: ISO 3166 region (CN, US ...) a number without +country code is read in; with none

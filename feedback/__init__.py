@@ -202,6 +202,7 @@ def register_reactions(app: Flask) -> None:
     later, in the worker (feedback/events.py; docs/architecture.md says why each is where)."""
     from feedback import events
     from feedback.complaints import followup, routing
+    from feedback.notify import staff
     from feedback.tagging import services as tagging
 
     events.on(app, events.AnswerRecorded, routing.route_by_score)
@@ -213,12 +214,18 @@ def register_reactions(app: Flask) -> None:
     # their answer (a broken configuration, a deadlock); it files an answer only once
     events.later(app, events.AnswerRecorded, "route_again", routing.route_again)
     events.later(app, events.CommentChanged, "tag_comment", tagging.tag_comment)
+    # staff notices (feedback/notify/staff.py): who hears of a case, at once or in a digest
+    events.later(app, events.CaseOpened, "notify_staff", staff.on_case_opened)
+    events.later(app, events.CaseAssigned, "notify_staff", staff.on_case_assigned)
+    events.later(app, events.CustomerReplied, "notify_staff", staff.on_customer_replied)
+    events.later(app, events.CaseReopened, "notify_staff", staff.on_case_reopened)
 
 
 def register_jobs(app: Flask) -> None:
     from feedback import reactions
     from feedback.accounts import sessions, sign_in_limit
     from feedback.complaints.sweep import sweep
+    from feedback.notify import digest
     from feedback.outbox.delivery import deliver_due
     from feedback.surveys import invitations
     from feedback.tagging.services import retag_job
@@ -231,6 +238,8 @@ def register_jobs(app: Flask) -> None:
     register_job(app, "failed_invitations", invitations.note_failed_deliveries, every_seconds=60)
     register_job(app, "retag", retag_job, every_seconds=60)
     register_job(app, "sla_sweep", sweep, every_seconds=60)
+    digest_seconds = app.config["NOTIFY_DIGEST_MINUTES"] * 60
+    register_job(app, "staff_digest", digest.send_digests, every_seconds=digest_seconds)
     register_job(app, "events_prune", reactions.prune, every_seconds=3600)
     register_job(app, "sign_in_failures_prune", sign_in_limit.prune, every_seconds=600)
     register_job(app, "user_sessions_prune", sessions.prune, every_seconds=3600)

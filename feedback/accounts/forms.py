@@ -8,10 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from feedback.accounts.models import Role
 from feedback.accounts.services import MIN_PASSWORD_LENGTH
+from feedback.notify.staff_models import When
 
 ROLE_CHOICES = [
     SelectChoice(Role.AGENT.value, _l("Agent: works the complaint queue")),
@@ -84,6 +85,38 @@ class PreferencesForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = _timezone_choices()
+
+
+class NotificationsForm(FlaskForm):
+    """What a member of staff hears of: new cases in the queue (agents), and their own."""
+
+    queue = SelectField(
+        _l("New cases in the queue"),
+        choices=[
+            SelectChoice(When.NOW.value, _l("Urgent and high at once, the rest in the digest")),
+            SelectChoice(When.DIGEST.value, _l("All in the digest")),
+            SelectChoice(When.OFF.value, _l("Off")),
+        ],
+        validate_choice=True,
+    )
+    # Checked below rather than by the choices, to say why "off" is refused.
+    mine = SelectField(
+        _l("My cases: assigned to me, the customer replied, reopened"),
+        choices=[
+            SelectChoice(When.NOW.value, _l("At once")),
+            SelectChoice(When.DIGEST.value, _l("In the digest")),
+        ],
+        validate_choice=False,
+    )
+
+    def validate_mine(self, field) -> None:
+        """Someone must hear when a customer writes back to a case they own."""
+        if field.data == When.OFF.value:
+            raise ValidationError(
+                _l("Your own cases cannot be off: nobody else hears when their customer writes.")
+            )
+        if field.data not in (When.NOW.value, When.DIGEST.value):
+            raise ValidationError(_l("Not a valid choice."))
 
 
 class UserCreateForm(FlaskForm):

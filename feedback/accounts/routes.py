@@ -17,8 +17,16 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from feedback.accounts import services, sessions, sign_in_limit
-from feedback.accounts.forms import ChangePasswordForm, LoginForm, PreferencesForm
+from feedback.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    NotificationsForm,
+    PreferencesForm,
+)
+from feedback.accounts.models import Role
 from feedback.extensions import db
+from feedback.notify import staff as notify
+from feedback.notify.staff_models import When
 from feedback.urls import safe_local_target
 
 bp = Blueprint("accounts", __name__)
@@ -115,9 +123,44 @@ def account():
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("accounts.account"))
     status = 400 if prefs.is_submitted() else 200
-    return render_template(
-        "accounts/account.html", prefs=prefs, password_form=ChangePasswordForm(prefix="pw")
-    ), status
+    return _account_page(prefs=prefs), status
+
+
+def _account_page(**forms):
+    """The settings page with its three forms; those not given are blank."""
+    forms.setdefault("prefs", PreferencesForm(prefix="prefs", data=_prefs_data(), formdata=None))
+    forms.setdefault("password_form", ChangePasswordForm(prefix="pw", formdata=None))
+    forms.setdefault("notify_form", _notifications_form(formdata=None))
+    return render_template("accounts/account.html", hears_of_queue=_hears_of_queue(), **forms)
+
+
+def _hears_of_queue() -> bool:
+    """Only agents are told of new cases in the queue; managers hear of serious ones."""
+    return current_user.role is Role.AGENT
+
+
+def _notifications_form(**kwargs) -> NotificationsForm:
+    choice = notify.preference(current_user)
+    data = {"queue": choice.queue, "mine": choice.mine}
+    form = NotificationsForm(prefix="notify", data=data, **kwargs)
+    if not _hears_of_queue():
+        del form.queue
+    return form
+
+
+@bp.post("/account/notifications")
+@login_required
+def notifications():
+    """Save what the user hears of, and when."""
+    form = _notifications_form()
+    if not form.validate_on_submit():
+        return _account_page(notify_form=form), 400
+    # a manager's form has no queue field: their stored choice stays
+    queue = form.queue.data if "queue" in form else notify.preference(current_user).queue
+    notify.set_preference(current_user, When(queue), When(form.mine.data))
+    db.session.commit()
+    flash(_("Your notification settings are saved."), "success")
+    return redirect(url_for("accounts.account"))
 
 
 @bp.post("/account/password")
@@ -135,8 +178,7 @@ def change_password():
             db.session.commit()
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("accounts.account"))
-    prefs = PreferencesForm(prefix="prefs", data=_prefs_data(), formdata=None)
-    return render_template("accounts/account.html", prefs=prefs, password_form=form), 400
+    return _account_page(password_form=form), 400
 
 
 def _prefs_data() -> dict:

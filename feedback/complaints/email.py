@@ -22,18 +22,20 @@ class CaseEmail:
 
 
 def case_url(case) -> str:
+    """The case page's address, for staff email."""
     return f"{current_app.config['BASE_URL']}/cases/{case.id}"
 
 
-def _user_locale(user: User) -> str:
+def user_locale(user: User) -> str:
+    """The language a member of staff reads mail in."""
     return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _in_zone(user: User, moment) -> str:
+def in_zone(user: User, moment) -> str:
     """A time as the reader sees it: in their own zone, in their language."""
     zone = user.timezone or current_app.config["BABEL_DEFAULT_TIMEZONE"]
     # flask_babel's format_datetime uses the request's zone; the worker has no request.
-    return format_datetime(moment, "medium", tzinfo=zone, locale=_user_locale(user)) + f" ({zone})"
+    return format_datetime(moment, "medium", tzinfo=zone, locale=user_locale(user)) + f" ({zone})"
 
 
 def reply_message(case, agent: User, subject: str, body: str, locale: str) -> CaseEmail:
@@ -50,13 +52,13 @@ def reply_message(case, agent: User, subject: str, body: str, locale: str) -> Ca
 
 def warning_message(case, user: User) -> CaseEmail:
     """To the owner, or to every agent while nobody owns the case: 20% of the time left."""
-    with force_locale(_user_locale(user)):
+    with force_locale(user_locale(user)):
         subject = _("Due soon: case #%(id)s", id=case.id)
         text = render_template(
             "complaints/email/warning.txt",
             case=case,
             user=user,
-            due=_in_zone(user, case.first_response_due_at),
+            due=in_zone(user, case.first_response_due_at),
             url=case_url(case),
         )
     return CaseEmail(subject, text)
@@ -64,7 +66,7 @@ def warning_message(case, user: User) -> CaseEmail:
 
 def escalation_message(case, manager: User, what: str) -> CaseEmail:
     """To a manager: a deadline passed (``what`` is "first_response" or "resolution")."""
-    with force_locale(_user_locale(manager)):
+    with force_locale(user_locale(manager)):
         if what == "first_response":
             subject = _("Overdue: case #%(id)s has had no response", id=case.id)
             due = case.first_response_due_at
@@ -76,7 +78,7 @@ def escalation_message(case, manager: User, what: str) -> CaseEmail:
             case=case,
             user=manager,
             what=what,
-            due=_in_zone(manager, due),
+            due=in_zone(manager, due),
             url=case_url(case),
         )
     return CaseEmail(subject, text)
