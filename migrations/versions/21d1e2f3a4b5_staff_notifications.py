@@ -1,7 +1,7 @@
 """staff notifications: each user's choices and the notices written for them
 
 Revision ID: 21d1e2f3a4b5
-Revises: d4c6e8f0a2b3
+Revises: 21c1d2e3f4a5
 Create Date: 2026-12-06 11:30:00
 
 notify_preferences: one row per user who changed the defaults (new cases in the queue:
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '21d1e2f3a4b5'
-down_revision = 'd4c6e8f0a2b3'
+down_revision = '21c1d2e3f4a5'
 branch_labels = None
 depends_on = None
 
