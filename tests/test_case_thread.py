@@ -79,6 +79,38 @@ def _conversation(agent) -> Case:
     return db.session.get(Case, case.id)
 
 
+def test_the_opening_answer_leads_and_the_rest_follow_in_time_order():
+    """thread.conversation alone: an imported answer answered weeks before still opens
+    the thread; events at the same instant keep the order they were written in; an
+    answer no event names takes its place by its answer time; a failed reply is marked."""
+    from feedback.complaints import thread
+    from feedback.surveys.models import Response
+
+    t = MONDAY_10
+    opening = Response(id=10, score=1, answered_at=t - timedelta(days=20))
+    unnamed = Response(id=11, score=2, answered_at=t + timedelta(hours=2))
+    failed = OutboxMessage(id=5, status=OutboxStatus.FAILED, last_error="550")
+    events = [
+        CaseEvent(id=1, kind="opened", at=t, response_id=10),
+        CaseEvent(id=2, kind="claimed", at=t + timedelta(minutes=1)),
+        CaseEvent(id=4, kind="note", at=t + timedelta(hours=1)),
+        CaseEvent(id=3, kind="reply", at=t + timedelta(hours=1), outbox_message_id=5),
+        CaseEvent(id=5, kind="customer_reply", at=t + timedelta(hours=3), body="ok"),
+        CaseEvent(id=6, kind="status", at=t + timedelta(hours=4)),
+    ]
+    entries = thread.conversation(events, {10: opening, 11: unnamed}, {5: failed})
+    assert [(e.kind, e.response.id if e.response else e.event.id) for e in entries] == [
+        ("answer", 10),
+        ("reply", 3),
+        ("note", 4),
+        ("answer", 11),
+        ("customer_reply", 5),
+    ]
+    assert [e.role for e in entries if e.kind == "answer"] == ["opening", "later"]
+    assert entries[1].failed is failed and entries[2].failed is None
+    assert [e.kind for e in thread.history(events)] == ["opened", "claimed", "status"]
+
+
 def test_the_thread_holds_every_message_in_time_order_newest_last(app, surveys, agent_client):
     case = _conversation(agent_client.user)
     page = agent_client.get(f"/cases/{case.id}")
