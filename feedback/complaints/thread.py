@@ -26,7 +26,8 @@ class Entry:
     """One message of the thread.
 
     ``kind`` is "answer" (``response`` set, ``role`` "opening", "later" or
-    "followup"), or the event's kind: "reply", "customer_reply", "call", "note".
+    "followup"), or the event's kind: "reply", "customer_reply", "call", "note" (an
+    internal note: the page marks it as never sent to the customer).
     """
 
     kind: str
@@ -36,11 +37,6 @@ class Entry:
     role: str = ""
     #: the outbox message of a reply that could not be delivered
     failed: OutboxMessage | None = None
-
-    @property
-    def internal(self) -> bool:
-        """Seen by staff only: never sent to the customer."""
-        return self.kind == "note"
 
 
 def conversation(
