@@ -1,6 +1,6 @@
-"""What the case page shows: the customer, the answers on the case with their tags, the
-customer's earlier answers and cases, the follow-up, the clock, the timeline and the
-forms of the actions the case allows now."""
+"""What the case page shows: the customer, the conversation (answers, replies both ways,
+calls, notes; see thread.py), the customer's earlier answers and cases, the clock, the
+history and the forms of the actions the case allows now."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from feedback.accounts.models import Role
-from feedback.complaints import forms, timeline
+from feedback.complaints import forms, thread, timeline
 from feedback.complaints.cases import fill_template
 from feedback.complaints.models import (
     ACTIVE_STATUSES,
@@ -31,37 +31,6 @@ EARLIER = 20
 def case_page_context(case: Case, given: dict, args) -> dict:
     """Everything the template needs. ``given`` holds forms that came back with errors."""
     now = utcnow()
-    on_case = list(
-        db.session.scalars(
-            select(Response)
-            .join(CaseResponse, CaseResponse.response_id == Response.id)
-            .where(CaseResponse.case_id == case.id)
-            .options(selectinload(Response.survey))
-            .order_by(Response.answered_at)
-        )
-    )
-    on_case_ids = {r.id for r in on_case}
-    earlier = [
-        r
-        for r in db.session.scalars(
-            select(Response)
-            .where(Response.customer_id == case.customer_id)
-            .options(selectinload(Response.survey))
-            .order_by(Response.answered_at.desc())
-            .limit(EARLIER + len(on_case_ids))
-        )
-        if r.id not in on_case_ids
-    ][:EARLIER]
-    other_cases = list(
-        db.session.scalars(
-            select(Case)
-            .where(Case.customer_id == case.customer_id, Case.id != case.id)
-            .order_by(Case.opened_at.desc())
-        )
-    )
-    followup = None
-    if case.followup_invitation is not None:
-        followup = case.followup_invitation
     events = list(
         db.session.scalars(
             select(CaseEvent)
@@ -70,15 +39,46 @@ def case_page_context(case: Case, given: dict, args) -> dict:
             .order_by(CaseEvent.at, CaseEvent.id)
         )
     )
+    on_case_ids = set(
+        db.session.scalars(select(CaseResponse.response_id).where(CaseResponse.case_id == case.id))
+    )
+    answered_ids = {e.response_id for e in events if e.kind in thread.ANSWERED and e.response_id}
+    answers = {
+        r.id: r
+        for r in db.session.scalars(
+            select(Response)
+            .where(Response.id.in_(on_case_ids | answered_ids))
+            .options(selectinload(Response.survey))
+            .order_by(Response.answered_at)
+        )
+    }
+    earlier = [
+        r
+        for r in db.session.scalars(
+            select(Response)
+            .where(Response.customer_id == case.customer_id)
+            .options(selectinload(Response.survey))
+            .order_by(Response.answered_at.desc())
+            .limit(EARLIER + len(answers))
+        )
+        if r.id not in answers
+    ][:EARLIER]
+    other_cases = list(
+        db.session.scalars(
+            select(Case)
+            .where(Case.customer_id == case.customer_id, Case.id != case.id)
+            .order_by(Case.opened_at.desc())
+        )
+    )
     context = {
         "case": case,
         "customer": case.customer,
-        "on_case": on_case,
+        "thread": thread.conversation(events, answers, thread.failed_replies(events)),
+        "history": thread.history(events),
         "earlier": earlier,
         "other_cases": other_cases,
-        "topics": topics_of([r.id for r in on_case + earlier]),
-        "followup": followup,
-        "events": events,
+        "topics": topics_of(list(answers) + [r.id for r in earlier]),
+        "followup": case.followup_invitation,
         "describe": timeline.describe,
         "clock": timeline.clock(case, now),
         "now": now,

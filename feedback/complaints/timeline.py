@@ -90,6 +90,8 @@ def describe(event: CaseEvent) -> str:
         return text
     if kind == "reply":
         return _("%(who)s emailed the customer: “%(subject)s”.", who=_who(event), subject=detail)
+    if kind == "customer_reply":
+        return _("The customer replied by email: “%(subject)s”.", subject=detail or "")
     if kind == "call":
         return _(
             "%(who)s logged a call: %(outcome)s.",

@@ -17,6 +17,7 @@ from wtforms.fields import SelectChoice
 
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role
+from feedback.complaints.models import Case, CaseResponse
 from feedback.customers.models import Customer
 from feedback.customers.phones import phone_digits
 from feedback.extensions import db
@@ -119,11 +120,25 @@ def _page(customer: Customer, form):
         .order_by(Response.answered_at.desc())
         .options(selectinload(Response.survey))
     ).all()
+    # The customer's cases, and which answer is on which, so that staff go from an
+    # answer to what was done about it in one click.
+    cases = db.session.scalars(
+        select(Case).where(Case.customer_id == customer.id).order_by(Case.opened_at.desc())
+    ).all()
+    case_of = dict(
+        db.session.execute(
+            select(CaseResponse.response_id, CaseResponse.case_id).where(
+                CaseResponse.case_id.in_([c.id for c in cases])
+            )
+        ).all()
+    )
     return render_template(
         "customers/show.html",
         customer=customer,
         events=events,
         responses=responses,
+        cases=cases,
+        case_of=case_of,
         topics_of=topics_of([r.id for r in responses]),
         form=form,
     )
