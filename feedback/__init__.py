@@ -149,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.accounts.admin import bp as admin_bp
     from feedback.accounts.routes import bp as accounts_bp
     from feedback.api.routes import bp as api_bp
+    from feedback.brand.routes import bp as brand_bp
     from feedback.complaints.configuration.routes import bp as queue_admin_bp
     from feedback.complaints.routes import bp as complaints_bp
     from feedback.core.routes import bp as core_bp
@@ -163,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(brand_bp)
     app.register_blueprint(outbox_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(customers_bp)
@@ -255,6 +257,7 @@ def register_template_helpers(app: Flask) -> None:
     )
 
     from feedback.accounts.models import Role, role_label
+    from feedback.brand.services import current_brand
     from feedback.complaints.enums import (
         call_outcome_label,
         case_status_label,
@@ -272,6 +275,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         Role=Role,
         role_label=role_label,
+        brand=current_brand,  # a call, so that only pages and mail that show it read it
         status_label=status_label,
         format_datetime=format_datetime,  # in the viewer's time zone and language
         format_date=format_date,
