@@ -203,7 +203,7 @@ def register_reactions(app: Flask) -> None:
     """Who reacts to which domain event: at once, in the transaction that publishes it, or
     later, in the worker (feedback/events.py; docs/architecture.md says why each is where)."""
     from feedback import events
-    from feedback.complaints import followup, routing
+    from feedback.complaints import followup, promise_email, routing
     from feedback.tagging import services as tagging
 
     events.on(app, events.AnswerRecorded, routing.route_by_score)
@@ -215,6 +215,8 @@ def register_reactions(app: Flask) -> None:
     # their answer (a broken configuration, a deadlock); it files an answer only once
     events.later(app, events.AnswerRecorded, "route_again", routing.route_again)
     events.later(app, events.CommentChanged, "tag_comment", tagging.tag_comment)
+    # after commit: the answer's request sends nothing (and the setting is off by default)
+    events.later(app, events.CaseOpened, "promise_email", promise_email.email_promise)
 
 
 def register_jobs(app: Flask) -> None:

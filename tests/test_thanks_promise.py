@@ -8,12 +8,18 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import time_machine
+from sqlalchemy import select
 
+from feedback import events
+from feedback.brand.services import save_brand
 from feedback.complaints import cases as case_actions
+from feedback.complaints import promise_email
 from feedback.complaints.enums import CallOutcome
+from feedback.events import DomainEvent
 from feedback.extensions import db
+from feedback.outbox.models import OutboxMessage
 from feedback.promise import reply_time
-from tests.complaints_helpers import answer, case_of, cases
+from tests.complaints_helpers import answer, case_of, cases, work
 
 # Monday 23 November 2026, 10:00 in Shanghai (the default calendar: Mon-Fri 9-18, CN).
 MONDAY_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -101,3 +107,66 @@ def test_a_link_changed_by_hand_shows_no_promise_and_no_error(client, link):
         page = client.get(f"{link}?{junk}")
         assert page.status_code == 200
         assert "will contact you" not in page.get_data(as_text=True)
+
+
+# --- the short email ------------------------------------------------------------------
+
+
+def _promise_mail() -> list[OutboxMessage]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "case_promise"))
+    )
+
+
+def _setting(on: bool, **brand) -> None:
+    save_brand({"promise_email": on, **brand})
+    db.session.commit()
+
+
+def test_no_email_while_the_setting_is_off(app, surveys):
+    with time_machine.travel(MONDAY_10, tick=False):
+        answer("csat", 1)
+    assert len(cases()) == 1
+    assert _promise_mail() == []
+
+
+def test_the_email_goes_once_per_case_in_the_customers_language(app, surveys):
+    _setting(True, company_name="Acme Shoes", company_name_zh="艾克米鞋业")
+    with time_machine.travel(MONDAY_10, tick=False):
+        first = answer("csat", 1, customer="c-9", email="li@example.com", locale="zh", name="李雷")
+        answer("nps", 2, customer="c-9", email="li@example.com", locale="zh", name="李雷")
+        assert len(_promise_mail()) == 1, "the worker queued it after the answer"
+        # the worker runs its reactions again: still one email
+        for row in db.session.scalars(select(DomainEvent).where(DomainEvent.type == "case.opened")):
+            promise_email.email_promise(events.CaseOpened(row.data["case_id"], first.id))
+        db.session.commit()
+    [case] = cases()
+    [mail] = _promise_mail()
+    assert mail.to_address == "li@example.com"
+    assert mail.message_id == promise_email.promise_message_id(case.id)
+    assert "艾克米鞋业" in mail.subject and f"#{case.id}" in mail.subject
+    assert "星期一 14:00" in mail.body_text and "上海" in mail.body_text
+    assert "李雷" in mail.body_text and "艾克米鞋业" in mail.body_html
+
+
+def test_the_email_is_in_english_for_an_english_answer(app, surveys):
+    _setting(True)
+    with time_machine.travel(MONDAY_10, tick=False):
+        answer("csat", 1)
+    [mail] = _promise_mail()
+    assert "What happens next with your feedback" in mail.subject
+    assert "will contact you by Monday 2:00\u202fPM, Shanghai time" in mail.body_text
+
+
+def test_no_email_for_a_happy_answer_or_a_case_already_answered(app, surveys, make_user):
+    _setting(True)
+    with time_machine.travel(MONDAY_10, tick=False):
+        answer("csat", 5)
+        assert cases() == []
+        answer("csat", 1, worker=False)
+        [case] = cases()
+        case_actions.log_call(case, make_user(), CallOutcome.REACHED, "Spoke to Ann")
+        db.session.commit()
+        work()
+    assert _promise_mail() == []
