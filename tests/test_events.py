@@ -73,9 +73,9 @@ def test_an_answer_is_announced_with_ids_only_and_the_worker_reacts(app, surveys
     assert recorded.processed_at is None
     assert case_of(response) is None  # a happy score: no case until the comment is read
 
-    # only the answer waits for reactions (tagging, routing again); the purchase, the
-    # comment tagged and the case opened are written processed: nothing reacts to them yet
-    assert work() == 1
+    # the answer waits for reactions (tagging, routing again), and the case opened (the
+    # promise email); the purchase and the comment tagged are written processed
+    assert work() == 2
     [recorded] = rows("answer.recorded")
     assert recorded.processed_at is not None
     assert [e.data["response_id"] for e in rows("comment.tagged")] == [response.id]
