@@ -223,3 +223,22 @@ def test_links_in_the_invitation_still_work(app, surveys, api, client):
     mail = _invitation(app, api, "en", 4)
     answer_link = local(html_links(mail)[0])
     assert client.get(answer_link).status_code == 200
+
+
+def test_the_branded_answer_page_keeps_the_policy_in_chromium(
+    app, link, live_server, browser, tmp_path
+):
+    from tests.test_security_headers import Watched
+
+    _brand()
+    watched = Watched(browser, viewport={"width": 390, "height": 844})
+    watched.visit(f"{live_server}{link}?lang=zh")
+    page = watched.page
+    logo = page.get_by_role("img", name="艾克米鞋业")
+    assert logo.evaluate("img => img.complete && img.naturalWidth") == 1
+    button = page.get_by_role("button")
+    assert button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(170, 51, 0)"
+    assert page.get_by_role("link", name="help@acme.example").is_visible()
+    page.screenshot(path=str(tmp_path / "answer-branded-zh.png"), full_page=True)
+    assert watched.messages == []
+    watched.context.close()

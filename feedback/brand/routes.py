@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role
@@ -23,8 +24,12 @@ def settings():
     brand = services.current_brand()
     form = BrandForm(data=vars(brand) if request.method == "GET" else None)
     if form.validate_on_submit():
-        services.save_brand(form.values(), form.logo.logo_bytes, remove_logo=form.remove_logo.data)
-        db.session.commit()
+        try:
+            _save(form)
+        except IntegrityError:
+            # Another admin's first save made the row a moment ago: save over it.
+            db.session.rollback()
+            _save(form)
         flash(_("The brand settings are saved."), "success")
         return redirect(url_for("brand.settings"))
     status = 400 if request.method == "POST" else 200
@@ -34,6 +39,11 @@ def settings():
         ),
         status,
     )
+
+
+def _save(form: BrandForm) -> None:
+    services.save_brand(form.values(), form.logo.logo_bytes, remove_logo=form.remove_logo.data)
+    db.session.commit()
 
 
 def _cached(response: Response, stamp: str) -> Response:
