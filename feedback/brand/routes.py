@@ -21,6 +21,7 @@ LONG_CACHE = "public, max-age=31536000, immutable"
 @bp.route("/admin/brand", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def settings():
+    """The admin's brand page: the form and a preview of what customers see."""
     brand = services.current_brand()
     form = BrandForm(data=vars(brand) if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -58,6 +59,7 @@ def _cached(response: Response, stamp: str) -> Response:
 
 @bp.get("/brand/logo")
 def logo():
+    """The uploaded logo, for customer pages and mail (public: mail clients fetch it)."""
     found = services.logo()
     if found is None:
         abort(404)
