@@ -149,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.accounts.admin import bp as admin_bp
     from feedback.accounts.routes import bp as accounts_bp
     from feedback.api.routes import bp as api_bp
+    from feedback.brand.routes import bp as brand_bp
     from feedback.complaints.configuration.routes import bp as queue_admin_bp
     from feedback.complaints.routes import bp as complaints_bp
     from feedback.core.routes import bp as core_bp
@@ -163,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(brand_bp)
     app.register_blueprint(outbox_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(customers_bp)
@@ -201,7 +203,7 @@ def register_reactions(app: Flask) -> None:
     """Who reacts to which domain event: at once, in the transaction that publishes it, or
     later, in the worker (feedback/events.py; docs/architecture.md says why each is where)."""
     from feedback import events
-    from feedback.complaints import followup, routing
+    from feedback.complaints import followup, promise_email, routing
     from feedback.notify import staff
     from feedback.tagging import services as tagging
 
@@ -219,6 +221,8 @@ def register_reactions(app: Flask) -> None:
     events.later(app, events.CaseAssigned, "notify_staff", staff.on_case_assigned)
     events.later(app, events.CustomerReplied, "notify_staff", staff.on_customer_replied)
     events.later(app, events.CaseReopened, "notify_staff", staff.on_case_reopened)
+    # after commit: the answer's request sends nothing (and the setting is off by default)
+    events.later(app, events.CaseOpened, "promise_email", promise_email.email_promise)
 
 
 def register_jobs(app: Flask) -> None:
@@ -264,6 +268,7 @@ def register_template_helpers(app: Flask) -> None:
     )
 
     from feedback.accounts.models import Role, role_label
+    from feedback.brand.services import current_brand
     from feedback.complaints.enums import (
         call_outcome_label,
         case_status_label,
@@ -281,6 +286,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         Role=Role,
         role_label=role_label,
+        brand=current_brand,  # a call, so that only pages and mail that show it read it
         status_label=status_label,
         format_datetime=format_datetime,  # in the viewer's time zone and language
         format_date=format_date,

@@ -182,6 +182,7 @@ def _staff_pages(role: Role) -> list[str]:
     if role is Role.ADMIN:
         user_id = db.session.scalar(select(User.id).order_by(User.id))
         pages += ["/admin/users", f"/admin/users/{user_id}", "/admin/api-keys", "/admin/outbox"]
+        pages += ["/admin/brand"]
     return pages
 
 

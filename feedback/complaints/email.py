@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from feedback.accounts.models import User
+from feedback.brand.services import current_brand
 
 
 @dataclass
@@ -44,7 +45,15 @@ def reply_message(case, agent: User, subject: str, body: str, locale: str) -> Ca
         reference = _("Case #%(id)s", id=case.id)
         if f"#{case.id}" not in subject:  # a template may have put it in already
             subject = f"{subject} [{reference}]"
-        context = {"body": body, "agent": agent, "reference": reference}
+        brand = current_brand()
+        context = {
+            "body": body,
+            "agent": agent,
+            "reference": reference,
+            "company": brand.name(locale),
+            "support_address": brand.support_address,
+            "logo_url": brand.logo_url(),
+        }
         text = render_template("complaints/email/reply.txt", **context)
         html = render_template("complaints/email/reply.html", **context)
     return CaseEmail(subject, text, html)

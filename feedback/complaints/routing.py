@@ -107,8 +107,12 @@ def route_by_score(event: events.AnswerRecorded) -> dict | None:
     except Exception:
         log.exception("routing.failed response=%s", event.response_id)
         return None
-    if case is None or case.first_responded_at is not None or not case.is_active:
+    if case is None or not case.is_active:
         return None
+    if case.first_responded_at is not None:
+        # A case the team has answered already: no new time to promise, but the customer
+        # hears that someone is on it.
+        return {"case_in_hand": True}
     config = plan[0]
     return {"reply_by": case.first_response_due_at, "reply_zone": config.calendar.zone.key}
 

@@ -24,6 +24,7 @@ from flask_mail import BadHeaderError, Message
 from sqlalchemy import and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import aliased
 
+from feedback.brand.services import current_brand, sender
 from feedback.extensions import db, mail
 from feedback.outbox.models import OutboxMessage, OutboxStatus
 from feedback.timeutil import utcnow
@@ -100,8 +101,10 @@ def claim_due(limit: int, worker: str, now: datetime | None = None) -> tuple[str
         .where(OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.SENDING)
         .order_by(OutboxMessage.id)
     )
+    from_ = sender(current_brand())  # read once a batch: a change shows in the next
     batch = [
-        Claimed(row.id, row.kind, row.sensitive, row.attempts, build_message(row)) for row in rows
+        Claimed(row.id, row.kind, row.sensitive, row.attempts, build_message(row, from_))
+        for row in rows
     ]
     db.session.commit()
     return token, batch
@@ -132,8 +135,9 @@ class UnfoldedHeader(str):
 URL_LIST_HEADERS = frozenset({"List-Unsubscribe"})
 
 
-def build_message(row: OutboxMessage) -> Message:
-    """The Flask-Mail message for an outbox row."""
+def build_message(row: OutboxMessage, from_: str | None = None) -> Message:
+    """The Flask-Mail message for an outbox row, from ``from_`` (default: the brand's
+    sender, else MAIL_DEFAULT_SENDER)."""
     headers = {
         name: UnfoldedHeader(name, value) if name in URL_LIST_HEADERS else value
         for name, value in (row.headers or {}).items()
@@ -143,7 +147,7 @@ def build_message(row: OutboxMessage) -> Message:
         recipients=[row.to_address],
         body=row.body_text,
         html=row.body_html,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        sender=from_ or sender(),
         extra_headers=headers,
     )
     message.msgId = row.message_id

@@ -9,7 +9,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import escape
 
+from feedback.brand.services import current_brand
 from feedback.surveys.models import Invitation, Survey, SurveyKind
+
+#: the buttons' colour without a brand colour
+DEFAULT_COLOUR = "#1d4ed8"
 
 
 @dataclass
@@ -39,6 +43,7 @@ def render_invitation(
 ) -> RenderedEmail:
     """Render the email for one invitation (or its reminder) in ``locale``."""
     links = survey_links(token)
+    brand = current_brand()
     with force_locale(locale):
         low, high = scale_labels(survey.kind)
         context = {
@@ -52,6 +57,10 @@ def render_invitation(
             "high_label": high,
             "customer_name": customer_name,
             "reminder": reminder,
+            "company": brand.name(locale),
+            "logo_url": brand.logo_url(),
+            "colour": brand.colour or DEFAULT_COLOUR,
+            "support_address": brand.support_address,
         }
         subject = survey.text("email_subject", locale)
         if reminder:

@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import dates as babel_dates
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from feedback.customers.models import Customer
 from feedback.extensions import db
+from feedback.promise import promise_lines
 from feedback.surveys import answers
 from feedback.surveys.email import scale_labels
 from feedback.surveys.forms import AnswerForm, CommentForm
@@ -85,9 +85,12 @@ def answer(token: str):
 
 
 def _promise_args(shown: dict) -> dict:
-    """The thank-you page's arguments for the reply time complaints promised, when the
-    answer is on a case awaiting its first response: in the link, so that it shows
-    without a cookie and after a reload."""
+    """The thank-you page's arguments for what complaints handed back, when the answer is
+    on a case in the queue: the promised first-response time (or "in_hand" when the case
+    has had its first response). In the link, so that it shows without a cookie and after
+    a reload."""
+    if shown.get("case_in_hand"):
+        return {"case": "in_hand"}
     if shown.get("reply_by") is None:
         return {}
     return {
@@ -96,24 +99,19 @@ def _promise_args(shown: dict) -> dict:
     }
 
 
-def _promise(locale: str) -> str | None:
-    """What the thank-you page promises, in the customer's language and the team's time
-    zone; None without (valid) reply_by and zone arguments."""
+def _promise(locale: str) -> list[str] | None:
+    """What the thank-you page says happens next, in the customer's language and the
+    team's time zone; None without (valid) arguments: a happy answer's page."""
+    if request.args.get("case") == "in_hand":
+        return promise_lines(None, None, locale)
     try:
         reply_by = datetime.fromisoformat(request.args["reply_by"])
         zone = ZoneInfo(request.args["zone"])
-        day = babel_dates.format_date(reply_by.astimezone(zone), "full", locale=locale)
+        if reply_by.tzinfo is None:
+            return None
+        return promise_lines(reply_by, zone, locale)
     except (KeyError, ValueError, ZoneInfoNotFoundError, OverflowError):
         return None
-    if reply_by.tzinfo is None:
-        return None
-    return _(
-        "We are sorry it was not better. Someone from our service team will reply to you"
-        " by %(day)s, %(time)s (%(zone)s).",
-        day=day,
-        time=babel_dates.format_time(reply_by, "short", tzinfo=zone, locale=locale),
-        zone=babel_dates.get_timezone_name(zone, locale=locale),
-    )
 
 
 def _preselect(form: AnswerForm, kind) -> str | None:
@@ -183,7 +181,9 @@ def _answered(token, link, locale):
             saved=outcome is answers.CommentEdit.SAVED,
             score_kept=outcome is answers.CommentEdit.SCORE_DIFFERS,
             promise=_promise(locale),
-            promise_args={k: request.args[k] for k in ("reply_by", "zone") if k in request.args},
+            promise_args={
+                k: request.args[k] for k in ("reply_by", "zone", "case") if k in request.args
+            },
         ),
         status,
     )
