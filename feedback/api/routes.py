@@ -3,6 +3,7 @@ and answers out (GET /api/v1/summary, /responses)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from http import HTTPStatus
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -58,6 +59,30 @@ def errors(*codes: int):
     return decorate
 
 
+def requires(scope: str):
+    """Answer 403 (code ``insufficient_scope``) to a key without ``scope``, before the
+    arguments are read; put it right under ``@bp.route``. Documents the 403."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def checked(*args, **kwargs):
+            if scope not in g.api_scopes:
+                body = {
+                    "error": {
+                        "code": "insufficient_scope",
+                        "message": f"This API key lacks the scope {scope!r}; "
+                        "an admin can make a key that has it.",
+                        "fields": {},
+                    }
+                }
+                return jsonify(body), 403
+            return view(*args, **kwargs)
+
+        return errors(403)(checked)
+
+    return decorate
+
+
 @bp.before_request
 def require_api_key():
     header = request.headers.get("Authorization", "")
@@ -74,6 +99,7 @@ def require_api_key():
     else:
         db.session.commit()
     g.api_key_id = api_key.id
+    g.api_scopes = frozenset(api_key.scope_list)
 
 
 def _ingest(inputs: list[tuple[int, EventInput]]) -> list[dict]:
@@ -103,6 +129,7 @@ def _ingest(inputs: list[tuple[int, EventInput]]) -> list[dict]:
 
 
 @bp.route("/touchpoints", methods=["POST"])
+@requires("ingest")
 @bp.arguments(TouchpointSchema, location="json")
 @bp.response(201, EventOut)
 @bp.alt_response(200, schema=EventOut, description="Already known: nothing was created.")
@@ -116,6 +143,7 @@ def create_touchpoint(event: EventInput):
 
 
 @bp.route("/touchpoints/batch", methods=["POST"])
+@requires("ingest")
 @bp.arguments(BatchIn, location="json")
 @bp.response(200, BatchOut)
 @errors(400, 401, 413, 422)
@@ -238,6 +266,7 @@ def _change(change: scoring.Change) -> dict:
 
 
 @bp.route("/summary", methods=["GET"])
+@requires("read")
 @bp.arguments(ScoreFilterArgs, location="query")
 @bp.response(200, SummaryOut)
 @errors(401, 422)
@@ -265,6 +294,7 @@ def summary(args: dict):
 
 
 @bp.route("/responses", methods=["GET"])
+@requires("read")
 @bp.arguments(ResponsesArgs, location="query")
 @bp.response(200, ResponsesOut)
 @errors(401, 422)
