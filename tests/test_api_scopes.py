@@ -20,6 +20,9 @@ OPERATIONS = [
     ("POST", "/api/v1/touchpoints/batch", "ingest"),
     ("GET", "/api/v1/summary", "read"),
     ("GET", "/api/v1/responses", "read"),
+    ("GET", "/api/v1/cases", "read"),
+    ("GET", "/api/v1/cases/1", "read"),
+    ("GET", "/api/v1/customers/c-1", "read"),
 ]
 
 
@@ -63,7 +66,7 @@ def test_a_key_with_the_scope_gets_past_the_check(client, surveys, method, path,
 
 def test_scopes_are_checked_before_the_arguments(client):
     response = client.get(
-        "/api/v1/responses?limit=0", headers={"Authorization": f"Bearer {_key('ingest')}"}
+        "/api/v1/cases?limit=0", headers={"Authorization": f"Bearer {_key('ingest')}"}
     )
     assert response.status_code == 403
 

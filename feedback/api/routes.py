@@ -42,8 +42,10 @@ bp = ApiBlueprint(
     __name__,
     url_prefix="/api/v1",
     description=(
-        "Touchpoints in; scores and answers out."
-        " Authenticate with `Authorization: Bearer <api key>`."
+        "Touchpoints in; scores, answers, cases and customers out."
+        " Authenticate with `Authorization: Bearer <api key>`. A key has scopes: `ingest`"
+        " for POST /touchpoints and /touchpoints/batch, `read` for every GET; a key without"
+        " an operation's scope gets 403 with the code `insufficient_scope`."
     ),
 )
 
