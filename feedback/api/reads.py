@@ -191,8 +191,8 @@ def _users(ids: set[int]) -> list[User]:
 
 
 def customer_record(external_id: str) -> dict | None:
-    """A customer by external id with their last MAX_ANSWERS answers and their cases, or
-    None."""
+    """A customer (the row, as `customer`) by external id with their last MAX_ANSWERS
+    answers and their cases, or None."""
     customer = db.session.scalar(select(Customer).where(Customer.external_id == external_id))
     if customer is None:
         return None
@@ -210,13 +210,7 @@ def customer_record(external_id: str) -> dict | None:
         .order_by(Case.opened_at.desc(), Case.id.desc())
     ).all()
     return {
-        "external_id": customer.external_id,
-        "email": customer.email,
-        "name": customer.name,
-        "language": customer.locale,
-        "tier": customer.tier,
-        "unsubscribed": customer.unsubscribed_at is not None,
-        "created_at": _iso(customer.created_at),
+        "customer": customer,
         "answers": [
             {
                 "id": response.id,

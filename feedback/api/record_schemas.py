@@ -102,9 +102,7 @@ class UserRef(Schema):
 
 
 class CaseCustomerRef(Schema):
-    external_id = fields.String(
-        allow_none=True, metadata={"description": "null once the customer was erased"}
-    )
+    external_id = fields.String()
 
 
 class CaseOut(Schema):
@@ -196,15 +194,19 @@ class CaseSummaryOut(Schema):
 
 
 class CustomerOut(Schema):
-    # One line a field: adding one (such as phone) is one line here and one in
-    # feedback.api.reads.customer_record.
-    external_id = fields.String()
-    email = fields.String(allow_none=True)
-    name = fields.String()
-    language = fields.String(allow_none=True, metadata={"description": "en or zh"})
-    tier = fields.String(allow_none=True)
-    unsubscribed = fields.Boolean()
-    created_at = fields.String(metadata={"format": "date-time"})
+    # Read from the Customer row (`customer`): a new column is one line here.
+    external_id = fields.String(attribute="customer.external_id")
+    email = fields.String(attribute="customer.email", allow_none=True)
+    name = fields.String(attribute="customer.name")
+    language = fields.String(
+        attribute="customer.locale", allow_none=True, metadata={"description": "en or zh"}
+    )
+    tier = fields.String(attribute="customer.tier", allow_none=True)
+    unsubscribed = fields.Function(
+        lambda record: record["customer"].unsubscribed_at is not None,
+        metadata={"type": "boolean"},
+    )
+    created_at = fields.DateTime(attribute="customer.created_at")
     answers = fields.List(
         fields.Nested(AnswerOut), metadata={"description": "The last 100, newest first"}
     )
