@@ -108,6 +108,7 @@ def test_filters_status_priority_owner_and_opened_range(app, get, make_user):
         resolved.id,
     ]
     assert _ids(get, opened_from="2026-11-03T08:00:01Z") == [pending.id, resolved.id]
+    assert _ids(get, opened_from="20261105") == [resolved.id]  # ISO 8601's basic format
 
 
 @pytest.mark.parametrize(
@@ -123,6 +124,7 @@ def test_filters_status_priority_owner_and_opened_range(app, get, make_user):
         ({"opened_to": "0001-01-01T00:30:00+05:00"}, "opened_to"),  # before year 1 in UTC
         ({"cursor": "not-a-cursor"}, "cursor"),
         ({"cursor": "MjAyNi0xMS0wMlQwODowMDowMHwx"}, "cursor"),  # no offset inside
+        ({"cursor": "MDAwMS0wMS0wMVQwMDozMDowMCswNTowMHwx"}, "cursor"),  # before year 1 in UTC
         ({"limit": "0"}, "limit"),
         ({"limit": "201"}, "limit"),
     ],

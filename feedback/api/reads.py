@@ -50,11 +50,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         moment, case_id = raw.split("|")
         opened_at, number = datetime.fromisoformat(moment), int(case_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        if opened_at.tzinfo is None or not 0 < number < 2**31:
+            raise ValueError(raw)
+        # a made-up cursor's time may not exist in UTC (year 1 at +05:00)
+        return opened_at.astimezone(UTC), number
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError) as error:
         raise BadCursor(cursor) from error
-    if opened_at.tzinfo is None or not 0 < number < 2**31:
-        raise BadCursor(cursor)
-    return opened_at, number
 
 
 def _iso(moment: datetime | None) -> str | None:

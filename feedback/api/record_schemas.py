@@ -26,13 +26,16 @@ class Moment(fields.Field):
         if not isinstance(value, str) or len(value) > 40:
             raise ValidationError("Give a date (2026-12-05) or a time (2026-12-05T08:00:00Z).")
         try:
-            if len(value) == 10:
-                day = date.fromisoformat(value)
-                moment = datetime.combine(day, time.min, UTC)
-                # the end of a day is the start of the next; the last day has none
-                return moment + timedelta(days=1) if self.end and day < date.max else moment
+            day = date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            moment = datetime.combine(day, time.min, UTC)
+            # the end of a day is the start of the next; the last day has none
+            return moment + timedelta(days=1) if self.end and day < date.max else moment
+        try:
             moment = datetime.fromisoformat(value)
-        except (ValueError, OverflowError) as error:
+        except ValueError as error:
             raise ValidationError("Not a date or time in ISO 8601.") from error
         if moment.tzinfo is None:
             raise ValidationError("Give the time zone offset, such as Z or +08:00.")
