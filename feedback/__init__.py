@@ -150,7 +150,7 @@ def register_url_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from feedback.accounts.admin import bp as admin_bp
     from feedback.accounts.routes import bp as accounts_bp
-    from feedback.api.records import ExternalIdConverter
+    from feedback.api.records import ExternalIdConverter  # adds its routes to api_bp
     from feedback.api.routes import bp as api_bp
     from feedback.complaints.configuration.routes import bp as queue_admin_bp
     from feedback.complaints.routes import bp as complaints_bp
