@@ -140,14 +140,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_url_converters(app: Flask) -> None:
+    from feedback.api.records import ExternalIdConverter
     from feedback.urls import IdConverter
 
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["external_id"] = ExternalIdConverter
 
 
 def register_blueprints(app: Flask) -> None:
     from feedback.accounts.admin import bp as admin_bp
     from feedback.accounts.routes import bp as accounts_bp
+    from feedback.api.records import ExternalIdConverter  # adds its routes to api_bp
     from feedback.api.routes import bp as api_bp
     from feedback.brand.routes import bp as brand_bp
     from feedback.complaints.configuration.routes import bp as queue_admin_bp
@@ -160,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.surveys.public import bp as survey_pages_bp
     from feedback.surveys.staff import bp as surveys_bp
     from feedback.tagging.routes import bp as tagging_bp
+    from feedback.urls import MAX_ID, IdConverter
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -176,6 +180,11 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(survey_pages_bp)
     csrf.exempt(api_bp)
     app.register_blueprint(survey_pages_bp)
+    # How the OpenAPI document describes our URL converters.
+    api.register_converter(
+        IdConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    )
+    api.register_converter(ExternalIdConverter, lambda _: {"type": "string", "minLength": 1})
     api.register_blueprint(api_bp)
 
 

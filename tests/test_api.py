@@ -136,5 +136,7 @@ def test_openapi_document_describes_the_endpoints(client):
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/touchpoints" in spec["paths"]
     assert "/api/v1/touchpoints/batch" in spec["paths"]
+    for path in ("/api/v1/cases", "/api/v1/cases/{case_id}", "/api/v1/customers/{external_id}"):
+        assert "403" in spec["paths"][path]["get"]["responses"]
     post = spec["paths"]["/api/v1/touchpoints"]["post"]
     assert {"201", "200", "422"} <= set(post["responses"])

@@ -3,6 +3,7 @@ not, gets a documented answer; no 5xx; every 4xx in our error shape."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
@@ -18,6 +19,8 @@ from schemathesis.specs.openapi.checks import (
 
 from config import TestingConfig
 from feedback import create_app
+from feedback.accounts.services import create_api_key
+from feedback.extensions import db
 
 #: per operation and run; both generation modes share it. About 10 s a database.
 EXAMPLES = 60
@@ -80,6 +83,8 @@ def test_every_request_gets_a_documented_answer_and_no_5xx(case, surveys, api_ke
 
 #: a request that gets each documented error of each operation: (headers, data, query)
 NO_KEY = {"Authorization": ""}
+#: replaced by a key with only that scope
+READ_ONLY, INGEST_ONLY = {"Authorization": "read"}, {"Authorization": "ingest"}
 TOO_LARGE = '{"blob": "' + "x" * (1024 * 1024 + 10) + '"}'
 ERRORS = {
     ("POST", "/api/v1/touchpoints"): {
@@ -94,8 +99,39 @@ ERRORS = {
         413: ({}, TOO_LARGE, None),
         422: ({}, '{"events": []}', None),
     },
-    ("GET", "/api/v1/summary"): {401: (NO_KEY, None, None), 422: ({}, None, {"range": "week"})},
-    ("GET", "/api/v1/responses"): {401: (NO_KEY, None, None), 422: ({}, None, {"after": -1})},
+    ("GET", "/api/v1/summary"): {
+        401: (NO_KEY, None, None),
+        403: (INGEST_ONLY, None, None),
+        422: ({}, None, {"range": "week"}),
+    },
+    ("GET", "/api/v1/responses"): {
+        401: (NO_KEY, None, None),
+        403: (INGEST_ONLY, None, None),
+        422: ({}, None, {"after": -1}),
+    },
+    ("GET", "/api/v1/cases"): {
+        401: (NO_KEY, None, None),
+        403: (INGEST_ONLY, None, None),
+        422: ({}, None, {"cursor": "x"}),
+    },
+    ("GET", "/api/v1/cases/{case_id}"): {
+        401: (NO_KEY, None, None),
+        403: (INGEST_ONLY, None, None),
+        404: ({}, None, None),
+    },
+    ("GET", "/api/v1/customers/{external_id}"): {
+        401: (NO_KEY, None, None),
+        403: (INGEST_ONLY, None, None),
+        404: ({}, None, None),
+    },
+}
+for each in ERRORS:
+    if each[0] == "POST":
+        ERRORS[each][403] = (READ_ONLY, "{}", None)
+#: the templated paths' parameters (nothing has these ids)
+PATH_PARAMETERS = {
+    "/api/v1/cases/{case_id}": {"case_id": 4242},
+    "/api/v1/customers/{external_id}": {"external_id": "no/one"},
 }
 
 
@@ -104,20 +140,31 @@ def test_every_documented_error_is_the_real_one(surveys, api_key, live_server):
         (method.upper(), path): {int(code) for code in op["responses"] if code.startswith("4")}
         for path, item in _document()["paths"].items()
         for method, op in item.items()
+        if method != "parameters"  # a templated path's own
     }
     assert documented == {key: set(codes) for key, codes in ERRORS.items()}
+    scoped = {scope: create_api_key(scope, scopes=[scope])[1] for scope in ("read", "ingest")}
+    db.session.commit()
     for (method, path), codes in ERRORS.items():
         for code, (headers, data, query) in codes.items():
+            if headers.get("Authorization") in scoped:
+                headers = {"Authorization": f"Bearer {scoped[headers['Authorization']]}"}
             headers = {
                 "Authorization": f"Bearer {api_key}",
                 "Content-Type": "application/json",
                 **headers,
             }
+            parameters = PATH_PARAMETERS.get(path, {})
+            url = live_server + path.format(
+                **{name: quote(str(value), safe="") for name, value in parameters.items()}
+            )
             response = requests.request(
-                method, live_server + path, headers=headers, data=data, params=query, timeout=30
+                method, url, headers=headers, data=data, params=query, timeout=30
             )
             assert response.status_code == code, (method, path, response.text[:300])
-            case = schema[path][method].Case(headers=headers, query=query)
+            case = schema[path][method].Case(
+                headers=headers, query=query, path_parameters=parameters or None
+            )
             case.validate_response(
                 response, checks=[status_code_conformance, response_schema_conformance]
             )

@@ -60,7 +60,7 @@ def test_apikeys_create_prints_the_key_once_and_stores_only_its_hash(runner):
 
 
 def test_admin_page_creates_a_key_shown_once_and_revokes_it(admin_client):
-    response = admin_client.submit("/admin/api-keys", {"name": "CRM"})
+    response = admin_client.submit("/admin/api-keys", {"name": "CRM", "scopes": ["ingest", "read"]})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"

@@ -114,10 +114,16 @@ def api_keys():
 def create_api_key():
     form = ApiKeyForm()
     if form.validate_on_submit():
-        api_key, secret = services.create_api_key(form.name.data, created_by=current_user)
-        db.session.commit()
-        # Shown once, on this response only; it is not stored anywhere.
-        return _keys_page(ApiKeyForm(formdata=None), new_key=secret, new_key_row=api_key)
+        try:
+            api_key, secret = services.create_api_key(
+                form.name.data, created_by=current_user, scopes=form.scopes.data
+            )
+        except services.AccountError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            db.session.commit()
+            # Shown once, on this response only; it is not stored anywhere.
+            return _keys_page(ApiKeyForm(formdata=None), new_key=secret, new_key_row=api_key)
     return _keys_page(form), 400
 
 

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from feedback.accounts import services
-from feedback.accounts.models import ApiKey, Role, User
+from feedback.accounts.models import API_SCOPES, DEFAULT_API_SCOPES, ApiKey, Role, User
 from feedback.extensions import db
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
@@ -53,15 +53,25 @@ def list_users() -> None:
 
 @apikeys_cli.command("create")
 @click.argument("name")
-def create_api_key(name: str) -> None:
+@click.option(
+    "--scope",
+    default=",".join(DEFAULT_API_SCOPES),
+    show_default=True,
+    help=f"What the key may do, comma-separated: {', '.join(API_SCOPES)}.",
+)
+def create_api_key(name: str, scope: str) -> None:
     """Create an API key and print it once; only its hash is stored."""
     try:
-        api_key, secret = services.create_api_key(name)
+        api_key, secret = services.create_api_key(name, scopes=scope.split(","))
     except services.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(secret)
-    click.echo(f"Key {api_key.id} '{api_key.name}'. Store it now: it is not shown again.", err=True)
+    click.echo(
+        f"Key {api_key.id} '{api_key.name}' ({api_key.scopes}). "
+        "Store it now: it is not shown again.",
+        err=True,
+    )
 
 
 @apikeys_cli.command("list")
@@ -69,7 +79,7 @@ def list_api_keys() -> None:
     """List keys by id, name and prefix (never the key)."""
     for key in db.session.scalars(select(ApiKey).order_by(ApiKey.id)):
         state = "revoked" if key.is_revoked else "live"
-        click.echo(f"{key.id}\t{key.name}\t{key.prefix}...\t{state}")
+        click.echo(f"{key.id}\t{key.name}\t{key.prefix}...\t{key.scopes}\t{state}")
 
 
 @apikeys_cli.command("revoke")

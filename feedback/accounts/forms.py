@@ -6,11 +6,19 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from feedback.accounts.models import Role
+from feedback.accounts.models import DEFAULT_API_SCOPES, Role
 from feedback.accounts.services import MIN_PASSWORD_LENGTH
 from feedback.notify.staff_models import When
 
@@ -143,4 +151,16 @@ class ApiKeyForm(FlaskForm):
         _l("Name"),
         validators=[DataRequired(), Length(max=120)],
         description=_l("Say which system uses it, for example: web shop."),
+    )
+    scopes = SelectMultipleField(
+        _l("What the key may do"),
+        choices=[
+            SelectChoice("ingest", _l("ingest: send touchpoints")),
+            SelectChoice("read", _l("read: answers, cases, customers and summaries")),
+            SelectChoice("admin", _l("admin: erase and export customers")),
+        ],
+        default=list(DEFAULT_API_SCOPES),
+        validators=[DataRequired(message=_l("Choose at least one scope."))],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )

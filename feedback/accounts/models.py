@@ -111,6 +111,12 @@ class User(UserMixin, db.Model):
 
 API_KEY_PREFIX = "fbk_"
 
+#: what a key may do: ingest (send touchpoints), read (answers, cases, customers,
+#: summaries), admin (erasure and export, to come). admin does not include read.
+API_SCOPES = ("ingest", "read", "admin")
+#: what new keys get unless told otherwise, and what keys made before scopes got
+DEFAULT_API_SCOPES = ("ingest", "read")
+
 
 def hash_api_key(key: str) -> str:
     """SHA-256 of a key: keys are 256 random bits, so a slow hash adds nothing."""
@@ -129,12 +135,26 @@ class ApiKey(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: comma-separated API_SCOPES, such as "ingest,read"
+    scopes: Mapped[str] = mapped_column(
+        String(60), default=",".join(DEFAULT_API_SCOPES), server_default="ingest,read"
+    )
 
     created_by: Mapped[User | None] = relationship()
 
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def scope_list(self) -> list[str]:
+        """The key's scopes, in the order of API_SCOPES."""
+        held = set(self.scopes.split(","))
+        return [scope for scope in API_SCOPES if scope in held]
+
+    def allows(self, scope: str) -> bool:
+        """True when the key holds ``scope`` itself (no scope implies another)."""
+        return scope in self.scope_list
 
 
 class UserSession(db.Model):

@@ -10,7 +10,15 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from feedback.accounts import sessions
-from feedback.accounts.models import API_KEY_PREFIX, ApiKey, Role, User, hash_api_key
+from feedback.accounts.models import (
+    API_KEY_PREFIX,
+    API_SCOPES,
+    DEFAULT_API_SCOPES,
+    ApiKey,
+    Role,
+    User,
+    hash_api_key,
+)
 from feedback.extensions import db
 from feedback.timeutil import utcnow
 
@@ -122,13 +130,34 @@ def set_preferences(user: User, locale: str | None, timezone: str | None) -> Non
     db.session.flush()
 
 
-def create_api_key(name: str, created_by: User | None = None) -> tuple[ApiKey, str]:
-    """Make a key; returns the row and the key itself, which is shown once and never stored."""
+def create_api_key(
+    name: str, created_by: User | None = None, scopes=DEFAULT_API_SCOPES
+) -> tuple[ApiKey, str]:
+    """Make a key with ``scopes`` (names of API_SCOPES); returns the row and the key itself,
+    which is shown once and never stored."""
     name = name.strip()
     if not name:
         raise AccountError(_l("Give the key a name."))
+    wanted = {scope.strip() for scope in scopes if scope.strip()}
+    unknown = sorted(wanted - set(API_SCOPES))
+    if unknown:
+        raise AccountError(
+            _l(
+                "Unknown scope %(scope)s; the scopes are %(known)s.",
+                scope=", ".join(unknown),
+                known=", ".join(API_SCOPES),
+            )
+        )
+    if not wanted:
+        raise AccountError(_l("Give the key at least one scope."))
     key = API_KEY_PREFIX + secrets.token_urlsafe(32)
-    api_key = ApiKey(name=name, prefix=key[:12], key_hash=hash_api_key(key), created_by=created_by)
+    api_key = ApiKey(
+        name=name,
+        prefix=key[:12],
+        key_hash=hash_api_key(key),
+        created_by=created_by,
+        scopes=",".join(scope for scope in API_SCOPES if scope in wanted),
+    )
     db.session.add(api_key)
     db.session.flush()
     return api_key, key

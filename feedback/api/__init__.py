@@ -1,1 +1,2 @@
-"""JSON API v1: touchpoints in (more to come), described at /api/v1/openapi.json."""
+"""JSON API v1: touchpoints in; answers, summaries, cases and customers out, described
+at /api/v1/openapi.json."""

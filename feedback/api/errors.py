@@ -8,7 +8,10 @@ from marshmallow import Schema, fields
 class ErrorDetail(Schema):
     code = fields.String(
         required=True,
-        metadata={"description": "bad_request, unauthorized, payload_too_large, validation_error"},
+        metadata={
+            "description": "bad_request, unauthorized, insufficient_scope, not_found,"
+            " payload_too_large, validation_error"
+        },
     )
     message = fields.String(required=True, metadata={"description": "For a person to read."})
     field_errors = fields.Dict(

@@ -3,6 +3,7 @@ and answers out (GET /api/v1/summary, /responses)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from http import HTTPStatus
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,8 +42,10 @@ bp = ApiBlueprint(
     __name__,
     url_prefix="/api/v1",
     description=(
-        "Touchpoints in; scores and answers out."
-        " Authenticate with `Authorization: Bearer <api key>`."
+        "Touchpoints in; scores, answers, cases and customers out."
+        " Authenticate with `Authorization: Bearer <api key>`. A key has scopes: `ingest`"
+        " for POST /touchpoints and /touchpoints/batch, `read` for every GET; a key without"
+        " an operation's scope gets 403 with the code `insufficient_scope`."
     ),
 )
 
@@ -54,6 +57,30 @@ def errors(*codes: int):
         for code in codes:
             view = bp.alt_response(code, response=HTTPStatus(code).name)(view)
         return view
+
+    return decorate
+
+
+def requires(scope: str):
+    """Answer 403 (code ``insufficient_scope``) to a key without ``scope``, before the
+    arguments are read; put it right under ``@bp.route``. Documents the 403."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def checked(*args, **kwargs):
+            if scope not in g.api_scopes:
+                body = {
+                    "error": {
+                        "code": "insufficient_scope",
+                        "message": f"This API key lacks the scope {scope!r}; "
+                        "an admin can make a key that has it.",
+                        "fields": {},
+                    }
+                }
+                return jsonify(body), 403
+            return view(*args, **kwargs)
+
+        return errors(403)(checked)
 
     return decorate
 
@@ -74,6 +101,7 @@ def require_api_key():
     else:
         db.session.commit()
     g.api_key_id = api_key.id
+    g.api_scopes = frozenset(api_key.scope_list)
 
 
 def _ingest(inputs: list[tuple[int, EventInput]]) -> list[dict]:
@@ -105,6 +133,7 @@ def _ingest(inputs: list[tuple[int, EventInput]]) -> list[dict]:
 
 
 @bp.route("/touchpoints", methods=["POST"])
+@requires("ingest")
 @bp.arguments(TouchpointSchema, location="json")
 @bp.response(201, TouchpointOut)
 @bp.alt_response(200, schema=TouchpointOut, description="Already known: nothing was created.")
@@ -119,6 +148,7 @@ def create_touchpoint(event: EventInput):
 
 
 @bp.route("/touchpoints/batch", methods=["POST"])
+@requires("ingest")
 @bp.arguments(BatchIn, location="json")
 @bp.response(200, BatchOut)
 @errors(400, 401, 413, 422)
@@ -249,6 +279,7 @@ def _change(change: scoring.Change) -> dict:
 
 
 @bp.route("/summary", methods=["GET"])
+@requires("read")
 @bp.arguments(ScoreFilterArgs, location="query")
 @bp.response(200, SummaryOut)
 @errors(401, 422)
@@ -276,6 +307,7 @@ def summary(args: dict):
 
 
 @bp.route("/responses", methods=["GET"])
+@requires("read")
 @bp.arguments(ResponsesArgs, location="query")
 @bp.response(200, ResponsesOut)
 @errors(401, 422)
