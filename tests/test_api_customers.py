@@ -90,3 +90,23 @@ def test_an_unknown_customer_is_404_in_the_error_shape(surveys, get, external_id
 
 def test_no_external_id_is_404(app, get):
     assert get("/api/v1/customers/").status_code == 404
+
+
+def test_the_customer_carries_their_phone_in_e164(surveys, api, get):
+    created = api(
+        "/api/v1/touchpoints",
+        {
+            "external_id": "call-7",
+            "touchpoint": "support_call",
+            "occurred_at": "2026-11-20T10:00:00Z",
+            "customer": {
+                "external_id": "c-phone",
+                "email": "li@example.com",
+                "phone": "+86 138 0013 8000",
+            },
+        },
+    )
+    assert created.status_code == 201, created.get_json()
+    assert get(_path("c-phone")).get_json()["phone"] == "+8613800138000"
+    answer("csat", 5, customer="c-nophone")
+    assert get(_path("c-nophone")).get_json()["phone"] is None

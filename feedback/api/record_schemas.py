@@ -205,6 +205,9 @@ class CustomerOut(Schema):
         attribute="customer.locale", allow_none=True, metadata={"description": "en or zh"}
     )
     tier = fields.String(attribute="customer.tier", allow_none=True)
+    phone = fields.String(
+        attribute="customer.phone", allow_none=True, metadata={"description": "E.164"}
+    )
     unsubscribed = fields.Function(
         lambda record: record["customer"].unsubscribed_at is not None,
         metadata={"type": "boolean"},
