@@ -8,6 +8,7 @@ Skipped where Dovecot is not installed, except under CI, where its absence fails
 
 from __future__ import annotations
 
+import dataclasses
 import grp
 import os
 import pwd
@@ -16,7 +17,6 @@ import socket
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,7 +29,7 @@ USER = "support"
 PASSWORD = "p@ss/w%rd#1 x"
 
 
-@dataclass
+@dataclasses.dataclass
 class Dovecot:
     host: str
     port: int
@@ -41,6 +41,10 @@ class Dovecot:
         """MAIL_INBOX_URL for this server (plain IMAP: the test server has no TLS)."""
         secret = quote(self.password if password is None else password, safe="")
         return f"imap://{quote(self.user, safe='')}:{secret}@{self.host}:{self.port}/{folder}"
+
+    def without_move(self) -> Dovecot:
+        """The same mailbox through an address where the server does not offer MOVE."""
+        return dataclasses.replace(self, host="127.0.0.2")
 
     def settings(self, **overrides) -> dict:
         """App settings that point the app at this server."""
@@ -114,7 +118,7 @@ base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
-listen = 127.0.0.1
+listen = 127.0.0.1, 127.0.0.2
 ssl = no
 {cleartext}
 auth_mechanisms = plain login
@@ -135,7 +139,7 @@ mail_location = maildir:~/Maildir
 service imap-login {{
   chroot =
   inet_listener imap {{
-    address = 127.0.0.1
+    address = 127.0.0.1, 127.0.0.2
     port = {port}
   }}
   inet_listener imaps {{
@@ -144,6 +148,12 @@ service imap-login {{
 }}
 service anvil {{
   chroot =
+}}
+# The same server without MOVE, as older servers are: 127.0.0.2 is loopback too.
+local 127.0.0.2 {{
+  protocol imap {{
+    imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE UIDPLUS
+  }}
 }}
 """
 

@@ -79,6 +79,22 @@ def test_each_message_reaches_the_handler_as_sent_and_moves_to_processed(app, ma
     assert len(handler.received) == 2
 
 
+def test_a_server_without_move_gets_a_copy_and_the_original_deleted(app, mailbox):
+    sent = [message("older server"), message("second")]
+    mailbox.append(*sent)
+    old_server = mailbox.without_move()
+    with old_server.client() as client:
+        assert not client.has_capability("MOVE")
+
+    report = fetch(Recorder(), inbox_of(old_server))
+
+    assert report.stored == 2
+    assert mailbox.messages("INBOX") == []
+    assert mailbox.messages("Processed") == sent
+    with mailbox.client() as client:  # expunged, not only flagged
+        assert client.select_folder("INBOX")[b"EXISTS"] == 0
+
+
 def test_chinese_and_8bit_messages_come_through_byte_exact(app, mailbox):
     utf8 = (
         "From: =?utf-8?b?5p2O6Zu3?= <lilei@example.com>\r\n"
