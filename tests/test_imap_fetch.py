@@ -7,6 +7,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
+from email import message_from_bytes
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from sqlalchemy import func, select
 from config import TestingConfig
 from feedback import create_app
 from feedback.complaints import inbound
-from feedback.complaints.imap import InboxConfigError, fetch, inbox_from_config
+from feedback.complaints.imap import POLL_LOCK, InboxConfigError, fetch, inbox_from_config
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from tests import imap_helpers
@@ -167,6 +169,60 @@ def test_a_stopping_worker_leaves_the_rest_for_later(app, mailbox):
 
     assert (report.stored, report.waiting) == (1, 2)
     assert mailbox.messages("INBOX") == sent[1:]
+
+
+class IdempotentRecorder:
+    """Stores each Message-ID once, as inbound's receive does (a unique key); slowly, so
+    that two workers overlap."""
+
+    def __call__(self, raw: bytes) -> None:
+        time.sleep(0.02)
+        key = message_from_bytes(raw)["Message-ID"]
+        if db.session.scalar(select(Customer.id).where(Customer.external_id == key)) is None:
+            db.session.add(Customer(external_id=key))
+            db.session.flush()
+
+
+def test_two_workers_at_once_store_each_message_once_and_lose_none(app, mailbox):
+    sent = [message(f"reply {n}") for n in range(8)]
+    mailbox.append(*sent)
+    inbox, reports = inbox_of(mailbox), []
+
+    together = threading.Barrier(2)
+
+    def worker() -> None:
+        with app.app_context():
+            together.wait()
+            reports.append(fetch(IdempotentRecorder(), inbox))
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(r.stored for r in reports) == [0, len(sent)]
+    assert not any(r.failed or r.error for r in reports)
+    assert customers() == len(sent)
+    assert mailbox.messages("INBOX") == []
+    assert sorted(mailbox.messages("Processed")) == sorted(sent)  # each exactly once
+
+
+@pytest.mark.postgres_only
+def test_on_postgresql_one_worker_reads_the_mailbox_at_a_time(app, mailbox):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the advisory lock is PostgreSQL's")
+    mailbox.append(message("one at a time"))
+    handler = Recorder()
+    with db.engine.connect() as other_worker:
+        assert other_worker.scalar(select(func.pg_try_advisory_lock(*POLL_LOCK)))
+        report = fetch(handler, inbox_of(mailbox))
+        other_worker.scalar(select(func.pg_advisory_unlock(*POLL_LOCK)))
+    assert report.busy
+    assert handler.received == []
+    assert mailbox.messages("INBOX") == [message("one at a time")]
+    assert fetch(handler, inbox_of(mailbox)).stored == 1
 
 
 def test_a_wrong_password_is_reported_not_raised(app, mailbox, caplog):

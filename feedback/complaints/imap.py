@@ -12,6 +12,7 @@ UID, at most ``limit`` a poll.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import ssl
 import threading
@@ -22,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 from flask import current_app
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
+from sqlalchemy import func, select
 
 from feedback.complaints import inbound
 from feedback.extensions import db
@@ -31,6 +33,8 @@ log = logging.getLogger("feedback.mail")
 #: URL scheme -> how the connection is secured
 SCHEMES = {"imaps": "ssl", "imap+starttls": "starttls", "imap": "plain"}
 DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "plain": 143}
+#: PostgreSQL advisory lock (two keys) held by the worker reading the mailbox
+POLL_LOCK = (21_002, 1)
 
 
 class InboxConfigError(ValueError):
@@ -70,6 +74,8 @@ class FetchReport:
     error: str | None = None
     #: the mailbox refused the user name or password
     login_refused: bool = False
+    #: another worker was reading the mailbox, so this one did not
+    busy: bool = False
 
     def __bool__(self) -> bool:
         # An empty poll every minute is not worth a line in the worker's log.
@@ -150,6 +156,50 @@ def fetch(
 ) -> FetchReport:
     """Hand each message of the inbox's folder to ``handler`` as its exact bytes, commit,
     then move it to the processed folder; at most ``limit`` messages, oldest first."""
+    with _one_poller() as alone:
+        if not alone:
+            log.debug("mail.fetch_skipped inbox=%s reason=another worker is reading it", inbox)
+            return FetchReport(busy=True)
+        return _fetch(handler, inbox, limit, timeout, stop)
+
+
+@contextlib.contextmanager
+def _one_poller():
+    """Whether this process may read the mailbox now: one worker at a time, since two
+    IMAP sessions moving the same message can leave two copies of it (Dovecot does), and
+    would hand it over twice.
+
+    PostgreSQL: a session-level advisory lock, on a connection of its own since the poll
+    commits once a message, shared by every machine (and dropped if the process dies).
+    SQLite serves one machine: a lock on a file beside the database."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            got = connection.scalar(select(func.pg_try_advisory_lock(*POLL_LOCK)))
+            connection.commit()
+            try:
+                yield got
+            finally:
+                if got:
+                    connection.scalar(select(func.pg_advisory_unlock(*POLL_LOCK)))
+                    connection.commit()
+        return
+    database = db.engine.url.database
+    if not database or database == ":memory:":  # one process, one connection
+        yield True
+        return
+    with open(f"{database}.mail-fetch.lock", "a") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def _fetch(handler, inbox: Inbox, limit: int, timeout: float, stop) -> FetchReport:
     report = FetchReport()
     try:
         client = _connect(inbox, timeout)

@@ -42,6 +42,9 @@ def fetch_command() -> None:
         limit=config["MAIL_INBOX_BATCH_SIZE"],
         timeout=config["MAIL_TIMEOUT_SECONDS"],
     )
+    if report.busy:
+        click.echo("Another worker is reading the mailbox; nothing done.")
+        return
     if report.error:
         code = EX_NOPERM if report.login_refused else EX_TEMPFAIL
         _fail(f"Cannot read {inbox}: {report.error}", code)
