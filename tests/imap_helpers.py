@@ -1,5 +1,6 @@
-"""A real IMAP server for the tests: Debian's Dovecot on 127.0.0.1, with a configuration
-of its own in a temporary folder (its own port and state, so that a system Dovecot the
+"""A real IMAP server for the tests: Debian's Dovecot on 127.0.0.1 (plain, STARTTLS and
+imaps with a certificate from a CA made here), with a configuration of its own in a
+temporary folder (its own port and state, so that a system Dovecot the
 package may have started is neither used nor disturbed).
 
 Skipped where Dovecot is not installed, except under CI, where its absence fails the run
@@ -36,11 +37,16 @@ class Dovecot:
     user: str
     password: str
     folder: Path
+    #: imaps (TLS from the first byte); port serves plain IMAP and STARTTLS
+    tls_port: int
+    #: the CA that signed the server's certificate, for MAIL_INBOX_CA_FILE
+    ca_file: Path
 
-    def url(self, folder: str = "INBOX", password: str | None = None) -> str:
-        """MAIL_INBOX_URL for this server (plain IMAP: the test server has no TLS)."""
+    def url(self, folder: str = "INBOX", password: str | None = None, scheme="imap") -> str:
+        """MAIL_INBOX_URL for this server (imap, imap+starttls or imaps)."""
         secret = quote(self.password if password is None else password, safe="")
-        return f"imap://{quote(self.user, safe='')}:{secret}@{self.host}:{self.port}/{folder}"
+        port = self.tls_port if scheme == "imaps" else self.port
+        return f"{scheme}://{quote(self.user, safe='')}:{secret}@{self.host}:{port}/{folder}"
 
     def without_move(self) -> Dovecot:
         """The same mailbox through an address where the server does not offer MOVE."""
@@ -103,7 +109,82 @@ def _users() -> tuple[str, str, str]:
     return "dovecot", "dovenull", "dovecot"
 
 
-def _config(root: Path, port: int) -> str:
+def _make_certificates(root: Path) -> None:
+    """A private CA (ca.pem, which the tests trust) and the server's certificate for
+    127.0.0.1 signed by it, with the extensions a strict TLS client checks."""
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=root, check=True, capture_output=True)  # noqa: S603, S607
+
+    (root / "ca.ext").write_text(
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+        "subjectKeyIdentifier=hash\n"
+    )
+    (root / "server.ext").write_text(
+        "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+        "extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n"
+        "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n"
+    )
+    openssl(
+        "req",
+        "-new",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-subj",
+        "/CN=feedback test CA",
+        "-out",
+        "ca.csr",
+    )
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        "ca.csr",
+        "-signkey",
+        "ca.key",
+        "-days",
+        "2",
+        "-extfile",
+        "ca.ext",
+        "-out",
+        "ca.pem",
+    )
+    openssl(
+        "req",
+        "-new",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-out",
+        "server.csr",
+    )
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.pem",
+    )
+
+
+def _config(root: Path, port: int, tls_port: int) -> str:
     internal, login, mail = _users()
     mail_account = pwd.getpwnam(mail)
     version = subprocess.run(  # noqa: S603 - our own fixed command
@@ -119,7 +200,9 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1, 127.0.0.2
-ssl = no
+ssl = yes
+ssl_cert = <{root}/server.pem
+ssl_key = <{root}/server.key
 {cleartext}
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -143,7 +226,9 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
+    ssl = yes
   }}
 }}
 service anvil {{
@@ -189,9 +274,10 @@ def dovecot():
     shutil.chown(home, mail, pwd.getpwnam(mail).pw_gid)
     (root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
     (root / "users").chmod(0o644)
-    port = _free_port()
+    _make_certificates(root)
+    port, tls_port = _free_port(), _free_port()
     conf = root / "dovecot.conf"
-    conf.write_text(_config(root, port))
+    conf.write_text(_config(root, port, tls_port))
     process = subprocess.Popen(  # noqa: S603 - our own fixed command
         [str(DOVECOT), "-F", "-c", str(conf)],
         stdout=subprocess.DEVNULL,
@@ -199,7 +285,8 @@ def dovecot():
     )
     try:
         _wait_for_port(port, process, root / "dovecot.log")
-        yield Dovecot("127.0.0.1", port, USER, PASSWORD, root)
+        _wait_for_port(tls_port, process, root / "dovecot.log")
+        yield Dovecot("127.0.0.1", port, USER, PASSWORD, root, tls_port, root / "ca.pem")
     finally:
         process.terminate()
         try:

@@ -225,6 +225,29 @@ def test_on_postgresql_one_worker_reads_the_mailbox_at_a_time(app, mailbox):
     assert fetch(handler, inbox_of(mailbox)).stored == 1
 
 
+@pytest.mark.parametrize("scheme", ["imaps", "imap+starttls"])
+def test_tls_with_the_servers_ca_reads_the_mailbox(app, mailbox, scheme):
+    mailbox.append(message(f"over {scheme}"))
+    inbox = inbox_from_config(
+        {"MAIL_INBOX_URL": mailbox.url(scheme=scheme), "MAIL_INBOX_CA_FILE": str(mailbox.ca_file)}
+    )
+
+    report = fetch(Recorder(), inbox)
+
+    assert (report.stored, report.error) == (1, None)
+    assert mailbox.messages("Processed") == [message(f"over {scheme}")]
+
+
+@pytest.mark.parametrize("scheme", ["imaps", "imap+starttls"])
+def test_a_certificate_no_trusted_authority_signed_is_refused(app, mailbox, scheme):
+    mailbox.append(message("not to a stranger"))
+
+    report = fetch(Recorder(), inbox_from_config({"MAIL_INBOX_URL": mailbox.url(scheme=scheme)}))
+
+    assert report.error.startswith("TLS failed: CERTIFICATE_VERIFY_FAILED")
+    assert mailbox.messages("INBOX") == [message("not to a stranger")]
+
+
 def test_a_wrong_password_is_reported_not_raised(app, mailbox, caplog):
     mailbox.append(message("waiting"))
     inbox = inbox_from_config({"MAIL_INBOX_URL": mailbox.url(password="wrong")})

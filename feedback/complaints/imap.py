@@ -323,6 +323,6 @@ def _describe(exc: BaseException) -> str:
         return "the server did not answer in time"
     if isinstance(exc, ConnectionRefusedError):
         return "connection refused"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
+    if isinstance(exc, OSError) and exc.strerror:  # a file name: MAIL_INBOX_CA_FILE
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
     return str(exc) or type(exc).__name__
