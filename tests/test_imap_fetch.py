@@ -306,6 +306,16 @@ def test_the_command_exits_75_when_the_server_cannot_be_reached(database_url, tm
     assert "Traceback" not in result.stderr
 
 
+def test_the_command_exits_75_when_the_database_cannot_be_reached(tmp_path, mailbox):
+    mailbox.append(message("wait for the database"))
+    down = "postgresql://feedback:x@127.0.0.1:1/feedback"  # nothing listens on port 1
+    result = run_fetch(down, tmp_path, MAIL_INBOX_URL=mailbox.url())
+    assert result.returncode == 75, result.stderr  # EX_TEMPFAIL
+    assert "the database cannot be reached" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert mailbox.messages("INBOX") == [message("wait for the database")]
+
+
 def test_the_command_exits_77_on_a_wrong_password(database_url, tmp_path, mailbox):
     result = run_fetch(database_url, tmp_path, MAIL_INBOX_URL=mailbox.url(password="nope"))
     assert result.returncode == 77

@@ -24,6 +24,7 @@ from flask import current_app
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from feedback.complaints import inbound
 from feedback.extensions import db
@@ -156,11 +157,16 @@ def fetch(
 ) -> FetchReport:
     """Hand each message of the inbox's folder to ``handler`` as its exact bytes, commit,
     then move it to the processed folder; at most ``limit`` messages, oldest first."""
-    with _one_poller() as alone:
-        if not alone:
-            log.debug("mail.fetch_skipped inbox=%s reason=another worker is reading it", inbox)
-            return FetchReport(busy=True)
-        return _fetch(handler, inbox, limit, timeout, stop)
+    try:
+        with _one_poller() as alone:
+            if not alone:
+                log.debug("mail.fetch_skipped inbox=%s reason=another worker reads it", inbox)
+                return FetchReport(busy=True)
+            return _fetch(handler, inbox, limit, timeout, stop)
+    except OperationalError:
+        # Nothing was read: the mail waits on the server until the database is back.
+        log.warning("mail.fetch_failed inbox=%s error=the database cannot be reached", inbox)
+        return FetchReport(error="the database cannot be reached")
 
 
 @contextlib.contextmanager
