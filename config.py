@@ -96,7 +96,7 @@ class Config:
     MAIL_INBOX_FOLDER = _str("MAIL_INBOX_FOLDER", "INBOX")
     #: TLS from the first byte (imaps); safe by default, off only for a local server
     MAIL_INBOX_SSL = _bool("MAIL_INBOX_SSL", True)
-    #: a plain connection upgraded with STARTTLS (also imap://...?starttls, see above)
+    #: a plain connection upgraded with STARTTLS (an imap:// URL too)
     MAIL_INBOX_STARTTLS = _bool("MAIL_INBOX_STARTTLS")
     #: a CA bundle for a server whose certificate a private authority signed
     MAIL_INBOX_CA_FILE = _str("MAIL_INBOX_CA_FILE")
