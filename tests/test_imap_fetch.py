@@ -157,6 +157,18 @@ def test_one_poll_takes_at_most_its_limit_oldest_first(app, mailbox):
     assert handler.received == sent
 
 
+@pytest.mark.parametrize("limit", [0, -1])
+def test_a_batch_size_below_one_still_takes_one_message_a_poll(app, mailbox, limit):
+    sent = [message("first"), message("second")]
+    mailbox.append(*sent)
+    handler = Recorder()
+
+    report = fetch(handler, inbox_of(mailbox), limit=limit)
+
+    assert (report.stored, report.waiting) == (1, 1)
+    assert handler.received == sent[:1]
+
+
 def test_a_stopping_worker_leaves_the_rest_for_later(app, mailbox):
     sent = [message(f"reply {n}") for n in range(3)]
     mailbox.append(*sent)

@@ -207,6 +207,7 @@ def _one_poller():
 
 def _fetch(handler, inbox: Inbox, limit: int, timeout: float, stop) -> FetchReport:
     report = FetchReport()
+    limit = max(limit, 1)  # MAIL_INBOX_BATCH_SIZE=0 must not stop the mail for good
     try:
         client = _connect(inbox, timeout)
     except LoginError:
