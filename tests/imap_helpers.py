@@ -36,7 +36,8 @@ class Dovecot:
     port: int
     user: str
     password: str
-    folder: Path
+    #: the temporary folder with its configuration, log and mail
+    root: Path
     #: imaps (TLS from the first byte); port serves plain IMAP and STARTTLS
     tls_port: int
     #: the CA that signed the server's certificate, for MAIL_INBOX_CA_FILE
