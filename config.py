@@ -83,6 +83,31 @@ class Config:
     MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 30)
     MAIL_SUPPRESS_SEND = False  # capture to .eml replaces Flask-Mail's suppression
 
+    # Inbound mail over IMAP (`flask mail fetch`, and the worker when set): customers'
+    # replies are read from this mailbox. Either one URL, such as
+    # imaps://user:password@imap.example.com/INBOX (imap:// is plain, imap+starttls://
+    # upgrades; user and password URL-encoded), or the host settings below. Unset: no polling.
+    MAIL_INBOX_URL = _str("MAIL_INBOX_URL")
+    MAIL_INBOX_HOST = _str("MAIL_INBOX_HOST")
+    #: default 993 (TLS), or 143 with MAIL_INBOX_STARTTLS or MAIL_INBOX_SSL=false
+    MAIL_INBOX_PORT = _int("MAIL_INBOX_PORT", 0)
+    MAIL_INBOX_USER = _str("MAIL_INBOX_USER")
+    MAIL_INBOX_PASSWORD = _str("MAIL_INBOX_PASSWORD")
+    MAIL_INBOX_FOLDER = _str("MAIL_INBOX_FOLDER", "INBOX")
+    #: TLS from the first byte (imaps); safe by default, off only for a local server
+    MAIL_INBOX_SSL = _bool("MAIL_INBOX_SSL", True)
+    #: a plain connection upgraded with STARTTLS (an imap:// URL too)
+    MAIL_INBOX_STARTTLS = _bool("MAIL_INBOX_STARTTLS")
+    #: a CA bundle for a server whose certificate a private authority signed
+    MAIL_INBOX_CA_FILE = _str("MAIL_INBOX_CA_FILE")
+    #: where a stored message goes on the server (created if missing); servers without
+    #: MOVE get a copy there and the original deleted
+    MAIL_INBOX_PROCESSED_FOLDER = _str("MAIL_INBOX_PROCESSED_FOLDER", "Processed")
+    #: how often the worker polls the mailbox
+    MAIL_INBOX_POLL_SECONDS = _int("MAIL_INBOX_POLL_SECONDS", 60)
+    #: messages read in one poll at most, so that one poll cannot run forever
+    MAIL_INBOX_BATCH_SIZE = _int("MAIL_INBOX_BATCH_SIZE", 100)
+
     # The outbox: how often and how long the worker retries a message.
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
     OUTBOX_RETRY_BASE_SECONDS = _int("OUTBOX_RETRY_BASE_SECONDS", 60)

@@ -206,6 +206,9 @@ def register_commands(app: Flask) -> None:
     from feedback.dashboard.cli import dashboard_cli
 
     app.cli.add_command(dashboard_cli)
+    from feedback.complaints.mail_cli import mail_cli
+
+    app.cli.add_command(mail_cli)
 
 
 def register_reactions(app: Flask) -> None:
@@ -258,6 +261,17 @@ def register_jobs(app: Flask) -> None:
     register_job(app, "user_sessions_prune", sessions.prune, every_seconds=3600)
     # SMTP may take its whole timeout to fail: in a lane of its own, it holds up nothing else
     register_job(app, "outbox", deliver_due, lane="network")
+    if app.config.get("MAIL_INBOX_URL") or app.config.get("MAIL_INBOX_HOST"):
+        from feedback.complaints.imap import fetch_job
+
+        # customers' replies; an IMAP server slow to answer holds up nothing else
+        register_job(
+            app,
+            "mail_fetch",
+            fetch_job,
+            every_seconds=app.config["MAIL_INBOX_POLL_SECONDS"],
+            lane="network",
+        )
 
 
 def register_errorhandlers(app: Flask) -> None:
