@@ -155,6 +155,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.customers.routes import bp as customers_bp
     from feedback.dashboard.routes import bp as dashboard_bp
     from feedback.extensions import api, csrf
+    from feedback.notify.routes import bp as hooks_bp
     from feedback.outbox.routes import bp as outbox_bp
     from feedback.surveys.public import bp as survey_pages_bp
     from feedback.surveys.staff import bp as surveys_bp
@@ -164,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(outbox_bp)
+    app.register_blueprint(hooks_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(customers_bp)
     app.register_blueprint(tagging_bp)
@@ -195,6 +197,9 @@ def register_commands(app: Flask) -> None:
     from feedback.dashboard.cli import dashboard_cli
 
     app.cli.add_command(dashboard_cli)
+    from feedback.notify.cli import webhooks_cli
+
+    app.cli.add_command(webhooks_cli)
 
 
 def register_reactions(app: Flask) -> None:
@@ -202,6 +207,8 @@ def register_reactions(app: Flask) -> None:
     later, in the worker (feedback/events.py; docs/architecture.md says why each is where)."""
     from feedback import events
     from feedback.complaints import followup, routing
+    from feedback.notify import webhooks
+    from feedback.notify.webhook_models import EVENT_TYPES
     from feedback.tagging import services as tagging
 
     events.on(app, events.AnswerRecorded, routing.route_by_score)
@@ -213,12 +220,16 @@ def register_reactions(app: Flask) -> None:
     # their answer (a broken configuration, a deadlock); it files an answer only once
     events.later(app, events.AnswerRecorded, "route_again", routing.route_again)
     events.later(app, events.CommentChanged, "tag_comment", tagging.tag_comment)
+    # hooks get each event once, posted later by the worker's "webhooks" job
+    for event_type in EVENT_TYPES.values():
+        events.later(app, event_type, "hooks", webhooks.queue_deliveries)
 
 
 def register_jobs(app: Flask) -> None:
     from feedback import reactions
     from feedback.accounts import sessions, sign_in_limit
     from feedback.complaints.sweep import sweep
+    from feedback.notify import delivery as hooks
     from feedback.outbox.delivery import deliver_due
     from feedback.surveys import invitations
     from feedback.tagging.services import retag_job
@@ -236,6 +247,7 @@ def register_jobs(app: Flask) -> None:
     register_job(app, "user_sessions_prune", sessions.prune, every_seconds=3600)
     # SMTP may take its whole timeout to fail: in a lane of its own, it holds up nothing else
     register_job(app, "outbox", deliver_due, lane="network")
+    register_job(app, "webhooks", hooks.deliver_due, lane="network")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -261,6 +273,7 @@ def register_template_helpers(app: Flask) -> None:
         priority_label,
         resolution_label,
     )
+    from feedback.notify.webhook_models import delivery_status_label
     from feedback.outbox.models import status_label
     from feedback.surveys.models import (
         delay_label,
@@ -273,6 +286,7 @@ def register_template_helpers(app: Flask) -> None:
         Role=Role,
         role_label=role_label,
         status_label=status_label,
+        delivery_status_label=delivery_status_label,
         format_datetime=format_datetime,  # in the viewer's time zone and language
         format_date=format_date,
         format_decimal=format_decimal,
