@@ -52,6 +52,8 @@ class Receiver:
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
+                if 300 <= status < 400:  # somewhere else on this server
+                    self.send_header("Location", "/moved")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
