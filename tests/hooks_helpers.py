@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -36,6 +37,8 @@ class Receiver:
     statuses: list[int] = field(default_factory=list)
     answer: dict = field(default_factory=dict)
     check: object = None
+    #: seconds to take over each answer
+    delay: float = 0.0
 
     def handler(self):
         receiver = self
@@ -45,6 +48,7 @@ class Receiver:
                 length = int(self.headers.get("Content-Length", 0))
                 got = Received(self.path, dict(self.headers.items()), self.rfile.read(length))
                 receiver.received.append(got)
+                time.sleep(receiver.delay)
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 answer = receiver.answer
                 if receiver.check is not None and (error := receiver.check(got)):

@@ -7,8 +7,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_datetime
 from sqlalchemy import select
 
 from feedback import events
@@ -19,9 +24,12 @@ from feedback.notify.addresses import RefusedAddress, check_url
 from feedback.notify.webhook_models import DeliveryStatus, Hook, HookKind
 from feedback.outbox.models import OutboxMessage
 from tests.complaints_helpers import answer, case_of, work
+from tests.conftest import worker_env
 from tests.hooks_helpers import deliveries, send, serve
+from tests.test_security_headers import Watched, _sign_in
 
 pytestmark = pytest.mark.usefixtures("surveys")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -207,6 +215,29 @@ def test_a_redirect_is_not_followed(app, receiver):
     assert deliveries()[0].last_status_code == 302
 
 
+def test_two_worker_processes_deliver_each_event_once(app, receiver, database_url, tmp_path):
+    _hook(receiver.url, ["customer.replied"])
+    for case_id in range(1, 61):
+        events.publish(events.CustomerReplied(case_id=case_id))
+    db.session.commit()
+    work()
+    assert len(deliveries()) == 60
+    receiver.delay = 0.02  # over a second of posting in all, so the workers overlap
+    env = worker_env(database_url, tmp_path, WEBHOOK_ALLOW_PRIVATE="true")
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--once"]
+    workers = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    for worker in workers:
+        _out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err.decode()
+    ids = [r.headers["X-Feedback-Delivery"] for r in receiver.received]
+    assert len(ids) == 60 and len(set(ids)) == 60  # none twice, none lost
+    assert {d.status for d in deliveries()} == {DeliveryStatus.SENT}
+    assert len({d.claimed_by.split("/")[0] for d in deliveries()}) == 2  # both took part
+
+
 # --- the command ------------------------------------------------------------------------
 
 
@@ -307,6 +338,7 @@ def test_a_manager_may_add_work_chat_but_not_webhooks(app, manager_client, agent
     webhook = _hook("http://127.0.0.1:9/w")
     assert "127.0.0.1:9/w" not in manager_client.get("/admin/webhooks").get_data(as_text=True)
     assert manager_client.submit(f"/admin/webhooks/{webhook.id}/delete").status_code == 403
+    assert manager_client.get(f"/admin/webhooks/{webhook.id}").status_code == 403
 
 
 def test_the_body_is_json_with_the_four_keys(app, receiver):
@@ -315,3 +347,42 @@ def test_the_body_is_json_with_the_four_keys(app, receiver):
     send()
     body = json.loads(receiver.received[0].body)
     assert set(body) == {"id", "type", "created_at", "data"}
+
+
+def test_an_admin_in_shanghai_works_the_page_in_chromium(
+    app, receiver, make_user, live_server, browser
+):
+    admin = make_user(Role.ADMIN, timezone="Asia/Shanghai")
+    _hook(receiver.url, ["case.opened"])
+    receiver.statuses = [500] * 10
+    answer("csat", 1)
+    send()
+    (failed,) = deliveries()
+    # the delivery's time in the viewer's zone (UTC+8), as Babel writes it in English
+    shown = format_datetime(failed.created_at, "medium", tzinfo=ZoneInfo("Asia/Shanghai"))
+    watched = Watched(browser)
+    _sign_in(watched, live_server, admin)
+    watched.visit(f"{live_server}/admin/webhooks")
+    page = watched.page
+    assert page.get_by_text("HTTP 500 Internal Server Error").first.is_visible()
+    assert shown in page.inner_text("main")
+
+    page.get_by_label("Kind").select_option("webhook")
+    page.get_by_label("URL").fill(receiver.url + "/second")
+    page.get_by_label("A customer replies on a case").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add hook").click()
+    second = db.session.scalar(select(Hook).where(Hook.url.endswith("/second")))
+    assert page.locator("code.secret").inner_text() == second.secret
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pause").first.click()
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Delete").last.click()
+    assert "is deleted" in page.inner_text("main")
+    db.session.expire_all()
+    hooks = list(db.session.scalars(select(Hook)))
+    assert [hook.paused for hook in hooks] == [True]
+    assert watched.messages == []
+    watched.context.close()

@@ -155,3 +155,28 @@ def test_a_breach_says_which_deadline(app, receiver):
     send()
     texts = [r.json["text"] for r in receiver.received]
     assert f"Case #{case.id} missed its resolution deadline." in texts[-1]
+
+
+def test_a_manager_edits_a_chat_hook_and_its_secret_stays_write_only(app, receiver, manager_client):
+    hook = _hook(HookKind.DINGTALK, receiver.url, secret=SECRET)
+    page = manager_client.get(f"/admin/webhooks/{hook.id}")
+    assert page.status_code == 200 and SECRET not in page.get_data(as_text=True)
+    changed = manager_client.submit(
+        f"/admin/webhooks/{hook.id}",
+        {"events": ["customer.replied"], "language": "zh", "secret": ""},
+    )
+    assert changed.status_code == 303
+    db.session.refresh(hook)
+    assert hook.events == ["customer.replied"] and hook.language == "zh"
+    assert hook.secret == SECRET  # blank keeps it
+    manager_client.submit(
+        f"/admin/webhooks/{hook.id}",
+        {"events": ["customer.replied"], "language": "zh", "secret": "new-one"},
+    )
+    db.session.refresh(hook)
+    assert hook.secret == "new-one"
+    assert SECRET not in manager_client.get("/admin/webhooks").get_data(as_text=True)
+    bad = manager_client.submit(f"/admin/webhooks/{hook.id}", {"events": ["nope"]})
+    assert bad.status_code == 400
+    db.session.refresh(hook)
+    assert hook.events == ["customer.replied"]

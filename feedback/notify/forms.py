@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from feedback.notify.webhook_models import EVENT_LABELS, KIND_LABELS, HookKind
@@ -26,7 +26,7 @@ class HookForm(FlaskForm):
     events = SelectMultipleField(
         _l("Events"),
         choices=[SelectChoice(name, label) for name, label in EVENT_LABELS.items()],
-        validators=[DataRequired(message=_l("Choose at least one event."))],
+        # checked in validate_events: DataRequired would mark every box required
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
@@ -42,6 +42,21 @@ class HookForm(FlaskForm):
         render_kw={"autocomplete": "off"},
     )
 
+    def validate_events(self, field) -> None:
+        """At least one event."""
+        if not field.data:
+            raise StopValidation(_l("Choose at least one event."))
+
     def __init__(self, *args, kinds: list[HookKind], **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = [SelectChoice(kind.value, KIND_LABELS[kind]) for kind in kinds]
+
+
+class HookEditForm(FlaskForm):
+    """What may change on a hook: its events, language and signing secret (write-only:
+    left blank, the stored one stays). A new URL is a new hook."""
+
+    events = HookForm.events
+    language = HookForm.language
+    secret = HookForm.secret
+    validate_events = HookForm.validate_events

@@ -12,7 +12,7 @@ from feedback.accounts.models import Role
 from feedback.extensions import db
 from feedback.notify import webhooks
 from feedback.notify.addresses import RefusedAddress
-from feedback.notify.forms import HookForm
+from feedback.notify.forms import HookEditForm, HookForm
 from feedback.notify.webhook_models import EVENT_LABELS, KIND_LABELS, Hook, HookKind
 
 bp = Blueprint("hooks", __name__, url_prefix="/admin/webhooks")
@@ -87,6 +87,23 @@ def create():
             flash(_("The hook to %(url)s is added.", url=hook.shown_url), "success")
             return redirect(url_for("hooks.index"), 303)
     return _page(form, status=400)
+
+
+@bp.route("/<id:hook_id>", methods=["GET", "POST"])
+def edit(hook_id: int):
+    hook = _hook(hook_id)
+    form = HookEditForm(data={"events": hook.events, "language": hook.language})
+    if form.validate_on_submit():
+        try:
+            webhooks.update_hook(hook, form.events.data, form.language.data, form.secret.data)
+        except webhooks.HookError as exc:
+            form.events.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("hooks.index"), 303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("notify/webhook_edit.html", hook=hook, form=form), status
 
 
 @bp.post("/<id:hook_id>/pause")

@@ -78,6 +78,23 @@ def create_hook(
     return hook
 
 
+def update_hook(
+    hook: Hook, event_names: list[str], language: str, secret: str | None = None
+) -> None:
+    """Change the events and language; a new signing secret replaces a chat robot's (a
+    webhook's own secret never changes here)."""
+    names = list(dict.fromkeys(event_names))
+    if not names:
+        raise HookError("choose at least one event")
+    if unknown := unknown_events(names):
+        raise HookError(f"unknown events: {', '.join(unknown)}")
+    hook.events = names
+    hook.language = language
+    if secret and hook.kind.is_chat:
+        hook.secret = secret
+    db.session.flush()
+
+
 def set_paused(hook: Hook, paused: bool) -> None:
     """Pause a hook (no new deliveries; waiting ones wait) or resume it with a clean slate."""
     hook.paused = paused
