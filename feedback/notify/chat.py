@@ -21,7 +21,7 @@ from feedback.complaints.enums import CasePriority, priority_label
 from feedback.notify.webhook_models import HookKind
 
 
-def _case_line(event_type: str, data: dict) -> str:
+def _case_line(event_type: str, data: dict, touchpoint: str | None) -> str:
     """One sentence on what happened (in the active locale)."""
     case = data.get("case_id")
     facts = {"case": case, "kind": (data.get("survey_kind") or "").upper()}
@@ -30,10 +30,9 @@ def _case_line(event_type: str, data: dict) -> str:
         facts["priority"] = priority_label(CasePriority(data["priority"]))
         if data.get("score") is None:
             return _("New case #%(case)s: %(priority)s priority.", **facts)
-        facts["touchpoint"] = data.get("touchpoint") or "-"
+        facts["touchpoint"] = touchpoint or data.get("touchpoint") or "-"
         return _(
-            "New case #%(case)s: %(priority)s priority, %(kind)s score %(score)s after "
-            "%(touchpoint)s.",
+            "New case #%(case)s: %(priority)s priority, %(kind)s score %(score)s (%(touchpoint)s).",
             **facts,
         )
     if event_type == "customer.replied":
@@ -53,10 +52,13 @@ def _case_line(event_type: str, data: dict) -> str:
     return _("New answer: %(kind)s score %(score)s.", **facts)
 
 
-def message_body(kind: HookKind, event_type: str, data: dict, language: str) -> str:
-    """The JSON a robot of this kind takes, saying what happened in ``language``."""
+def message_body(
+    kind: HookKind, event_type: str, data: dict, language: str, touchpoint: str | None = None
+) -> str:
+    """The JSON a robot of this kind takes, saying what happened in ``language``
+    (``touchpoint``: the touchpoint type's name in that language)."""
     with force_locale(language):
-        line = _case_line(event_type, data)
+        line = _case_line(event_type, data, touchpoint)
         link_text = _("Open case #%(case)s", case=data["case_id"]) if data.get("case_id") else ""
     url = data.get("case_url")
     if kind is HookKind.WECOM:

@@ -203,12 +203,17 @@ def queue_deliveries(event: events.Event) -> int:
         },
         ensure_ascii=False,
     )
-    for hook in hooks:
-        body = (
-            chat.message_body(hook.kind, name, data, hook.language)
-            if hook.kind.is_chat
-            else webhook_body
+    touchpoint = db.session.execute(
+        select(TouchpointType.name_en, TouchpointType.name_zh).where(
+            TouchpointType.key == data.get("touchpoint")
         )
+    ).first()
+    for hook in hooks:
+        if hook.kind.is_chat:
+            shown = touchpoint and touchpoint[1 if hook.language == "zh" else 0]
+            body = chat.message_body(hook.kind, name, data, hook.language, shown)
+        else:
+            body = webhook_body
         db.session.add(
             HookDelivery(
                 hook_id=hook.id,
