@@ -386,3 +386,14 @@ def test_an_admin_in_shanghai_works_the_page_in_chromium(
     assert [hook.paused for hook in hooks] == [True]
     assert watched.messages == []
     watched.context.close()
+
+
+def test_a_receiver_that_does_not_answer_in_time_is_a_failed_attempt(app, receiver):
+    app.config.update(WEBHOOK_TIMEOUT_SECONDS=1, WEBHOOK_MAX_ATTEMPTS=1)
+    _hook(receiver.url, ["case.opened"])
+    receiver.delay = 2
+    answer("csat", 1)
+    send()
+    (delivery,) = deliveries()
+    assert delivery.status is DeliveryStatus.FAILED
+    assert "timed out" in delivery.last_error
