@@ -117,6 +117,19 @@ class Config:
     OUTBOX_CLAIM_TIMEOUT_SECONDS = _int("OUTBOX_CLAIM_TIMEOUT_SECONDS", 600)
     WORKER_POLL_SECONDS = _int("WORKER_POLL_SECONDS", 5)
 
+    # Webhooks and work-chat hooks: the worker posts each event, retrying with growing
+    # pauses (10 min, doubling, at most 6 h apart: 8 attempts span about 16 hours).
+    WEBHOOK_MAX_ATTEMPTS = _int("WEBHOOK_MAX_ATTEMPTS", 8)
+    WEBHOOK_RETRY_BASE_SECONDS = _int("WEBHOOK_RETRY_BASE_SECONDS", 600)
+    WEBHOOK_RETRY_MAX_SECONDS = _int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600)
+    #: deliveries given up in a row before a hook is paused and the admins are told
+    WEBHOOK_PAUSE_AFTER = _int("WEBHOOK_PAUSE_AFTER", 5)
+    #: seconds to connect, and again to read the answer
+    WEBHOOK_TIMEOUT_SECONDS = _int("WEBHOOK_TIMEOUT_SECONDS", 10)
+    #: allow hooks to loopback, private and link-local addresses; off, so that a hook
+    #: cannot be made to reach the service's own network (SSRF)
+    WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE")
+
     # Surveys: who is invited, and for how long a link works.
     #: days after an invitation during which the customer gets no other (a type may differ)
     INVITATION_COOLDOWN_DAYS = _int("INVITATION_COOLDOWN_DAYS", 30)

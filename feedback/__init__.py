@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.customers.routes import bp as customers_bp
     from feedback.dashboard.routes import bp as dashboard_bp
     from feedback.extensions import api, csrf
+    from feedback.notify.routes import bp as hooks_bp
     from feedback.outbox.routes import bp as outbox_bp
     from feedback.surveys.public import bp as survey_pages_bp
     from feedback.surveys.staff import bp as surveys_bp
@@ -170,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(brand_bp)
     app.register_blueprint(outbox_bp)
+    app.register_blueprint(hooks_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(customers_bp)
     app.register_blueprint(tagging_bp)
@@ -209,6 +211,9 @@ def register_commands(app: Flask) -> None:
     from feedback.complaints.mail_cli import mail_cli
 
     app.cli.add_command(mail_cli)
+    from feedback.notify.cli import webhooks_cli
+
+    app.cli.add_command(webhooks_cli)
 
 
 def register_reactions(app: Flask) -> None:
@@ -216,7 +221,8 @@ def register_reactions(app: Flask) -> None:
     later, in the worker (feedback/events.py; docs/architecture.md says why each is where)."""
     from feedback import events
     from feedback.complaints import followup, promise_email, routing
-    from feedback.notify import staff
+    from feedback.notify import staff, webhooks
+    from feedback.notify.webhook_models import EVENT_TYPES
     from feedback.tagging import services as tagging
 
     events.on(app, events.AnswerRecorded, routing.route_by_score)
@@ -235,12 +241,16 @@ def register_reactions(app: Flask) -> None:
     events.later(app, events.CaseReopened, "notify_staff", staff.on_case_reopened)
     # after commit: the answer's request sends nothing (and the setting is off by default)
     events.later(app, events.CaseOpened, "promise_email", promise_email.email_promise)
+    # hooks get each event once, posted later by the worker's "webhooks" job
+    for event_type in EVENT_TYPES.values():
+        events.later(app, event_type, "hooks", webhooks.queue_deliveries)
 
 
 def register_jobs(app: Flask) -> None:
     from feedback import reactions
     from feedback.accounts import sessions, sign_in_limit
     from feedback.complaints.sweep import sweep
+    from feedback.notify import delivery as hooks
     from feedback.notify import digest
     from feedback.outbox.delivery import deliver_due
     from feedback.surveys import invitations
@@ -272,6 +282,7 @@ def register_jobs(app: Flask) -> None:
             every_seconds=app.config["MAIL_INBOX_POLL_SECONDS"],
             lane="network",
         )
+    register_job(app, "webhooks", hooks.deliver_due, lane="network")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -298,6 +309,7 @@ def register_template_helpers(app: Flask) -> None:
         priority_label,
         resolution_label,
     )
+    from feedback.notify.webhook_models import delivery_status_label
     from feedback.outbox.models import status_label
     from feedback.surveys.models import (
         delay_label,
@@ -311,6 +323,7 @@ def register_template_helpers(app: Flask) -> None:
         role_label=role_label,
         brand=current_brand,  # a call, so that only pages and mail that show it read it
         status_label=status_label,
+        delivery_status_label=delivery_status_label,
         format_datetime=format_datetime,  # in the viewer's time zone and language
         format_date=format_date,
         format_decimal=format_decimal,

@@ -23,6 +23,8 @@ docs/architecture.md lists which reactions run where, and why.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 from collections.abc import Callable
 from datetime import datetime
@@ -281,6 +283,29 @@ def publish_many(events: list[Event]) -> None:
     if events:
         now = utcnow()
         db.session.connection().execute(_INSERT, [_row(event, now) for event in events])
+
+
+#: the id of the domain_events row whose reactions the worker is running
+_current_event_id: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "current_event_id", default=None
+)
+
+
+def current_event_id() -> int | None:
+    """The ``domain_events`` id of the event a worker reaction is handling (None outside
+    one): stable across the reaction's retries and unique per event, so webhooks send it
+    as their delivery id."""
+    return _current_event_id.get()
+
+
+@contextlib.contextmanager
+def handling(event_id: int):
+    """While the worker runs the reactions of the event with this row id."""
+    token = _current_event_id.set(event_id)
+    try:
+        yield
+    finally:
+        _current_event_id.reset(token)
 
 
 def reactions_to(type_name: str) -> list[tuple[str, Callable[[Event], object]]]:

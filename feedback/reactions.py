@@ -113,16 +113,17 @@ def _react(row: DomainEvent, now: datetime) -> dict:
         error, reactions = f"unreadable: {failure!r}", []
     else:
         reactions = events.reactions_to(row.type)
-    for name, reaction in reactions:
-        if name in done:
-            continue
-        try:
-            with db.session.begin_nested():
-                reaction(event)
-            done.add(name)
-        except Exception as failure:  # one reaction's fault must not stop the others
-            log.exception("events.reaction_failed event=%s reaction=%s", row.id, name)
-            error = f"{name}: {failure.__class__.__name__}: {failure}"
+    with events.handling(row.id):
+        for name, reaction in reactions:
+            if name in done:
+                continue
+            try:
+                with db.session.begin_nested():
+                    reaction(event)
+                done.add(name)
+            except Exception as failure:  # one reaction's fault must not stop the others
+                log.exception("events.reaction_failed event=%s reaction=%s", row.id, name)
+                error = f"{name}: {failure.__class__.__name__}: {failure}"
     if error is None:
         return {"processed_at": now}
     attempts = row.attempts + 1

@@ -73,10 +73,10 @@ def test_an_answer_is_announced_with_ids_only_and_the_worker_reacts(app, surveys
     assert recorded.processed_at is None
     assert case_of(response) is None  # a happy score: no case until the comment is read
 
-    # the answer waits for reactions (tagging, routing again), and the case it opens for
-    # staff notices and the promise email; the purchase and the comment tagged are
-    # written processed: nothing reacts to them yet
-    assert work() == 2
+    # the answer waits for reactions (tagging, routing again, hooks), and so do the comment
+    # tagged and the case opened that the worker's tagging publishes (hooks, staff notices,
+    # the promise email); the purchase is written processed: nothing reacts to it yet
+    assert work() == 3
     [recorded] = rows("answer.recorded")
     assert recorded.processed_at is not None
     assert [e.data["response_id"] for e in rows("comment.tagged")] == [response.id]
@@ -135,7 +135,8 @@ def test_an_event_the_worker_cannot_read_holds_up_nothing(app, surveys):
     db.session.add(DomainEvent(type="answer.recorded", data={"response_id": 1}))
     db.session.commit()
     answer("csat", 5, "Lovely", worker=False)
-    assert reactions.process_due() == 2
+    # the stuck one, the answer, and the comment tagged that its tagging publishes (hooks)
+    assert reactions.process_due() == 3
     stuck, recorded = rows("answer.recorded")
     assert stuck.processed_at is None and "unreadable" in stuck.last_error
     assert recorded.processed_at is not None and rows("comment.tagged")

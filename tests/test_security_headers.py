@@ -178,6 +178,7 @@ def _staff_pages(role: Role) -> list[str]:
             "/queue/settings",
             "/queue/templates",
             f"/queue/templates/{first[ReplyTemplate]}",
+            "/admin/webhooks",
         ]
     if role is Role.ADMIN:
         user_id = db.session.scalar(select(User.id).order_by(User.id))
