@@ -192,6 +192,9 @@ def register_commands(app: Flask) -> None:
     from feedback.tagging.cli import analysis_cli
 
     app.cli.add_command(analysis_cli)
+    from feedback.complaints.inbound_cli import mail_cli
+
+    app.cli.add_command(mail_cli)
     from feedback.dashboard.cli import dashboard_cli
 
     app.cli.add_command(dashboard_cli)

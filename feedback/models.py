@@ -1,6 +1,7 @@
 """Every model module, imported so that Alembic and the tests see all tables."""
 
 from feedback.accounts.models import ApiKey, SignInFailure, User, UserSession  # noqa: F401
+from feedback.complaints.inbound_models import InboundAttachment, InboundMessage  # noqa: F401
 from feedback.complaints.models import (  # noqa: F401
     Case,
     CaseEvent,
