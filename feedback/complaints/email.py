@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from feedback.accounts.models import User
+from feedback.complaints.reply_address import reply_address
 
 
 @dataclass
@@ -42,7 +43,13 @@ def reply_message(case, agent: User, subject: str, body: str, locale: str) -> Ca
         reference = _("Case #%(id)s", id=case.id)
         if f"#{case.id}" not in subject:  # a template may have put it in already
             subject = f"{subject} [{reference}]"
-        context = {"body": body, "agent": agent, "reference": reference}
+        context = {
+            "body": body,
+            "agent": agent,
+            "reference": reference,
+            # only an address that leads back to the case is worth inviting a reply to
+            "can_reply": reply_address(case.id) is not None,
+        }
         text = render_template("complaints/email/reply.txt", **context)
         html = render_template("complaints/email/reply.html", **context)
     return CaseEmail(subject, text, html)

@@ -21,11 +21,10 @@ from html.parser import HTMLParser
 
 from email_reply_parser import EmailReplyParser
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from feedback import events
-from feedback.accounts.models import User
 from feedback.complaints.cases import lock, lock_customer, record, reopen, resume, set_deadlines
 from feedback.complaints.inbound_models import InboundAttachment, InboundMessage, InboundStatus
 from feedback.complaints.models import (
@@ -57,10 +56,6 @@ _QUOTE_HEADERS = re.compile(
 
 class NotAMessage(ValueError):
     """The input is not an email at all (empty, or no header)."""
-
-
-class AlreadyHandled(CaseActionError):
-    """Someone attached or discarded the message first."""
 
 
 @dataclass(frozen=True)
@@ -231,6 +226,7 @@ def _store_attachments(message: EmailMessage, row: InboundMessage) -> None:
                 filename=filename[:255] or "attachment",
                 content_type=part.get_content_type()[:200],
                 size=len(data),
+                kept=len(data) <= limit,
                 data=data if len(data) <= limit else None,
             )
         )
@@ -360,39 +356,3 @@ def _continue(closed: Case) -> Case:
     db.session.flush()
     events.publish(events.CaseOpened(case_id=case.id))
     return case
-
-
-def lock_message(message_id: int) -> InboundMessage | None:
-    """The message, locked for this transaction: two staff acting on it at once act one
-    after the other (SQLite: a no-op UPDATE takes the write lock first)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            update(InboundMessage)
-            .where(InboundMessage.id == message_id)
-            .values(id=InboundMessage.id)
-            .execution_options(synchronize_session=False)
-        )
-    return db.session.get(InboundMessage, message_id, with_for_update=True, populate_existing=True)
-
-
-#: what staff may still act on
-OPEN_STATUSES = (InboundStatus.UNMATCHED, InboundStatus.AUTO)
-
-
-def attach(row: InboundMessage, case: Case, user: User) -> Case:
-    """Staff put an unmatched (or automatic) message on a case."""
-    if row.status not in OPEN_STATUSES:
-        raise AlreadyHandled(row.status.value)
-    landed = put_on_case(row, case, "staff")
-    row.handled_by, row.handled_at = user, utcnow()
-    db.session.flush()
-    return landed
-
-
-def discard(row: InboundMessage, user: User) -> None:
-    """Staff throw a message away; the row stays, marked, for the record."""
-    if row.status not in OPEN_STATUSES:
-        raise AlreadyHandled(row.status.value)
-    row.status = InboundStatus.DISCARDED
-    row.handled_by, row.handled_at = user, utcnow()
-    db.session.flush()

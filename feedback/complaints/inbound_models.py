@@ -80,7 +80,9 @@ class InboundAttachment(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(200))
     size: Mapped[int] = mapped_column(Integer)
-    #: None when it was larger than MAIL_ATTACHMENT_MAX_BYTES (the original still has it)
-    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: False when it was larger than MAIL_ATTACHMENT_MAX_BYTES (the original still has it)
+    kept: Mapped[bool] = mapped_column(default=True)
+    #: loaded only when downloaded: lists of attachments need not read the files
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     message: Mapped[InboundMessage] = relationship(back_populates="attachments")

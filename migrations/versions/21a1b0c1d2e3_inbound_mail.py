@@ -56,6 +56,7 @@ def upgrade():
         sa.Column('filename', sa.String(length=255), nullable=False),
         sa.Column('content_type', sa.String(length=200), nullable=False),
         sa.Column('size', sa.Integer(), nullable=False),
+        sa.Column('kept', sa.Boolean(), nullable=False),
         sa.Column('data', sa.LargeBinary(), nullable=True),
         sa.ForeignKeyConstraint(['message_id'], ['inbound_messages.id'], name=op.f('fk_inbound_attachments_message_id_inbound_messages'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_inbound_attachments')),
