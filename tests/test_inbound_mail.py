@@ -31,7 +31,7 @@ def case(app, surveys, make_user):
     """Ann's case, answered by an agent's reply (sent through the outbox)."""
     app.config["MAIL_REPLY_ADDRESS"] = REPLY_BASE
     found = case_of(answer("csat", 1))
-    agent = make_user()
+    agent = make_user(name="Li Wei")
     actions.reply(found, agent, "About your delivery", "When may we call you?", "en")
     db.session.commit()
     return found
@@ -301,3 +301,27 @@ def test_two_deliveries_of_one_message_at_once_store_it_once(case, app):
         thread.join(timeout=30)
     assert sorted(outcomes) == ["duplicate", "matched"]
     assert len(replies_on(case.id)) == 1
+
+
+def test_an_answer_to_the_follow_up_survey_email_finds_its_case(case):
+    from feedback.surveys import invitations
+    from feedback.surveys.models import Invitation
+
+    case = db.session.get(Case, case.id)
+    actions.resolve(case, case.owner, ResolutionCode.SOLVED)
+    db.session.commit()
+    assert invitations.send_due_invitations() == 1
+    followup = db.session.get(Invitation, case.followup_invitation_id)
+    sent = db.session.get(OutboxMessage, followup.outbox_message_id).message_id
+    # written from another address, so only the thread can tell
+    raw = mail(sender="ann.work@example.org", headers={"In-Reply-To": sent}, body="Not happy.")
+    assert deliver(raw).case_id == case.id
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).status is CaseStatus.OPEN
+
+
+def test_the_reply_email_tells_the_customer_they_may_answer_it(case):
+    expected = (Path(__file__).parent / "expected" / "case_reply_en.txt").read_text()
+    message = sent_reply(case.id)
+    shown = f"Subject: {message.subject}\n\n{message.body_text}"
+    assert shown == expected.replace("{id}", str(case.id))
