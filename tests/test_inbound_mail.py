@@ -212,18 +212,24 @@ def test_auto_replies_are_kept_but_reopen_nothing(case, headers):
     assert replies_on(case.id) == [] and published("case.customer_replied") == []
 
 
-def test_a_bounce_from_the_mailer_daemon_is_automatic(case):
+@pytest.mark.parametrize("sender", ["MAILER-DAEMON@mx.example.com", "bounces@mx.example.com"])
+@pytest.mark.parametrize("dsn", [True, False])
+def test_bounces_are_automatic(case, sender, dsn):
+    """A delivery status notification, whoever sends it; and anything from the mailer
+    daemon."""
     report = email.message.EmailMessage()
-    report["From"] = "MAILER-DAEMON@mx.example.com"
+    report["From"] = sender
     report["To"] = reply_address(case.id)
     report["Subject"] = "Undelivered Mail Returned to Sender"
     report.set_content("The mail could not be delivered.")
-    status = email.message.EmailMessage()
-    status.set_content("Status: 5.1.1\n")
-    report.make_mixed()
-    report.attach(status)
-    report.replace_header("Content-Type", "multipart/report; report-type=delivery-status")
-    assert deliver(report.as_bytes()).outcome == "auto"
+    if dsn:
+        status = email.message.EmailMessage()
+        status.set_content("Status: 5.1.1\n")
+        report.make_mixed()
+        report.attach(status)
+        report.replace_header("Content-Type", "multipart/report; report-type=delivery-status")
+    expected = "auto" if dsn or sender.startswith("MAILER") else "matched"
+    assert deliver(report.as_bytes()).outcome == expected
 
 
 def test_quoted_text_and_signature_are_trimmed_and_the_original_kept(case):
@@ -325,3 +331,15 @@ def test_the_reply_email_tells_the_customer_they_may_answer_it(case):
     message = sent_reply(case.id)
     shown = f"Subject: {message.subject}\n\n{message.body_text}"
     assert shown == expected.replace("{id}", str(case.id))
+
+
+def test_a_message_with_nul_characters_and_broken_headers_is_stored(case):
+    raw = (
+        b"From: Ann Lee <ann@example.com>\r\nTo: <<<not an address\r\n"
+        b"Subject: Hello\x00there\r\nMessage-ID: <nul@example.com>\r\n\r\n"
+        b"Call me\x00 at 3.\r\n"
+    )
+    result = deliver(raw)
+    stored = db.session.get(InboundMessage, result.inbound_message_id)
+    assert (stored.subject, stored.body_text) == ("Hellothere", "Call me at 3.")
+    assert stored.raw == raw and result.case_id == case.id  # by its sender

@@ -41,6 +41,7 @@ from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage
 from feedback.surveys.models import Invitation
+from feedback.text import FORBIDDEN
 from feedback.timeutil import report_day, utcnow
 
 #: the headers that may carry the case's reply address
@@ -122,7 +123,7 @@ def _header(message: EmailMessage, name: str) -> str:
     """A header's decoded value; "" when missing or too broken to read."""
     try:
         values = message.get_all(name) or []
-        return ", ".join(str(value) for value in values)
+        return FORBIDDEN.sub("", ", ".join(str(value) for value in values))
     except (ValueError, TypeError, IndexError, LookupError):
         return ""
 
@@ -169,7 +170,8 @@ def body_text(message: EmailMessage) -> str:
         return ""
     if part.get_content_type() == "text/html":
         content = _HtmlText.of(content)
-    return content.replace("\r\n", "\n").strip()
+    # PostgreSQL text cannot hold NUL: a message with one must still be stored
+    return FORBIDDEN.sub("", content.replace("\r\n", "\n")).strip()
 
 
 class _HtmlText(HTMLParser):

@@ -9,7 +9,7 @@ import sys
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from feedback.complaints.inbound import NotAMessage, receive
 from feedback.extensions import db
@@ -35,7 +35,7 @@ def receive_command() -> None:
         db.session.rollback()
         click.echo(f"not a message: {error}", err=True)
         sys.exit(EX_DATAERR)
-    except (OperationalError, DBAPIError) as error:
+    except (OperationalError, InterfaceError) as error:
         # The database is down, or busy past its timeout: the MTA keeps the message and
         # tries again, so nothing is lost.
         db.session.rollback()
