@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
@@ -46,6 +47,8 @@ SAFE_TYPES = frozenset(
 
 
 class AttachForm(ActionForm):
+    """The number of the case an unmatched message belongs to."""
+
     case_number = IntegerField(
         _l("Case number"), validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)]
     )
@@ -67,6 +70,7 @@ def require_staff():
 
 @bp.get("/unmatched")
 def index():
+    """Mail waiting for staff (or, by tab, the automatic and the discarded)."""
     return _list_page()
 
 
@@ -85,6 +89,7 @@ def _list_page(form: AttachForm | None = None, error: str | None = None, status:
     )
     page = db.paginate(
         select(InboundMessage)
+        .options(selectinload(InboundMessage.attachments), selectinload(InboundMessage.handled_by))
         .where(InboundMessage.status == shown)
         .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc()),
         page=min(request.args.get("page", 1, type=int), 10_000),
@@ -118,6 +123,7 @@ def _locked(message_id: int) -> InboundMessage:
 
 @bp.post("/<id:message_id>/attach")
 def attach(message_id: int):
+    """Put the message on the case with the given number."""
     row = _locked(message_id)
     form = AttachForm()
     if not form.validate_on_submit():
@@ -139,6 +145,7 @@ def attach(message_id: int):
 
 @bp.post("/<id:message_id>/discard")
 def discard(message_id: int):
+    """Throw the message away (it stays listed under Discarded)."""
     row = _locked(message_id)
     if not EmptyForm().validate_on_submit():
         db.session.rollback()

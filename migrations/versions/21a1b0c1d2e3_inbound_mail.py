@@ -9,6 +9,8 @@ trimmed text; attachments are rows too, so that every app server can serve them.
 timeline line of kind "customer_reply" points at its message, and a case opened by an
 email to a closed case points at that case.
 """
+import contextlib
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -20,6 +22,42 @@ branch_labels = None
 depends_on = None
 
 STATUSES = ('matched', 'unmatched', 'discarded', 'auto')
+
+
+def _sqlite():
+    return op.get_bind().dialect.name == 'sqlite'
+
+
+def _add_reference(table, column, target):
+    """A nullable column referring to ``target``."""
+    name = f'fk_{table}_{column}_{target}'
+    with _triggers_kept(table):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column(column, sa.Integer(), nullable=True))
+            batch_op.create_foreign_key(name, target, [column], ['id'], ondelete='SET NULL')
+
+
+def _drop_reference(table, column, target):
+    with _triggers_kept(table):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(f'fk_{table}_{column}_{target}', type_='foreignkey')
+            batch_op.drop_column(column)
+
+
+@contextlib.contextmanager
+def _triggers_kept(table):
+    """SQLite's batch mode copies the table, which drops its triggers (the dashboard's
+    counts on cases): they are kept as SQL beforehand and made again after."""
+    if not _sqlite():
+        yield
+        return
+    triggers = op.get_bind().execute(
+        sa.text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
+        {'t': table},
+    ).scalars().all()
+    yield
+    for sql in triggers:
+        op.execute(sql)
 
 
 def upgrade():
@@ -62,21 +100,13 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_inbound_attachments')),
     )
     op.create_index(op.f('ix_inbound_attachments_message_id'), 'inbound_attachments', ['message_id'])
-    with op.batch_alter_table('case_events', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('inbound_message_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_case_events_inbound_message_id_inbound_messages'), 'inbound_messages', ['inbound_message_id'], ['id'], ondelete='SET NULL')
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('previous_case_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_cases_previous_case_id_cases'), 'cases', ['previous_case_id'], ['id'], ondelete='SET NULL')
+    _add_reference('case_events', 'inbound_message_id', 'inbound_messages')
+    _add_reference('cases', 'previous_case_id', 'cases')
 
 
 def downgrade():
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_cases_previous_case_id_cases'), type_='foreignkey')
-        batch_op.drop_column('previous_case_id')
-    with op.batch_alter_table('case_events', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_case_events_inbound_message_id_inbound_messages'), type_='foreignkey')
-        batch_op.drop_column('inbound_message_id')
+    _drop_reference('cases', 'previous_case_id', 'cases')
+    _drop_reference('case_events', 'inbound_message_id', 'inbound_messages')
     op.drop_index(op.f('ix_inbound_attachments_message_id'), table_name='inbound_attachments')
     op.drop_table('inbound_attachments')
     op.drop_index('ix_inbound_messages_status_received_at', table_name='inbound_messages')
