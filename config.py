@@ -107,6 +107,15 @@ class Config:
     MAIL_INBOX_POLL_SECONDS = _int("MAIL_INBOX_POLL_SECONDS", 60)
     #: messages read in one poll at most, so that one poll cannot run forever
     MAIL_INBOX_BATCH_SIZE = _int("MAIL_INBOX_BATCH_SIZE", 100)
+    # Inbound mail (`flask mail receive`). Case mail gets a Reply-To of this address with
+    # "+c<case>.<signed token>" added to its local part ("support+c15.k3j9xq2mfa@example.com"),
+    # so that the customer's answer finds its case; the mailbox must accept plus-addresses.
+    # Unset: no Reply-To is added (the demo captures mail anyway), and replies are matched
+    # by In-Reply-To and the sender's address only.
+    MAIL_REPLY_ADDRESS = _str("MAIL_REPLY_ADDRESS")
+    # An attachment larger than this is listed on the case but not stored on its own (the
+    # original message, kept whole, still has it); bound the whole size at the MTA.
+    MAIL_ATTACHMENT_MAX_BYTES = _int("MAIL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
     # The outbox: how often and how long the worker retries a message.
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)

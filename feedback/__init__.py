@@ -154,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.api.routes import bp as api_bp
     from feedback.brand.routes import bp as brand_bp
     from feedback.complaints.configuration.routes import bp as queue_admin_bp
+    from feedback.complaints.inbound_routes import bp as inbound_bp
     from feedback.complaints.routes import bp as complaints_bp
     from feedback.core.routes import bp as core_bp
     from feedback.customers.routes import bp as customers_bp
@@ -176,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(customers_bp)
     app.register_blueprint(tagging_bp)
     app.register_blueprint(complaints_bp)
+    app.register_blueprint(inbound_bp)
     app.register_blueprint(queue_admin_bp)
     app.register_blueprint(dashboard_bp)
     # The survey link and the API key are the credentials there; no session, no CSRF token.

@@ -159,6 +159,8 @@ class CustomerReplied(Event):
 
     type = "case.customer_replied"
     case_id: int
+    #: the email it came in (inbound_messages); None for one that came otherwise
+    inbound_message_id: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)

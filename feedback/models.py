@@ -2,6 +2,7 @@
 
 from feedback.accounts.models import ApiKey, SignInFailure, User, UserSession  # noqa: F401
 from feedback.brand.models import BrandSettings  # noqa: F401
+from feedback.complaints.inbound_models import InboundAttachment, InboundMessage  # noqa: F401
 from feedback.complaints.models import (  # noqa: F401
     Case,
     CaseEvent,

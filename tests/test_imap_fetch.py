@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from config import TestingConfig
 from feedback import create_app
-from feedback.complaints import inbound
 from feedback.complaints.imap import POLL_LOCK, InboxConfigError, fetch, inbox_from_config
+from feedback.complaints.inbound_models import InboundMessage, InboundStatus
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from tests import imap_helpers
@@ -335,12 +335,19 @@ def test_the_command_exits_77_on_a_wrong_password(database_url, tmp_path, mailbo
     assert "nope" not in result.stderr + result.stdout
 
 
-def test_the_command_leaves_what_it_cannot_store_in_the_mailbox(database_url, tmp_path, mailbox):
-    # Until the inbound branch's receive() is merged, storing fails: nothing may be lost.
+def test_the_command_stores_each_message_on_the_unmatched_list(
+    app, database_url, tmp_path, mailbox
+):
     mailbox.append(message("keep me"))
     result = run_fetch(database_url, tmp_path, MAIL_INBOX_URL=mailbox.url())
-    assert "0 stored, 1 failed (left in the mailbox)" in result.stdout
-    assert mailbox.messages("INBOX") == [message("keep me")]
+    assert "1 stored, 0 failed" in result.stdout, result.stdout + result.stderr
+    assert mailbox.messages("INBOX") == []
+    assert mailbox.messages("Processed") == [message("keep me")]
+    db.session.remove()
+    (row,) = db.session.scalars(select(InboundMessage))
+    # no customer has that address: kept for staff, never dropped
+    assert (row.subject, row.status) == ("keep me", InboundStatus.UNMATCHED)
+    assert row.raw == message("keep me")
 
 
 # --- the worker -----------------------------------------------------------------------
@@ -349,9 +356,6 @@ def test_the_command_leaves_what_it_cannot_store_in_the_mailbox(database_url, tm
 def test_the_worker_polls_the_mailbox_when_one_is_configured(
     app, database_url, mailbox, monkeypatch
 ):
-    # receive() is the inbound branch's; here a recorder stands in for it.
-    handler = Recorder()
-    monkeypatch.setattr(inbound, "receive", handler)
     mailbox.append(message("from the worker"))
     configured = create_app(
         TestingConfig,
@@ -366,7 +370,8 @@ def test_the_worker_polls_the_mailbox_when_one_is_configured(
         db.session.remove()
 
     assert result.exit_code == 0, result.output
-    assert handler.received == [message("from the worker")]
+    db.session.remove()
+    assert db.session.scalars(select(InboundMessage.subject)).all() == ["from the worker"]
     assert mailbox.messages("Processed") == [message("from the worker")]
     assert "mail_fetch" not in {job.name for job in app.extensions["worker_jobs"]}
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 
 from config import TestingConfig
 from feedback import create_app, scoring
@@ -93,19 +93,11 @@ def test_the_migration_counts_what_was_stored_before_it(app, database_url, tmp_p
 
     with scratch_app(database_url, tmp_path, "before_rollups") as other, other.app_context():
         upgrade(revision="a7e0c3d91b52")
-        # Today's ingest lists property keys, a table of a later migration: lent for the
-        # demo, then dropped so that the migrations make it (from the stored events).
-        keys = db.metadata.tables["property_keys"]
-        keys.create(db.engine)
-        # Today's customers have a phone number, a column of a later migration: lent too.
-        db.session.execute(text("ALTER TABLE customers ADD COLUMN phone VARCHAR(32)"))
-        db.session.commit()
+        lent = _lend_later_schema()
         ensure_default_topics()  # installed by a later migration; the demo's comments need them
         load_demo()
         db.session.commit()
-        keys.drop(db.engine)
-        db.session.execute(text("ALTER TABLE customers DROP COLUMN phone"))
-        db.session.commit()
+        _take_back(*lent)
         upgrade()
         tables = rollups.SUMMARIES
         order = {
@@ -125,6 +117,46 @@ def test_the_migration_counts_what_was_stored_before_it(app, database_url, tmp_p
         db.session.rollback()
         db.session.remove()
         db.engine.dispose()
+
+
+def _lend_later_schema() -> tuple[list, list, set]:
+    """Today's models use the tables and columns of later migrations (property keys, inbound
+    mail, ...): lent for the demo, then taken back so that the migrations make them."""
+    inspector = inspect(db.engine)
+    existing = set(inspector.get_table_names())
+    tables = [t for t in db.metadata.sorted_tables if t.name not in existing]
+    columns = [
+        (table.name, column)
+        for table in db.metadata.sorted_tables
+        if table.name in existing
+        for column in table.columns
+        if column.name not in {c["name"] for c in inspector.get_columns(table.name)}
+    ]
+    # PostgreSQL keeps a lent table's enum types when the table goes: they go by name
+    enums = set()
+    if db.engine.dialect.name == "postgresql":
+        known = {e["name"] for e in inspector.get_enums()}
+        enums = {c.type.name for t in tables for c in t.columns if getattr(c.type, "name", None)}
+        enums -= known
+    for table in tables:
+        table.create(db.engine)
+    with db.engine.begin() as connection:
+        for table, column in columns:
+            kind = column.type.compile(connection.dialect)
+            connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column.name} {kind}"))
+    return tables, columns, enums
+
+
+def _take_back(tables: list, columns: list, enums: set) -> None:
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table, column in columns:
+            connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {column.name}"))
+    for table in reversed(tables):
+        table.drop(db.engine)
+    with db.engine.begin() as connection:
+        for name in enums:
+            connection.execute(text(f"DROP TYPE IF EXISTS {name}"))
 
 
 def test_the_rollups_migration_says_how_to_go_back(tmp_path, capfd):

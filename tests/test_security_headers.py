@@ -154,6 +154,7 @@ def _staff_pages(role: Role) -> list[str]:
         "/",
         "/cases",
         f"/cases/{first[Case]}",
+        "/mail/unmatched",
         "/customers",
         f"/customers/{first[Customer]}",
         "/account",

@@ -28,6 +28,7 @@ from feedback.complaints.models import (
     ReplyTemplate,
     ResolutionCode,
 )
+from feedback.complaints.reply_address import reply_headers
 from feedback.extensions import db
 from feedback.outbox.services import queue_email
 from feedback.timeutil import utcnow
@@ -233,7 +234,14 @@ def reply(case: Case, agent: User, subject: str, body: str, locale: str) -> Case
     if not subject or not body:
         raise CaseActionError(_("A reply needs a subject and a message."))
     message = email.reply_message(case, agent, subject, body, locale)
-    queued = queue_email(address, message.subject, message.text, message.html, kind="case_reply")
+    queued = queue_email(
+        address,
+        message.subject,
+        message.text,
+        message.html,
+        headers=reply_headers(case.id),
+        kind="case_reply",
+    )
     event = record(
         case, "reply", agent, body=body, detail=message.subject, outbox_message_id=queued.id
     )

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from feedback.accounts.models import User
 from feedback.brand.services import current_brand
+from feedback.complaints.reply_address import reply_address
 
 
 @dataclass
@@ -53,6 +54,8 @@ def reply_message(case, agent: User, subject: str, body: str, locale: str) -> Ca
             "company": brand.name(locale),
             "support_address": brand.support_address,
             "logo_url": brand.logo_url(),
+            # only an address that leads back to the case is worth inviting a reply to
+            "can_reply": reply_address(case.id) is not None,
         }
         text = render_template("complaints/email/reply.txt", **context)
         html = render_template("complaints/email/reply.html", **context)

@@ -36,6 +36,7 @@ from feedback.complaints.enums import (  # noqa: F401 - the enums are the models
     ResolutionCode,
     case_status_label,
 )
+from feedback.complaints.inbound_models import InboundMessage
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.surveys.models import (
@@ -212,6 +213,10 @@ class Case(db.Model):
     followup_invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitations.id", ondelete="SET NULL"), unique=True
     )
+    #: the closed case whose customer wrote again by email, opening this one
+    previous_case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="SET NULL")
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     customer: Mapped[Customer] = relationship()
@@ -339,7 +344,8 @@ class CaseEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: opened, attached, claimed, assigned, priority, status, reply, call, note, warned,
-    #: breached, escalated, resolved, reopened, followup_sent, followup_answered, closed
+    #: breached, escalated, resolved, reopened, followup_sent, followup_answered, closed,
+    #: customer_reply (their email), opened_by_email, continued (in a case opened by email)
     kind: Mapped[str] = mapped_column(String(30))
     before: Mapped[str | None] = mapped_column(String(200))
     after: Mapped[str | None] = mapped_column(String(200))
@@ -351,6 +357,11 @@ class CaseEvent(db.Model):
     outbox_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("outbox_messages.id", ondelete="SET NULL")
     )
+    #: the customer's email, for a "customer_reply"
+    inbound_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inbound_messages.id", ondelete="SET NULL")
+    )
 
     case: Mapped[Case] = relationship(back_populates="events")
+    inbound_message: Mapped[InboundMessage | None] = relationship()
     actor: Mapped[User | None] = relationship()

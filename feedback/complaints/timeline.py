@@ -119,6 +119,10 @@ def describe(event: CaseEvent) -> str:
         return _("Follow-up survey not sent: %(reason)s.", reason=reason)
     if kind == "followup_answered":
         return _("The customer answered the follow-up: %(score)s of 5.", score=after)
+    if kind == "opened_by_email":
+        return _("Case opened by the customer's email about closed case #%(case)s.", case=before)
+    if kind == "continued":
+        return _("The customer wrote again after closing: case #%(case)s continues.", case=after)
     return kind
 
 
