@@ -66,7 +66,7 @@ class TemplatePickForm(Form):
     """Fills the reply form from a template by GET: works without JavaScript."""
 
     template = SelectField(_l("Template"), validators=[Optional()])
-    lang = SelectField(_l("In"), choices=LANGUAGE_CHOICES)
+    lang = SelectField(_l("Template language"), choices=LANGUAGE_CHOICES)
 
 
 class ReplyForm(ActionForm):
