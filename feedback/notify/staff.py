@@ -6,7 +6,8 @@ worker after the commit; feedback/events.py).
   them all there; "off" sends nothing. Managers are not agents and do not get these.
 - A case given to someone by someone else, a customer's reply and a reopen: the owner, at
   once or in their digest, never off (they own it). Who acted is in the case's timeline:
-  an agent who claimed a case or reopened it themselves is not told.
+  an agent who claimed a case or reopened it themselves is not told, and a reopen by the
+  customer's email is told once, as their reply.
 - An urgent case, or one of a top-tier customer, opening: every manager (the admins where
   there is no manager, as for escalations), at once.
 
@@ -107,6 +108,10 @@ def on_case_reopened(event: events.CaseReopened) -> None:
     )
     if row is not None and row.actor_id is not None and row.actor_id == case.owner_id:
         return
+    if row is not None and row.actor_id is None:
+        reply = _latest(case, CaseEvent.kind == "customer_reply", CaseEvent.id > row.id)
+        if reply is not None:
+            return  # the customer's email reopened it: the reply's notice tells the owner
     _tell_owner(case, Kind.REOPENED, row)
 
 
