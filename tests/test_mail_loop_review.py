@@ -128,3 +128,22 @@ def test_staff_attaching_a_bounce_reopens_nothing_and_tell_nobody(
     assert db.session.get(Case, case.id).status is CaseStatus.RESOLVED
     assert delivered(smtp_server) == {}
     assert db.session.scalar(select(Case.id).where(Case.previous_case_id == case.id)) is None
+
+
+def test_two_emails_before_the_worker_runs_are_two_notices(
+    app, surveys, make_user, replies_back, smtp_server
+):
+    owner = make_user(name="Li Wei")
+    case = case_of(answer("csat", 1))
+    actions.claim(case, owner)
+    actions.reply(case, owner, "Sorry", "When may we call?", "en")
+    db.session.commit()
+    work()
+    delivered(smtp_server)
+
+    for body in ("At 3, please.", "Or at 5."):
+        receive(mail(to=reply_address(case.id), body=body))
+        db.session.commit()
+    work()
+    told = delivered(smtp_server)[owner.email]
+    assert subjects(told) == [f"The customer replied on case #{case.id}"] * 2

@@ -94,8 +94,14 @@ def on_case_assigned(event: events.CaseAssigned) -> None:
 def on_customer_replied(event: events.CustomerReplied) -> None:
     """The owner hears of every customer's message on their case."""
     case = db.session.get(Case, event.case_id)
-    if case is not None:
-        _tell_owner(case, Kind.REPLIED, _latest(case, CaseEvent.kind == "customer_reply"))
+    if case is None:
+        return
+    conditions = [CaseEvent.kind == "customer_reply"]
+    if event.inbound_message_id is not None:
+        # this event's own message: when two came before the worker ran, the latest row
+        # would stamp both notices alike and the second would be taken for a repeat
+        conditions.append(CaseEvent.inbound_message_id == event.inbound_message_id)
+    _tell_owner(case, Kind.REPLIED, _latest(case, *conditions))
 
 
 def on_case_reopened(event: events.CaseReopened) -> None:
