@@ -147,3 +147,21 @@ def test_two_emails_before_the_worker_runs_are_two_notices(
     work()
     told = delivered(smtp_server)[owner.email]
     assert subjects(told) == [f"The customer replied on case #{case.id}"] * 2
+
+
+def test_the_case_page_shows_a_received_emails_attachments_and_original(
+    app, surveys, agent_client, replies_back
+):
+    case = case_of(answer("csat", 1))
+    result = receive(
+        mail(
+            to=reply_address(case.id),
+            body="The receipt is attached.",
+            attachments=[("receipt.pdf", "application/pdf", b"%PDF-1.4 receipt")],
+        )
+    )
+    db.session.commit()
+    page = agent_client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "The receipt is attached." in page
+    assert ">receipt.pdf</a>" in page
+    assert f'href="/mail/{result.inbound_message_id}/original"' in page
