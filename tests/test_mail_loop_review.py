@@ -14,7 +14,7 @@ from sqlalchemy import select
 from feedback.brand.services import save_brand
 from feedback.complaints import cases as actions
 from feedback.complaints.inbound import receive
-from feedback.complaints.inbound_models import InboundMessage, InboundStatus
+from feedback.complaints.inbound_models import InboundAttachment, InboundMessage, InboundStatus
 from feedback.complaints.models import Case, CaseStatus, ResolutionCode
 from feedback.complaints.reply_address import case_id_from, reply_address
 from feedback.extensions import db
@@ -165,3 +165,32 @@ def test_the_case_page_shows_a_received_emails_attachments_and_original(
     assert "The receipt is attached." in page
     assert ">receipt.pdf</a>" in page
     assert f'href="/mail/{result.inbound_message_id}/original"' in page
+
+
+@pytest.mark.parametrize(
+    ("encoded", "stored"),
+    [
+        ("a%00b.pdf", "ab.pdf"),  # PostgreSQL text refuses NUL: the message was never stored
+        ("a%0D%0AX-Evil%3A%201.pdf", "a X-Evil: 1.pdf"),  # CR LF broke the download: a 500
+    ],
+)
+def test_an_attachment_with_control_characters_in_its_name_is_kept_and_downloads(
+    app, surveys, agent_client, replies_back, encoded, stored
+):
+    case = case_of(answer("csat", 1))
+    raw = (
+        f"From: Ann Lee <ann@example.com>\r\nTo: {reply_address(case.id)}\r\n"
+        "Subject: My receipt\r\nMessage-ID: <odd-name@mail.example.com>\r\n"
+        "Content-Type: multipart/mixed; boundary=XX\r\n\r\n"
+        "--XX\r\nContent-Type: text/plain\r\n\r\nThe receipt.\r\n"
+        "--XX\r\nContent-Type: application/pdf\r\n"
+        f"Content-Disposition: attachment; filename*=utf-8''{encoded}\r\n\r\n"
+        "%PDF-1.4\r\n--XX--\r\n"
+    ).encode()
+    result = receive(raw)
+    db.session.commit()
+    assert result.outcome == "matched"
+    (attachment,) = db.session.scalars(select(InboundAttachment))
+    assert attachment.filename == stored
+    download = agent_client.get(f"/mail/attachments/{attachment.id}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF-1.4")

@@ -221,12 +221,15 @@ def _store_attachments(message: EmailMessage, row: InboundMessage) -> None:
         data = part.get_payload(decode=True)
         if data is None:  # an attached message (message/rfc822)
             data = part.as_bytes()
-        filename = (part.get_filename() or "attachment").replace("\\", "/").rsplit("/", 1)[-1]
+        # a name from the sender: no path, and none of the control characters that
+        # PostgreSQL refuses (NUL) or that break the download's header (CR, LF)
+        filename = " ".join(FORBIDDEN.sub("", part.get_filename() or "").split())
+        filename = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
         db.session.add(
             InboundAttachment(
                 message=row,
                 filename=filename[:255] or "attachment",
-                content_type=part.get_content_type()[:200],
+                content_type=FORBIDDEN.sub("", part.get_content_type())[:200],
                 size=len(data),
                 kept=len(data) <= limit,
                 data=data if len(data) <= limit else None,
