@@ -221,12 +221,15 @@ def _store_attachments(message: EmailMessage, row: InboundMessage) -> None:
         data = part.get_payload(decode=True)
         if data is None:  # an attached message (message/rfc822)
             data = part.as_bytes()
-        filename = (part.get_filename() or "attachment").replace("\\", "/").rsplit("/", 1)[-1]
+        # a name from the sender: no path, and none of the control characters that
+        # PostgreSQL refuses (NUL) or that break the download's header (CR, LF)
+        filename = " ".join(FORBIDDEN.sub("", part.get_filename() or "").split())
+        filename = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
         db.session.add(
             InboundAttachment(
                 message=row,
                 filename=filename[:255] or "attachment",
-                content_type=part.get_content_type()[:200],
+                content_type=FORBIDDEN.sub("", part.get_content_type())[:200],
                 size=len(data),
                 kept=len(data) <= limit,
                 data=data if len(data) <= limit else None,
@@ -294,19 +297,21 @@ def _cases_of_thread(message_ids: list[str]) -> set[int]:
     return set(db.session.scalars(replies.union(followups, received)))
 
 
-def put_on_case(row: InboundMessage, case: Case, how: str) -> Case:
+def put_on_case(row: InboundMessage, case: Case, how: str, moves: bool = True) -> Case:
     """The message on the case's timeline; the case moves as a customer's answer moves
-    it: pending back to open, resolved reopened, closed continued in a new case.
-    Returns the case it landed on."""
+    it: pending back to open, resolved reopened, closed continued in a new case. With
+    ``moves`` False (automatic mail staff keep on a case) it only lands there: nothing
+    moves and nobody is told. Returns the case it landed on."""
     case = lock(case.id)
-    if case.status is CaseStatus.PENDING:
+    status = case.status if moves else None
+    if status is CaseStatus.PENDING:
         resume(case, None)
-    elif case.status is CaseStatus.RESOLVED:
+    elif status is CaseStatus.RESOLVED:
         try:
             reopen(case, None, "The customer replied by email.")
         except CaseActionError:  # the customer has another case in the queue
             case = _active_case(case.customer_id) or case
-    elif case.status is CaseStatus.CLOSED:
+    elif status is CaseStatus.CLOSED:
         case = _continue(case)
     record(
         case,
@@ -319,7 +324,8 @@ def put_on_case(row: InboundMessage, case: Case, how: str) -> Case:
     )
     row.case_id, row.status, row.matched_by = case.id, InboundStatus.MATCHED, how
     db.session.flush()
-    events.publish(events.CustomerReplied(case_id=case.id, inbound_message_id=row.id))
+    if moves:
+        events.publish(events.CustomerReplied(case_id=case.id, inbound_message_id=row.id))
     return case
 
 

@@ -35,10 +35,12 @@ OPEN_STATUSES = (InboundStatus.UNMATCHED, InboundStatus.AUTO)
 
 
 def attach(row: InboundMessage, case: Case, user: User) -> Case:
-    """Staff put an unmatched (or automatic) message on a case."""
+    """Staff put an unmatched (or automatic) message on a case. A bounce or an
+    auto-reply is kept there for the record and, as when it came in, reopens nothing and
+    tells nobody."""
     if row.status not in OPEN_STATUSES:
         raise AlreadyHandled(row.status.value)
-    landed = put_on_case(row, case, "staff")
+    landed = put_on_case(row, case, "staff", moves=row.status is not InboundStatus.AUTO)
     row.handled_by, row.handled_at = user, utcnow()
     db.session.flush()
     return landed

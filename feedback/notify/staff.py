@@ -6,7 +6,8 @@ worker after the commit; feedback/events.py).
   them all there; "off" sends nothing. Managers are not agents and do not get these.
 - A case given to someone by someone else, a customer's reply and a reopen: the owner, at
   once or in their digest, never off (they own it). Who acted is in the case's timeline:
-  an agent who claimed a case or reopened it themselves is not told.
+  an agent who claimed a case or reopened it themselves is not told, and a reopen by the
+  customer's email is told once, as their reply.
 - An urgent case, or one of a top-tier customer, opening: every manager (the admins where
   there is no manager, as for escalations), at once.
 
@@ -93,8 +94,14 @@ def on_case_assigned(event: events.CaseAssigned) -> None:
 def on_customer_replied(event: events.CustomerReplied) -> None:
     """The owner hears of every customer's message on their case."""
     case = db.session.get(Case, event.case_id)
-    if case is not None:
-        _tell_owner(case, Kind.REPLIED, _latest(case, CaseEvent.kind == "customer_reply"))
+    if case is None:
+        return
+    conditions = [CaseEvent.kind == "customer_reply"]
+    if event.inbound_message_id is not None:
+        # this event's own message: when two came before the worker ran, the latest row
+        # would stamp both notices alike and the second would be taken for a repeat
+        conditions.append(CaseEvent.inbound_message_id == event.inbound_message_id)
+    _tell_owner(case, Kind.REPLIED, _latest(case, *conditions))
 
 
 def on_case_reopened(event: events.CaseReopened) -> None:
@@ -107,6 +114,10 @@ def on_case_reopened(event: events.CaseReopened) -> None:
     )
     if row is not None and row.actor_id is not None and row.actor_id == case.owner_id:
         return
+    if row is not None and row.actor_id is None:
+        reply = _latest(case, CaseEvent.kind == "customer_reply", CaseEvent.id > row.id)
+        if reply is not None:
+            return  # the customer's email reopened it: the reply's notice tells the owner
     _tell_owner(case, Kind.REOPENED, row)
 
 
