@@ -99,9 +99,7 @@ def test_a_detractor_is_heard_answered_and_asked_again(
     _worker(runner)
     mail_now = _received(smtp_server)
     for someone in (agent, bystander):
-        assert [_subject(m) for m in mail_now[someone]] == [
-            f"New case #{case_id} in the queue"
-        ]
+        assert [_subject(m) for m in mail_now[someone]] == [f"New case #{case_id} in the queue"]
 
     # the agent takes it, replies, and waits on the customer
     assert agent_client.submit(f"/cases/{case_id}/claim").status_code == 303

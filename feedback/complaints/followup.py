@@ -13,6 +13,7 @@ from feedback.accounts.models import User
 from feedback.complaints.cases import lock, record, reopen
 from feedback.complaints.configuration import settings
 from feedback.complaints.models import Case, CaseActionError, CaseEvent, CaseStatus
+from feedback.complaints.reply_address import reply_address
 from feedback.extensions import db
 from feedback.surveys.ingest import hold_back_reason
 from feedback.surveys.models import (
@@ -102,6 +103,8 @@ def send_followup(case: Case, agent: User | None) -> Invitation:
         send_at=now,
         status=InvitationStatus.SUPPRESSED if reason else InvitationStatus.SCHEDULED,
         suppression_reason=reason,
+        # the customer's answer to the survey email by email belongs on the case
+        reply_to=reply_address(case.id),
     )
     db.session.add_all([event, invitation])
     db.session.flush()

@@ -15,8 +15,6 @@ from flask import current_app
 from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
-from feedback.complaints.models import Case
-from feedback.complaints.reply_address import reply_headers
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage, OutboxStatus
@@ -96,6 +94,7 @@ def _send_batch(ids: list[int], now, renderer: EmailRenderer) -> int:
         select(
             Invitation.id,
             Invitation.survey_id,
+            Invitation.reply_to,
             Customer.email,
             Customer.name,
             Customer.locale,
@@ -153,7 +152,6 @@ def _send_batch(ids: list[int], now, renderer: EmailRenderer) -> int:
         )
     }
     default_locale = config["BABEL_DEFAULT_LOCALE"]
-    from_cases = case_reply_headers(won)
     tokens, messages, order = [], [], sorted(won)
     for invitation_id in order:
         row = ready[invitation_id]
@@ -169,7 +167,7 @@ def _send_batch(ids: list[int], now, renderer: EmailRenderer) -> int:
                 "subject": email.subject,
                 "body_text": email.text,
                 "body_html": email.html,
-                "headers": {**email.headers, **from_cases.get(invitation_id, {})},
+                "headers": {**email.headers, **reply_to_header(row.reply_to)},
                 "kind": "invitation",
                 "sensitive": True,
                 "locale": locale,
@@ -247,7 +245,7 @@ def _remind(invitation_id: int, now) -> int:
         email.subject,
         email.text,
         email.html,
-        headers={**email.headers, **case_reply_headers({invitation_id}).get(invitation_id, {})},
+        headers={**email.headers, **reply_to_header(invitation.reply_to)},
         kind="reminder",
         sensitive=True,
     )
@@ -255,17 +253,10 @@ def _remind(invitation_id: int, now) -> int:
     return 1
 
 
-def case_reply_headers(invitation_ids: set[int]) -> dict[int, dict[str, str]]:
-    """The Reply-To of the follow-up surveys among these invitations, by invitation: a
-    follow-up is sent from a case, so the customer's answer by email belongs on it."""
-    if not invitation_ids:
-        return {}
-    rows = db.session.execute(
-        select(Case.followup_invitation_id, Case.id).where(
-            Case.followup_invitation_id.in_(invitation_ids)
-        )
-    )
-    return {invitation_id: reply_headers(case_id) for invitation_id, case_id in rows}
+def reply_to_header(reply_to: str | None) -> dict[str, str]:
+    """The Reply-To an invitation was given (a case's follow-up gets its case's reply
+    address from complaints, so that the customer's answer by email lands on the case)."""
+    return {"Reply-To": reply_to} if reply_to else {}
 
 
 def expire_invitations(worker: str = "worker", stop: threading.Event | None = None) -> int:

@@ -268,6 +268,8 @@ class Invitation(db.Model):
     #: the customer's tier when it was sent ("" for none; see feedback.dashboard)
     tier: Mapped[str | None] = mapped_column(String(40))
     error: Mapped[str | None] = mapped_column(Text)
+    #: Reply-To of its emails: a case's follow-up carries the case's reply address
+    reply_to: Mapped[str | None] = mapped_column(String(320))
     #: the day it was delivered, in REPORT_TIMEZONE (see feedback.dashboard)
     sent_day: Mapped[date | None] = mapped_column(Date)
     #: the first email's row in the outbox, to learn whether delivery failed
