@@ -353,9 +353,7 @@ def test_the_command_stores_each_message_on_the_unmatched_list(
 # --- the worker -----------------------------------------------------------------------
 
 
-def test_the_worker_polls_the_mailbox_when_one_is_configured(
-    app, database_url, mailbox, monkeypatch
-):
+def test_the_worker_polls_the_mailbox_when_one_is_configured(app, database_url, mailbox):
     mailbox.append(message("from the worker"))
     configured = create_app(
         TestingConfig,
@@ -368,6 +366,7 @@ def test_the_worker_polls_the_mailbox_when_one_is_configured(
     with configured.app_context():
         result = configured.test_cli_runner().invoke(args=["worker", "--once"])
         db.session.remove()
+        db.engine.dispose()  # its own pool: left open, a later test's GC warns of it
 
     assert result.exit_code == 0, result.output
     db.session.remove()
