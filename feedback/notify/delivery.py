@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import logging
+import ssl
 import threading
 import urllib.error
 import urllib.request
@@ -33,7 +35,7 @@ from sqlalchemy.orm import aliased
 from feedback.accounts.models import Role, User
 from feedback.extensions import db
 from feedback.notify import chat
-from feedback.notify.addresses import RefusedAddress, check_url
+from feedback.notify.addresses import RefusedAddress, check_peer, check_url
 from feedback.notify.webhook_models import DeliveryStatus, Hook, HookDelivery, HookKind
 from feedback.outbox.delivery import retry_delay
 from feedback.outbox.services import queue_email
@@ -133,7 +135,39 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
+class _PeerChecked(http.client.HTTPConnection):
+    """Checks the address the socket reached before a byte is sent: the name may resolve
+    elsewhere than it did for check_url a moment ago (DNS rebinding)."""
+
+    def connect(self):
+        super().connect()
+        try:
+            check_peer(self.sock.getpeername()[0])
+        except RefusedAddress:
+            self.sock.close()
+            raise
+
+
+class _CheckedHTTPS(http.client.HTTPSConnection, _PeerChecked):
+    """HTTPSConnection.connect opens the socket through _PeerChecked (the next class in
+    its MRO), so the check runs before the TLS handshake."""
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_PeerChecked, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPS, req, context=_TLS)
+
+
+_TLS = ssl.create_default_context()
 _opener = urllib.request.build_opener(_NoRedirects)
+_checked_opener = urllib.request.build_opener(
+    _NoRedirects, _CheckedHTTPHandler, _CheckedHTTPSHandler
+)
 
 
 def _request(claimed: Claimed) -> urllib.request.Request:
@@ -151,13 +185,14 @@ def post(claimed: Claimed) -> tuple[int | None, str | None, bool]:
     """Post one delivery: the status code, the error (None when it was taken) and whether
     the error is final (no point retrying)."""
     config = current_app.config
+    allow_private = config["WEBHOOK_ALLOW_PRIVATE"]
+    opener = _opener if allow_private else _checked_opener
     try:
-        check_url(claimed.url, config["WEBHOOK_ALLOW_PRIVATE"])
+        check_url(claimed.url, allow_private)
+        with opener.open(_request(claimed), timeout=config["WEBHOOK_TIMEOUT_SECONDS"]) as answer:
+            status, content = answer.status, answer.read(ANSWER_LIMIT)
     except RefusedAddress as refused:
         return None, f"refused: {refused}", True
-    try:
-        with _opener.open(_request(claimed), timeout=config["WEBHOOK_TIMEOUT_SECONDS"]) as answer:
-            status, content = answer.status, answer.read(ANSWER_LIMIT)
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code} {exc.reason}", False
     except (OSError, ValueError) as exc:  # refused, timed out, TLS, a bad URL
