@@ -7,11 +7,12 @@ from __future__ import annotations
 import socket
 
 import pytest
+from sqlalchemy import select
 
 from feedback.extensions import db
 from feedback.notify import webhooks
 from feedback.notify.addresses import RefusedAddress, check_url
-from feedback.notify.webhook_models import DeliveryStatus, HookKind
+from feedback.notify.webhook_models import DeliveryStatus, Hook, HookKind
 from tests.complaints_helpers import answer
 from tests.hooks_helpers import deliveries, send, serve
 
@@ -69,3 +70,17 @@ def test_a_name_that_rebinds_to_loopback_after_the_check_is_not_posted_to(
     assert receiver.received == []
     assert delivery.status is DeliveryStatus.FAILED and "refused" in delivery.last_error
     assert len(calls) >= 2  # checked, then connected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["http://127.0.0.1:9/" + "x" * 2000],
+        ["http://127.0.0.1:9/x", "--kind", "dingtalk", "--secret", "s" * 201],
+    ],
+)
+def test_the_command_refuses_a_url_or_secret_too_long_to_keep(app, runner, args):
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True
+    result = runner.invoke(args=["webhooks", "create", *args, "--events", "case.opened"])
+    assert result.exit_code == 1 and "too long" in result.output
+    assert db.session.scalar(select(db.func.count()).select_from(Hook)) == 0

@@ -57,6 +57,11 @@ def create_hook(
     Raises RefusedAddress for a URL the worker may not post to, HookError for unknown or
     no events."""
     url = url.strip()
+    # the columns' lengths: PostgreSQL refuses longer values with an error, not a message
+    if len(url) > Hook.url.type.length:
+        raise HookError(f"the URL is too long (at most {Hook.url.type.length} characters)")
+    if secret and len(secret) > Hook.secret.type.length:
+        raise HookError(f"the secret is too long (at most {Hook.secret.type.length} characters)")
     check_url(url, current_app.config["WEBHOOK_ALLOW_PRIVATE"])
     names = list(dict.fromkeys(name.strip() for name in event_names if name.strip()))
     if not names:
