@@ -84,3 +84,13 @@ def test_the_command_refuses_a_url_or_secret_too_long_to_keep(app, runner, args)
     result = runner.invoke(args=["webhooks", "create", *args, "--events", "case.opened"])
     assert result.exit_code == 1 and "too long" in result.output
     assert db.session.scalar(select(db.func.count()).select_from(Hook)) == 0
+
+
+def test_a_url_with_credentials_is_refused_by_the_command(app, runner):
+    """urllib would not send them: every delivery would fail with a misleading error."""
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True
+    result = runner.invoke(
+        args=["webhooks", "create", "http://user:pw@127.0.0.1:9/x", "--events", "case.opened"]
+    )
+    assert result.exit_code == 1 and "user name or password" in result.output
+    assert db.session.scalar(select(db.func.count()).select_from(Hook)) == 0

@@ -60,6 +60,15 @@ def check_url(url: str, allow_private: bool) -> None:
         raise RefusedAddress(_("This is not a valid URL.")) from exc
     if parts.scheme not in ("http", "https") or not host:
         raise RefusedAddress(_("Only http:// and https:// URLs with a host can be used."))
+    if "@" in parts.netloc:
+        # urllib does not send them (every delivery would fail), and the hook's page and
+        # the admins' emails show the URL
+        raise RefusedAddress(
+            _(
+                "A URL with a user name or password cannot be used; put the receiver's "
+                "token in its path or query instead."
+            )
+        )
     if allow_private:
         return
     try:
