@@ -14,6 +14,7 @@ from feedback import events
 from feedback.brand.services import current_brand
 from feedback.complaints.configuration.settings import queue_config
 from feedback.complaints.models import Case
+from feedback.complaints.reply_address import reply_headers
 from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage
 from feedback.outbox.services import queue_email
@@ -70,7 +71,8 @@ def email_promise(event: events.CaseOpened) -> None:
         f"{subject} [{context['reference']}]",
         text,
         html,
-        headers={"Auto-Submitted": "auto-generated"},
+        # it invites a reply: that reply comes back to the case, as one to an agent's does
+        headers={"Auto-Submitted": "auto-generated", **reply_headers(case.id)},
         kind="case_promise",
     )
     queued.message_id = message_id
