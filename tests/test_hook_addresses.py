@@ -94,3 +94,20 @@ def test_a_url_with_credentials_is_refused_by_the_command(app, runner):
     )
     assert result.exit_code == 1 and "user name or password" in result.output
     assert db.session.scalar(select(db.func.count()).select_from(Hook)) == 0
+
+
+def test_through_an_egress_proxy_on_a_private_address_hooks_still_post(app, receiver, monkeypatch):
+    """A company's outbound proxy (HTTP_PROXY) often has a private address: the peer check
+    is for direct connections; the target's own address is still checked."""
+    monkeypatch.setenv("HTTP_PROXY", receiver.url.rsplit("/", 1)[0])
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    webhooks.create_hook(HookKind.WEBHOOK, "http://93.184.216.34/hook", ["case.opened"])
+    db.session.commit()
+    answer("csat", 1)
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = False
+    send()
+    (delivery,) = deliveries()
+    assert delivery.status is DeliveryStatus.SENT, delivery.last_error
+    (received,) = receiver.received
+    assert received.path == "http://93.184.216.34/hook"  # as a proxy is asked

@@ -25,6 +25,7 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
@@ -164,10 +165,19 @@ class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
 
 
 _TLS = ssl.create_default_context()
-_opener = urllib.request.build_opener(_NoRedirects)
-_checked_opener = urllib.request.build_opener(
-    _NoRedirects, _CheckedHTTPHandler, _CheckedHTTPSHandler
-)
+
+
+def _opener(url: str, allow_private: bool) -> urllib.request.OpenerDirector:
+    """An opener that follows no redirect and, for a direct connection, checks the
+    address it reached. Through an outbound proxy (HTTP_PROXY / HTTPS_PROXY, often on a
+    private address) the peer is the proxy: only the target's name is checked then."""
+    parts = urlsplit(url)
+    proxied = parts.scheme in urllib.request.getproxies() and not urllib.request.proxy_bypass(
+        parts.hostname or ""
+    )
+    if allow_private or proxied:
+        return urllib.request.build_opener(_NoRedirects)
+    return urllib.request.build_opener(_NoRedirects, _CheckedHTTPHandler, _CheckedHTTPSHandler)
 
 
 def _request(claimed: Claimed) -> urllib.request.Request:
@@ -186,9 +196,9 @@ def post(claimed: Claimed) -> tuple[int | None, str | None, bool]:
     the error is final (no point retrying)."""
     config = current_app.config
     allow_private = config["WEBHOOK_ALLOW_PRIVATE"]
-    opener = _opener if allow_private else _checked_opener
     try:
         check_url(claimed.url, allow_private)
+        opener = _opener(claimed.url, allow_private)
         with opener.open(_request(claimed), timeout=config["WEBHOOK_TIMEOUT_SECONDS"]) as answer:
             status, content = answer.status, answer.read(ANSWER_LIMIT)
     except RefusedAddress as refused:
