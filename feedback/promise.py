@@ -2,7 +2,7 @@
 the short email say the same words.
 
 The time is written as the customer reads a time: in the business calendar's zone, named
-by a city they know ("by Monday 2:00 PM, Shanghai time" / "上海时间 周一 14:00前"), in
+by a city they know ("by Monday 2:00 PM, Beijing time" / "北京时间 周一 14:00前"), in
 their language. Within the coming week the weekday is enough; further away the date too.
 """
 
@@ -31,8 +31,17 @@ def reply_time(reply_by: datetime, zone: tzinfo, locale: str, now: datetime | No
     return f"{day} {babel_dates.format_time(local, 'short', locale=locale)}"
 
 
+#: China's time is called Beijing time (北京时间), never Shanghai time, though the zone
+#: database names Shanghai; kept as locale data beside CLDR's city names, not as UI text
+CHINA_ZONES = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC"})
+BEIJING = {"en": "Beijing", "zh": "北京"}
+
+
 def zone_place(zone: tzinfo, locale: str) -> str:
-    """The city that names a time zone for a customer ("Shanghai", "上海")."""
+    """The city that names a time zone for a customer ("Beijing", "北京"; else the zone
+    database's city, "Tokyo")."""
+    if getattr(zone, "key", None) in CHINA_ZONES:
+        return BEIJING.get(str(locale).split("_")[0], BEIJING["en"])
     return babel_dates.get_timezone_location(zone, locale=locale, return_city=True)
 
 

@@ -90,7 +90,7 @@ def test_a_detractor_is_heard_answered_and_asked_again(
     assert answered.status_code == 303
     thanks = client.get(answered.headers["Location"]).get_data(as_text=True)
     assert "Someone from our service team will contact you by" in thanks
-    assert "Shanghai time" in thanks  # the business calendar's zone, by its city
+    assert "Beijing time" in thanks  # the business calendar's zone, as its people name it
     (case,) = db.session.scalars(db.select(Case)).all()
     assert case.status is CaseStatus.NEW
     case_id = case.id

@@ -41,7 +41,7 @@ def test_an_unhappy_customer_is_told_when_the_team_will_reply(app, client, link)
         assert page.status_code == 303
         thanks = client.get(page.headers["Location"]).get_data(as_text=True)
     # CSAT 1 is high priority: 4 business hours from Monday 10:00 in Shanghai
-    assert "will contact you by Monday 2:00\u202fPM, Shanghai time" in thanks
+    assert "will contact you by Monday 2:00\u202fPM, Beijing time" in thanks
     # the promise is in the link: a reload shows it again, without a cookie
     client.delete_cookie("session")
     assert "will contact you" in client.get(page.headers["Location"]).get_data(as_text=True)
@@ -61,7 +61,7 @@ def test_the_promise_is_in_the_customers_language(app, client, link):
     with time_machine.travel(MONDAY_10, tick=False):
         page = client.post(f"{link}?lang=zh", data={"score": "2"}, follow_redirects=True)
     text = page.get_data(as_text=True)
-    assert "星期一 18:00" in text and "上海" in text
+    assert "星期一 18:00" in text and "北京" in text
 
 
 def test_an_answer_is_announced_with_ids_only_and_the_worker_reacts(app, surveys):

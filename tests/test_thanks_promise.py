@@ -38,7 +38,7 @@ def _thanks(client, link: str, score: int, lang: str = "en") -> str:
 def test_a_new_case_promises_a_contact_by_weekday_and_time_in_a_city_named_zone(client, link):
     text = _thanks(client, link, 1)
     # CSAT 1 is high priority: 4 business hours from Monday 10:00 in Shanghai
-    assert "will contact you by Monday 2:00\u202fPM, Shanghai time" in text
+    assert "will contact you by Monday 2:00\u202fPM, Beijing time" in text
     assert "at the email address or phone number you gave us" in text
     assert "You can also reply to our email." in text
     [case] = cases()
@@ -48,7 +48,7 @@ def test_a_new_case_promises_a_contact_by_weekday_and_time_in_a_city_named_zone(
 def test_the_promise_is_in_the_customers_language(client, link):
     text = _thanks(client, link, 2, "zh")
     # CSAT 2 is normal priority: 8 business hours, Monday 18:00; weekday and city from CLDR
-    assert "星期一 18:00" in text and "上海" in text
+    assert "星期一 18:00" in text and "北京" in text
     promise = text.split('class="notice promise"', 1)[1].split("</div>", 1)[0]
     # only the promise: the page's links carry a random token, which may spell "PM"
     assert "Shanghai" not in promise and "PM" not in promise
@@ -65,7 +65,7 @@ def test_a_joined_case_awaiting_its_first_response_promises_that_cases_time(app,
     assert case_of(earlier).id == cases()[0].id
     assert cases()[0].first_response_due_at <= due
     expected = reply_time(cases()[0].first_response_due_at, SHANGHAI, "en", MONDAY_10)
-    assert f"will contact you by {expected}, Shanghai time" in text
+    assert f"will contact you by {expected}, Beijing time" in text
 
 
 def test_a_joined_case_already_answered_says_the_team_is_on_it(app, client, link, make_user):
@@ -148,7 +148,7 @@ def test_the_email_goes_once_per_case_in_the_customers_language(app, surveys):
     assert mail.to_address == "li@example.com"
     assert mail.message_id == promise_email.promise_message_id(case.id)
     assert "艾克米鞋业" in mail.subject and f"#{case.id}" in mail.subject
-    assert "星期一 14:00" in mail.body_text and "上海" in mail.body_text
+    assert "星期一 14:00" in mail.body_text and "北京" in mail.body_text
     assert "李雷" in mail.body_text and "艾克米鞋业" in mail.body_html
 
 
@@ -158,7 +158,7 @@ def test_the_email_is_in_english_for_an_english_answer(app, surveys):
         answer("csat", 1)
     [mail] = _promise_mail()
     assert "What happens next with your feedback" in mail.subject
-    assert "will contact you by Monday 2:00\u202fPM, Shanghai time" in mail.body_text
+    assert "will contact you by Monday 2:00\u202fPM, Beijing time" in mail.body_text
 
 
 def test_no_email_for_a_happy_answer_or_a_case_already_answered(app, surveys, make_user):

@@ -32,11 +32,17 @@ def _logo_is_an_image(form, field) -> None:
     field.logo_bytes = data
 
 
+#: a name goes into mail headers (From): a line break there makes every message fail
+ONE_LINE = Regexp(r"^[^\x00-\x1f\x7f]*\Z", message=_l("Write the name on one line."))
+
+
 class BrandForm(FlaskForm):
-    company_name = StringField(_l("Company name"), validators=[Optional(), Length(max=100)])
+    company_name = StringField(
+        _l("Company name"), validators=[Optional(), Length(max=100), ONE_LINE]
+    )
     company_name_zh = StringField(
         _l("Company name in Chinese"),
-        validators=[Optional(), Length(max=100)],
+        validators=[Optional(), Length(max=100), ONE_LINE],
         description=_l("Shown to customers who read Chinese; the name above when empty."),
     )
     logo = FileField(
@@ -47,7 +53,7 @@ class BrandForm(FlaskForm):
     remove_logo = BooleanField(_l("Remove the logo"))
     sender_name = StringField(
         _l("Sender name"),
-        validators=[Optional(), Length(max=100)],
+        validators=[Optional(), Length(max=100), ONE_LINE],
         description=_l("The name customers see on every email."),
     )
     sender_address = EmailField(

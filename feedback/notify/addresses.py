@@ -20,9 +20,12 @@ class RefusedAddress(ValueError):
 
 
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return not (
+    if isinstance(address, ipaddress.IPv6Address):
+        # an IPv4 address inside an IPv6 one (mapped, or 6to4) is where the packets go
+        address = address.ipv4_mapped or address.sixtofour or address
+    # is_global also refuses shared address space (100.64.0.0/10), where clouds such as
+    # Alibaba's put their metadata service (100.100.100.200)
+    return address.is_global and not (
         address.is_loopback
         or address.is_private
         or address.is_link_local
@@ -30,6 +33,21 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         or address.is_multicast
         or address.is_unspecified
     )
+
+
+def check_peer(address: str) -> None:
+    """Raise RefusedAddress unless the address a connection reached is public: the name
+    may have resolved differently since check_url (DNS rebinding)."""
+    parsed = ipaddress.ip_address(address.split("%", 1)[0])
+    if not _is_public(parsed):
+        raise RefusedAddress(
+            _(
+                "%(host)s is a loopback, private or link-local address (%(address)s); "
+                "hooks may only post to public addresses.",
+                host=address,
+                address=str(parsed),
+            )
+        )
 
 
 def check_url(url: str, allow_private: bool) -> None:
@@ -42,6 +60,15 @@ def check_url(url: str, allow_private: bool) -> None:
         raise RefusedAddress(_("This is not a valid URL.")) from exc
     if parts.scheme not in ("http", "https") or not host:
         raise RefusedAddress(_("Only http:// and https:// URLs with a host can be used."))
+    if "@" in parts.netloc:
+        # urllib does not send them (every delivery would fail), and the hook's page and
+        # the admins' emails show the URL
+        raise RefusedAddress(
+            _(
+                "A URL with a user name or password cannot be used; put the receiver's "
+                "token in its path or query instead."
+            )
+        )
     if allow_private:
         return
     try:

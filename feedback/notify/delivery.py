@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import logging
+import ssl
 import threading
 import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
@@ -33,7 +36,7 @@ from sqlalchemy.orm import aliased
 from feedback.accounts.models import Role, User
 from feedback.extensions import db
 from feedback.notify import chat
-from feedback.notify.addresses import RefusedAddress, check_url
+from feedback.notify.addresses import RefusedAddress, check_peer, check_url
 from feedback.notify.webhook_models import DeliveryStatus, Hook, HookDelivery, HookKind
 from feedback.outbox.delivery import retry_delay
 from feedback.outbox.services import queue_email
@@ -133,7 +136,48 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _PeerChecked(http.client.HTTPConnection):
+    """Checks the address the socket reached before a byte is sent: the name may resolve
+    elsewhere than it did for check_url a moment ago (DNS rebinding)."""
+
+    def connect(self):
+        super().connect()
+        try:
+            check_peer(self.sock.getpeername()[0])
+        except RefusedAddress:
+            self.sock.close()
+            raise
+
+
+class _CheckedHTTPS(http.client.HTTPSConnection, _PeerChecked):
+    """HTTPSConnection.connect opens the socket through _PeerChecked (the next class in
+    its MRO), so the check runs before the TLS handshake."""
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_PeerChecked, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPS, req, context=_TLS)
+
+
+_TLS = ssl.create_default_context()
+
+
+def _opener(url: str, allow_private: bool) -> urllib.request.OpenerDirector:
+    """An opener that follows no redirect and, for a direct connection, checks the
+    address it reached. Through an outbound proxy (HTTP_PROXY / HTTPS_PROXY, often on a
+    private address) the peer is the proxy: only the target's name is checked then."""
+    parts = urlsplit(url)
+    proxied = parts.scheme in urllib.request.getproxies() and not urllib.request.proxy_bypass(
+        parts.hostname or ""
+    )
+    if allow_private or proxied:
+        return urllib.request.build_opener(_NoRedirects)
+    return urllib.request.build_opener(_NoRedirects, _CheckedHTTPHandler, _CheckedHTTPSHandler)
 
 
 def _request(claimed: Claimed) -> urllib.request.Request:
@@ -151,13 +195,14 @@ def post(claimed: Claimed) -> tuple[int | None, str | None, bool]:
     """Post one delivery: the status code, the error (None when it was taken) and whether
     the error is final (no point retrying)."""
     config = current_app.config
+    allow_private = config["WEBHOOK_ALLOW_PRIVATE"]
     try:
-        check_url(claimed.url, config["WEBHOOK_ALLOW_PRIVATE"])
+        check_url(claimed.url, allow_private)
+        opener = _opener(claimed.url, allow_private)
+        with opener.open(_request(claimed), timeout=config["WEBHOOK_TIMEOUT_SECONDS"]) as answer:
+            status, content = answer.status, answer.read(ANSWER_LIMIT)
     except RefusedAddress as refused:
         return None, f"refused: {refused}", True
-    try:
-        with _opener.open(_request(claimed), timeout=config["WEBHOOK_TIMEOUT_SECONDS"]) as answer:
-            status, content = answer.status, answer.read(ANSWER_LIMIT)
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code} {exc.reason}", False
     except (OSError, ValueError) as exc:  # refused, timed out, TLS, a bad URL

@@ -57,6 +57,11 @@ def create_hook(
     Raises RefusedAddress for a URL the worker may not post to, HookError for unknown or
     no events."""
     url = url.strip()
+    # the columns' lengths: PostgreSQL refuses longer values with an error, not a message
+    if len(url) > Hook.url.type.length:
+        raise HookError(f"the URL is too long (at most {Hook.url.type.length} characters)")
+    if secret and len(secret) > Hook.secret.type.length:
+        raise HookError(f"the secret is too long (at most {Hook.secret.type.length} characters)")
     check_url(url, current_app.config["WEBHOOK_ALLOW_PRIVATE"])
     names = list(dict.fromkeys(name.strip() for name in event_names if name.strip()))
     if not names:
@@ -96,7 +101,8 @@ def update_hook(
 
 
 def set_paused(hook: Hook, paused: bool) -> None:
-    """Pause a hook (no new deliveries; waiting ones wait) or resume it with a clean slate."""
+    """Pause a hook (nothing is posted to it; its deliveries wait) or resume it with a
+    clean slate."""
     hook.paused = paused
     if not paused:
         hook.consecutive_failures = 0
@@ -175,16 +181,15 @@ def event_data(event: events.Event) -> dict:
 
 
 def queue_deliveries(event: events.Event) -> int:
-    """Queue the event for every active hook that wants it (once per hook, even when this
-    reaction runs again). Returns how many deliveries were added."""
+    """Queue the event for every hook that wants it (once per hook, even when this
+    reaction runs again); a paused hook's wait until it is resumed, so a receiver that was
+    down misses nothing. Returns how many deliveries were added."""
     event_id = events.current_event_id()
     if event_id is None:
         raise RuntimeError("queue_deliveries runs as a worker reaction")
     name = PUBLIC_NAMES[event.type]
     hooks = [
-        hook
-        for hook in db.session.scalars(select(Hook).where(Hook.paused.is_(False)).order_by(Hook.id))
-        if name in hook.events
+        hook for hook in db.session.scalars(select(Hook).order_by(Hook.id)) if name in hook.events
     ]
     queued = set(
         db.session.scalars(select(HookDelivery.hook_id).where(HookDelivery.event_id == event_id))
