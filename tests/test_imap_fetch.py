@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from config import TestingConfig
 from feedback import create_app
+from feedback.complaints import inbound
 from feedback.complaints.imap import POLL_LOCK, InboxConfigError, fetch, inbox_from_config
 from feedback.complaints.inbound_models import InboundMessage, InboundStatus
 from feedback.customers.models import Customer
@@ -348,6 +349,20 @@ def test_the_command_stores_each_message_on_the_unmatched_list(
     # no customer has that address: kept for staff, never dropped
     assert (row.subject, row.status) == ("keep me", InboundStatus.UNMATCHED)
     assert row.raw == message("keep me")
+
+
+def test_a_message_without_headers_goes_to_unreadable_and_holds_up_nothing(app, mailbox):
+    """receive() refuses it for good: tried again at every poll it would be logged (and,
+    with enough of them, fill each poll's batch) forever."""
+    headless = b"\r\nJust a body, no header at all.\r\n"
+    mailbox.append(headless, message("after it"))
+    report = fetch(inbound.receive, inbox_of(mailbox))
+    assert (report.stored, report.failed, report.unreadable) == (1, 0, 1)
+    assert mailbox.messages("INBOX") == []
+    assert mailbox.messages("Unreadable") == [headless]
+    assert mailbox.messages("Processed") == [message("after it")]
+    # and the next poll has nothing left to try
+    assert fetch(inbound.receive, inbox_of(mailbox)).unreadable == 0
 
 
 # --- the worker -----------------------------------------------------------------------

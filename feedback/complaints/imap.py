@@ -36,6 +36,8 @@ SCHEMES = {"imaps": "ssl", "imap+starttls": "starttls", "imap": "plain"}
 DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "plain": 143}
 #: PostgreSQL advisory lock (two keys) held by the worker reading the mailbox
 POLL_LOCK = (21_002, 1)
+#: where a message that is not an email at all goes (created when needed)
+UNREADABLE_FOLDER = "Unreadable"
 
 
 class InboxConfigError(ValueError):
@@ -71,6 +73,8 @@ class FetchReport:
     failed: int = 0
     #: messages beyond this poll's limit, left for the next
     waiting: int = 0
+    #: not emails at all (no header): moved to UNREADABLE_FOLDER for a person to look at
+    unreadable: int = 0
     #: why the mailbox could not be read (connection, TLS, login), if it could not
     error: str | None = None
     #: the mailbox refused the user name or password
@@ -80,10 +84,12 @@ class FetchReport:
 
     def __bool__(self) -> bool:
         # An empty poll every minute is not worth a line in the worker's log.
-        return bool(self.stored or self.failed or self.waiting or self.error)
+        return bool(self.stored or self.failed or self.waiting or self.unreadable or self.error)
 
     def __str__(self) -> str:
         text = f"stored={self.stored} failed={self.failed} waiting={self.waiting}"
+        if self.unreadable:
+            text += f" unreadable={self.unreadable}"
         return f"{text} error={self.error!r}" if self.error else text
 
 
@@ -266,22 +272,37 @@ def _take(client: IMAPClient, uid: int, handler, inbox: Inbox, report: FetchRepo
     try:
         handler(raw)
         db.session.commit()
+    except inbound.NotAMessage as exc:
+        # No header at all: another try cannot help, and it would be tried (and logged)
+        # at every poll forever. It goes where a person can look at it.
+        db.session.rollback()
+        log.warning("mail.unreadable inbox=%s uid=%s reason=%s", inbox, uid, exc)
+        _ensure_folder(client, UNREADABLE_FOLDER)
+        _move(client, uid, UNREADABLE_FOLDER)
+        report.unreadable += 1
+        return
     except Exception:
         db.session.rollback()
         report.failed += 1
         # The message stays in the folder and is tried again at the next poll.
         log.exception("mail.message_failed inbox=%s uid=%s", inbox, uid)
         return
+    _move(client, uid, inbox.processed_folder)
+    report.stored += 1
+
+
+def _move(client: IMAPClient, uid: int, folder: str) -> None:
+    """Out of the inbox into ``folder``; a server without MOVE gets a copy there and the
+    original deleted."""
     if client.has_capability("MOVE"):
-        client.move([uid], inbox.processed_folder)
+        client.move([uid], folder)
     else:
-        client.copy([uid], inbox.processed_folder)
+        client.copy([uid], folder)
         client.delete_messages([uid])
         if client.has_capability("UIDPLUS"):
             client.uid_expunge([uid])
         else:
             client.expunge()
-    report.stored += 1
 
 
 def _connect(inbox: Inbox, timeout: float) -> IMAPClient:

@@ -90,7 +90,8 @@ def fetch_command() -> None:
         _fail(f"Cannot read {inbox}: {report.error}", code)
     click.echo(
         f"{report.stored} stored, {report.failed} failed (left in the mailbox), "
-        f"{report.waiting} waiting for the next run."
+        f"{report.waiting} waiting for the next run"
+        + (f", {report.unreadable} not emails (moved to Unreadable)." if report.unreadable else ".")
     )
     if report.failed:
         raise SystemExit(1)
