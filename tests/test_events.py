@@ -1,5 +1,6 @@
-"""Domain events: the answer path announces, the worker reacts; what the customer is told;
-retries; several workers; a stuck mail server holds up nothing else."""
+"""Domain events: the answer path announces, the worker reacts; retries; several workers;
+a stuck mail server holds up nothing else. (What the customer is told from the routing's
+hand-back: tests/test_thanks_promise.py.)"""
 
 from __future__ import annotations
 
@@ -23,8 +24,6 @@ from tests.complaints_helpers import answer, case_of, cases, work
 from tests.conftest import worker_env
 
 ROOT = Path(__file__).resolve().parent.parent
-# Monday 23 November 2026, 10:00 in Shanghai (the default calendar: Mon-Fri 9-18, CN).
-MONDAY_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 def rows(kind: str | None = None) -> list[DomainEvent]:
@@ -33,35 +32,6 @@ def rows(kind: str | None = None) -> list[DomainEvent]:
         query = query.where(DomainEvent.type == kind)
     db.session.expire_all()
     return list(db.session.scalars(query))
-
-
-def test_an_unhappy_customer_is_told_when_the_team_will_reply(app, client, link):
-    with time_machine.travel(MONDAY_10, tick=False):
-        page = client.post(link, data={"score": "1", "comment": "The box was crushed"})
-        assert page.status_code == 303
-        thanks = client.get(page.headers["Location"]).get_data(as_text=True)
-    # CSAT 1 is high priority: 4 business hours from Monday 10:00 in Shanghai
-    assert "will contact you by Monday 2:00\u202fPM, Beijing time" in thanks
-    # the promise is in the link: a reload shows it again, without a cookie
-    client.delete_cookie("session")
-    assert "will contact you" in client.get(page.headers["Location"]).get_data(as_text=True)
-    # ... and only a real time and zone make one (no 500 on a link changed by hand)
-    for junk in ("reply_by=soon&zone=Asia/Shanghai", "reply_by=2026-11-23T06:00&zone=Mars/Base"):
-        page = client.get(f"{link}?{junk}")
-        assert page.status_code == 200 and "will contact you" not in page.get_data(as_text=True)
-
-
-def test_a_happy_customer_is_promised_nothing(app, client, link):
-    page = client.post(link, data={"score": "5"}, follow_redirects=True)
-    assert "Thank you!" in page.get_data(as_text=True)
-    assert "will contact you" not in page.get_data(as_text=True)
-
-
-def test_the_promise_is_in_the_customers_language(app, client, link):
-    with time_machine.travel(MONDAY_10, tick=False):
-        page = client.post(f"{link}?lang=zh", data={"score": "2"}, follow_redirects=True)
-    text = page.get_data(as_text=True)
-    assert "星期一 18:00" in text and "北京" in text
 
 
 def test_an_answer_is_announced_with_ids_only_and_the_worker_reacts(app, surveys):
