@@ -157,6 +157,12 @@ class Config:
     # go out as one email per person this often.
     NOTIFY_DIGEST_MINUTES = _int("NOTIFY_DIGEST_MINUTES", 30)
 
+    # Loyalty (feedback.loyalty.definitions).
+    #: W: a customer returned when they bought again within this many days of answering
+    LOYALTY_WINDOW_DAYS = _int("LOYALTY_WINDOW_DAYS", 90)
+    #: ISO 4217 code of the one currency purchase values are in; another is refused
+    CURRENCY = (_str("CURRENCY") or "CNY").upper()
+
     # Customers' phone numbers arrive as people write them and are stored in E.164.
     #: ISO 3166 region (CN, US ...) a number without +country code is read in; with none
     #: such a number cannot be placed and is dropped with a warning (the event is stored)

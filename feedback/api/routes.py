@@ -329,7 +329,7 @@ def responses(args: dict):
             "kind": row.kind.value,
             "score": row.score,
             "touchpoint": keys.get(row.touchpoint_type_id),
-            "customer": {"id": row.customer_id, "external_id": row.external_id},
+            "customer": {"id": row.customer_id, "external_id": row.customer_external_id},
             "tier": row.tier,
             "locale": row.locale,
             "comment": row.comment,

@@ -107,7 +107,7 @@ class AnswerPage:
 def answers_after(period: Period, filters: Filters, after: int, limit: int) -> AnswerPage:
     """Up to ``limit`` answers of the period with an id above ``after`` (keyset paging:
     stable while new answers arrive), for the CSV export and GET /api/v1/responses."""
-    query = select(Response.__table__, Customer.external_id).join(
+    query = select(Response.__table__, Customer.external_id.label("customer_external_id")).join(
         Customer, Customer.id == Response.customer_id
     )
     query = filters.answers(in_period(query, period)).where(Response.id > after)

@@ -96,7 +96,7 @@ def _batch(period, filters, zone, names, after: int) -> tuple[list[tuple], int]:
             row.kind.value,
             row.score,
             safe_cell(names["touchpoint"].get(row.touchpoint_type_id)),
-            safe_cell(row.external_id),
+            safe_cell(row.customer_external_id),
             safe_cell(row.tier),
             row.locale,
             safe_cell(row.comment),

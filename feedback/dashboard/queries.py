@@ -303,7 +303,7 @@ def property_scores(period: Period, filters: Filters, key: str, metrics: tuple[s
     """Rows of (value, kind, *metrics) of the answers by the value of one event property:
     read from the answers, as properties are free-form."""
     r, i, e = Response.__table__, Invitation.__table__, TouchpointEvent.__table__
-    value = TouchpointEvent.properties[key].as_string().label("value")
+    value = TouchpointEvent.properties[key].as_string().label("property_value")
     query = in_period(
         select(
             value,
@@ -312,7 +312,7 @@ def property_scores(period: Period, filters: Filters, key: str, metrics: tuple[s
         )
         .select_from(r.join(i, i.c.id == r.c.invitation_id).join(e, e.c.id == i.c.event_id))
         .where(*filters.where(r))
-        .group_by(literal_column("value"), r.c.kind),
+        .group_by(literal_column("property_value"), r.c.kind),
         period,
     )
     return db.session.execute(query).all()

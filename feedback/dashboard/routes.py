@@ -3,30 +3,27 @@ their tags (/answers)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, get_timezone
 from flask_babel import gettext as _
-from sqlalchemy import false, select, union
+from sqlalchemy import false, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields import SelectChoice
 
 from feedback import scoring
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role, User
-from feedback.complaints.configuration.settings import queue_config
-from feedback.customers.models import Customer
 from feedback.dashboard import charts, export, summary
 from feedback.dashboard.answers import Filters
-from feedback.dashboard.forms import AnswerFilterForm, DashboardFilterForm, PropertyKeyForm
-from feedback.dashboard.models import ScoreDay
-from feedback.dashboard.periods import Period, report_zone, resolve
+from feedback.dashboard.forms import AnswerFilterForm, PropertyKeyForm
+from feedback.dashboard.periods import report_zone
+from feedback.dashboard.reading import read_filters
 from feedback.extensions import db
 from feedback.surveys.models import PropertyKey, SentimentLabel, Survey, TouchpointType
 from feedback.surveys.models import Response as Answer
-from feedback.surveys.property_keys import all_keys, breakdown_keys
+from feedback.surveys.property_keys import all_keys
 from feedback.tagging.models import Topic
 from feedback.tagging.services import topics_of
 from feedback.timeutil import utcnow
@@ -48,61 +45,6 @@ def figure(value, digits: int = 1) -> str:
 @role_required(Role.MANAGER)
 def require_manager():
     """Scores, answers and exports are for managers and admins."""
-
-
-@dataclass
-class Reading:
-    """The filter form, and the period and filters it means (None when it is not valid)."""
-
-    form: DashboardFilterForm
-    period: Period | None
-    filters: Filters | None
-    #: rows of id, name and kind
-    surveys: list
-    #: rows of id, key, name_en and name_zh (TouchpointType.name reads them)
-    touchpoints: list
-
-
-def read_filters(args) -> Reading:
-    """The dashboard's filters read from the query string."""
-    form = DashboardFilterForm(args)
-    locale = str(get_locale())
-    surveys = db.session.execute(select(Survey.id, Survey.name, Survey.kind).order_by(Survey.name))
-    t = TouchpointType
-    touchpoints = db.session.execute(select(t.id, t.key, t.name_en, t.name_zh).order_by(t.key))
-    surveys, touchpoints = surveys.all(), touchpoints.all()
-    any_ = SelectChoice("", _("Any"))
-    form.survey.choices = [any_] + [SelectChoice(str(s.id), s.name) for s in surveys]
-    form.touchpoint.choices = [any_] + [
-        SelectChoice(t.key, TouchpointType.name(t, locale)) for t in touchpoints
-    ]
-    form.by.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(key.key, key.shown) for key in breakdown_keys()
-    ]
-    # The tiers customers have now, and those answers were given in (kept on the answer,
-    # so an old link or an old tier still filters).
-    tiers = db.session.scalars(
-        union(
-            select(Customer.tier).where(Customer.tier.is_not(None)),
-            select(ScoreDay.tier).where(ScoreDay.tier != ""),
-        )
-    )
-    form.tier.choices = [any_] + [SelectChoice(tier, tier) for tier in sorted(set(tiers))]
-    if not form.validate():
-        return Reading(form, None, None, surveys, touchpoints)
-    zone = str(get_timezone())
-    today = utcnow().astimezone(get_timezone()).date()
-    period = resolve(form.range.data, today, zone, form.start.data, form.end.data)
-    # The page shows the days a range such as "Last 30 days" stands for.
-    form.start.data, form.end.data = period.first, period.last
-    filters = Filters(
-        survey_id=int(form.survey.data) if form.survey.data else None,
-        touchpoint_type_id=next((t.id for t in touchpoints if t.key == form.touchpoint.data), None),
-        tier=form.tier.data or None,
-        locale=form.language.data or None,
-        followup_survey_id=queue_config().followup_survey_id,
-    )
-    return Reading(form, period, filters, surveys, touchpoints)
 
 
 @bp.get("/dashboard")

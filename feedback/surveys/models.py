@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from babel.dates import format_timedelta
 from flask_babel import get_locale
@@ -16,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -75,6 +77,9 @@ class EventSource(enum.Enum):
     CSV = "csv"
     STAFF = "staff"
     DEMO = "demo"
+    #: the event an imported past answer hangs on (feedback.loyalty.definitions: never a
+    #: purchase). Five letters at most: SQLite's column is VARCHAR(5)
+    PAST = "past"
 
 
 INVITATION_LABELS = {
@@ -139,6 +144,8 @@ class TouchpointType(db.Model):
     cooldown_days: Mapped[int | None] = mapped_column(Integer)
     #: a touchpoint of this type is a purchase (loyalty counts them)
     counts_as_purchase: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: a touchpoint of this type is a refund: its value subtracts from the customer's
+    counts_as_refund: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def name(self, locale: str) -> str:
         return self.name_zh if locale == "zh" else self.name_en
@@ -198,6 +205,10 @@ class TouchpointEvent(db.Model):
     """One meeting of a customer with the business, as another system reported it."""
 
     __tablename__ = "touchpoint_events"
+    __table_args__ = (
+        # a customer's purchases after a date (feedback.loyalty)
+        Index("ix_touchpoint_events_customer_id_occurred_at", "customer_id", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the sender's id for the event; the same id again creates nothing
@@ -206,6 +217,10 @@ class TouchpointEvent(db.Model):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     properties: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: money of a purchase or refund in the installation's CURRENCY; None when not given
+    value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    #: sent as history (a past event): stored for loyalty, invited nobody
+    history: Mapped[bool] = mapped_column(default=False, server_default=false())
     source: Mapped[EventSource] = mapped_column(_enum(EventSource, "event_source"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -323,6 +338,11 @@ class Response(db.Model):
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
     locale: Mapped[str] = mapped_column(String(10))
+    #: the importer's id of a past answer (feedback.surveys imports); None for live answers
+    external_id: Mapped[str | None] = mapped_column(String(200), unique=True, index=True)
+    #: came from a history import: counts in scores and loyalty, not in response rates,
+    #: and opened no case, told nobody
+    imported: Mapped[bool] = mapped_column(default=False, server_default=false())
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     comment_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: tags of the comment (feedback.analysis): None while there is no comment
