@@ -22,9 +22,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, literal
+from sqlalchemy import and_, case, func, literal
 
 from feedback import scoring
+from feedback.extensions import db
 from feedback.surveys.models import EventSource, TouchpointEvent, TouchpointType
 
 #: months of purchases that frequency and monetary value look at
@@ -148,3 +149,11 @@ def signed_value(events=TouchpointEvent, types=TouchpointType):
         (is_purchase(events, types), events.value),
         else_=literal(0),
     )
+
+
+def within_days(later, earlier, days: int):
+    """SQL: ``later`` is at most ``days`` days after ``earlier`` (two timestamp columns).
+    SQLite keeps naive UTC text, which julianday() reads, fractions of a second included."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return func.julianday(later) <= func.julianday(earlier) + days
+    return later <= earlier + func.make_interval(0, 0, 0, days)
