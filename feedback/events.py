@@ -165,7 +165,7 @@ class CustomerReplied(Event):
 
 @dataclasses.dataclass(frozen=True)
 class PurchaseRecorded(Event):
-    """A touchpoint of a type that counts as a purchase."""
+    """A touchpoint of a type that counts as a purchase or a refund, history or not."""
 
     type = "purchase.recorded"
     touchpoint_event_id: int

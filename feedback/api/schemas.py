@@ -38,7 +38,20 @@ class EventOut(Schema):
     touchpoint = fields.String()
     occurred_at = fields.String(metadata={"format": "date-time"})
     customer = fields.Nested(CustomerRef)
-    invitations = fields.List(fields.Nested(InvitationOut))
+    value = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The value as stored, two decimals, in the service's currency; "
+            "null when none was sent",
+            "example": "129.90",
+        },
+    )
+    history = fields.Boolean(
+        metadata={"description": "Sent as history: stored for loyalty, nobody invited"}
+    )
+    invitations = fields.List(
+        fields.Nested(InvitationOut), metadata={"description": "Always empty for history"}
+    )
 
 
 class WarningOut(Schema):

@@ -18,15 +18,20 @@ touchpoints_cli = AppGroup("touchpoints", help="Touchpoint events.")
 
 CHUNK = 500
 CUSTOMER_COLUMNS = ("external_id", "email", "name", "locale", "tier", "phone")
-EVENT_COLUMNS = ("external_id", "touchpoint", "occurred_at")
+EVENT_COLUMNS = ("external_id", "touchpoint", "occurred_at", "value", "currency")
 #: a column "property_store" becomes properties["store"]
 PROPERTY_PREFIX = "property_"
 SHOWN_REJECTIONS = 50
 
 
-def row_to_event(row: dict) -> dict:
-    """A CSV row as the API's JSON event: customer_* columns nest, property_* too."""
+def row_to_event(row: dict, history: bool = False) -> dict:
+    """A CSV row as the API's JSON event: customer_* columns nest, property_* too.
+
+    ``history`` is the whole file's (``--history``), not a column: one file is either
+    past events or live ones.
+    """
     event = {name: (row.get(name) or "").strip() or None for name in EVENT_COLUMNS}
+    event["history"] = history
     event["customer"] = {
         name: (row.get(f"customer_{name}") or "").strip() or None for name in CUSTOMER_COLUMNS
     }
@@ -45,13 +50,21 @@ def _count_rows(path: Path) -> int:
 
 @touchpoints_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_touchpoints(path: Path) -> None:
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Past events for loyalty figures: stored, and nobody is invited to a survey.",
+)
+def import_touchpoints(path: Path, history: bool) -> None:
     """Import touchpoint events from a CSV file (UTF-8, header row).
 
     Columns: external_id, touchpoint, occurred_at (ISO 8601 with a time zone),
     customer_external_id, customer_email, customer_name, customer_locale,
-    customer_tier, customer_phone, and any property_NAME columns. A phone number that
-    is not valid is left out with a warning and the row is imported.
+    customer_tier, customer_phone, value (e.g. 129.90), currency (the service's own, or
+    empty), and any property_NAME columns. A phone number that is not valid is left out
+    with a warning and the row is imported. With --history every row is a past event:
+    stored for loyalty, and nobody is invited (what history a customer has, such as an
+    old email address, fills in only what is not known yet).
     """
     try:
         total = _count_rows(path)
@@ -75,7 +88,7 @@ def import_touchpoints(path: Path) -> None:
         with click.progressbar(length=total, label="Importing", show_pos=True) as bar:
             for row in reader:
                 line = reader.line_num
-                event, errors = parse_event(row_to_event(row))
+                event, errors = parse_event(row_to_event(row, history))
                 if errors:
                     rejected.append((line, _describe(errors)))
                 else:
@@ -88,6 +101,8 @@ def import_touchpoints(path: Path) -> None:
             if pending:
                 imported, known = _flush(pending, rejected, imported, known)
     click.echo(f"Imported {imported}, already known {known}, rejected {len(rejected)}.")
+    if history:
+        click.echo("As history: nobody was invited.")
     for line, reason in sorted(rejected)[:SHOWN_REJECTIONS]:
         click.echo(f"  line {line}: {reason}")
     if len(rejected) > SHOWN_REJECTIONS:

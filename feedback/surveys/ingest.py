@@ -9,17 +9,24 @@ flushes; the caller commits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from feedback import events as domain_events
-from feedback.customers.models import Customer
 from feedback.extensions import db
-from feedback.surveys.inputs import CustomerInput, EventInput
+from feedback.surveys.ingest_customers import (
+    chunks,
+    core,
+    existing_customers,
+    upsert_customers,
+    wanted_customers,
+)
+from feedback.surveys.inputs import EventInput
 from feedback.surveys.models import (
     EventSource,
     Invitation,
@@ -41,8 +48,6 @@ COUNTS_FOR_COOLDOWN = (
     InvitationStatus.ANSWERED,
     InvitationStatus.EXPIRED,
 )
-CHUNK = 500  # values per IN (...) list
-CUSTOMER_FIELDS = ("email", "name", "locale", "tier", "phone")
 
 
 @dataclass
@@ -65,14 +70,9 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _core(statement, rows: list[dict]):
-    """Run a statement for many rows on the session's connection, in its transaction,
-    as plain Core: the session would route a mapped table through the ORM's bulk path."""
-    return db.session.connection().execute(statement, rows)
-
-
-def _chunks(values: list) -> list[list]:
-    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
+def _money(value: Decimal | None) -> str | None:
+    """A value as the API shows it: a string with two decimals (JSON numbers are floats)."""
+    return None if value is None else f"{value:.2f}"
 
 
 def touchpoint_types() -> dict[str, TouchpointType]:
@@ -95,6 +95,8 @@ def event_summary(event: TouchpointEvent) -> dict:
         "touchpoint": event.touchpoint_type.key,
         "occurred_at": _iso(event.occurred_at),
         "customer": {"id": event.customer.id, "external_id": event.customer.external_id},
+        "value": _money(event.value),
+        "history": event.history,
         "invitations": [
             _invitation_summary(inv.id, inv.survey, inv.status, inv.suppression_reason, inv.send_at)
             for inv in sorted(event.invitations, key=lambda i: i.id)
@@ -114,7 +116,7 @@ def _invitation_summary(invitation_id, survey, status, reason, send_at) -> dict:
 
 def _known_events(external_ids: set[str]) -> dict[str, dict]:
     known = {}
-    for chunk in _chunks(sorted(external_ids)):
+    for chunk in chunks(sorted(external_ids)):
         query = (
             select(TouchpointEvent)
             .where(TouchpointEvent.external_id.in_(chunk))
@@ -128,90 +130,11 @@ def _known_events(external_ids: set[str]) -> dict[str, dict]:
     return known
 
 
-@dataclass
-class _Customer:
-    id: int
-    email: str | None
-    unsubscribed_at: datetime | None
-
-
-def _existing_customers(wanted: dict[str, CustomerInput]) -> dict:
-    """The customers of the batch that we know already, as rows, by external id."""
-    columns = (Customer.id, Customer.external_id, Customer.unsubscribed_at) + tuple(
-        getattr(Customer, name) for name in CUSTOMER_FIELDS
-    )
-    existing = {}
-    for chunk in _chunks(sorted(wanted)):
-        for row in db.session.execute(select(*columns).where(Customer.external_id.in_(chunk))):
-            existing[row.external_id] = row
-    return existing
-
-
-def _upsert_customers(wanted: dict[str, CustomerInput], existing: dict) -> dict[str, _Customer]:
-    """Create missing customers and update changed ones; returns them by external id."""
-    now = utcnow()
-    found: dict[str, _Customer] = {}
-    changes = []
-    for external_id, row in existing.items():
-        given = wanted[external_id]
-        # Only what the sender gave replaces what we know.
-        values = {
-            name: getattr(given, name) if getattr(given, name) is not None else getattr(row, name)
-            for name in CUSTOMER_FIELDS
-        }
-        if any(values[name] != getattr(row, name) for name in CUSTOMER_FIELDS):
-            changes.append({"b_id": row.id, **values, "updated_at": now})
-        found[external_id] = _Customer(row.id, values["email"], row.unsubscribed_at)
-    if changes:
-        table = Customer.__table__
-        _core(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values({name: bindparam(name) for name in (*CUSTOMER_FIELDS, "updated_at")}),
-            changes,
-        )
-    new = [
-        {
-            "external_id": external_id,
-            "email": given.email,
-            "name": given.name or "",
-            "locale": given.locale,
-            "tier": given.tier,
-            "phone": given.phone,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for external_id, given in wanted.items()
-        if external_id not in existing
-    ]
-    if new:
-        # Rows come back matched by their unique key, not by position: asking for the
-        # parameters' order makes SQLAlchemy insert row by row on SQLite.
-        table = Customer.__table__
-        rows = _core(insert(table).returning(table.c.id, table.c.external_id), new)
-        ids = {external_id: customer_id for customer_id, external_id in rows}
-        for values in new:
-            found[values["external_id"]] = _Customer(
-                ids[values["external_id"]], values["email"], None
-            )
-    return found
-
-
-def _merged(earlier: CustomerInput, later: CustomerInput) -> CustomerInput:
-    """What two events of a batch say of one customer: a later event without a field
-    (a phone number, say) keeps what the earlier one gave, as with a stored customer."""
-    given = {
-        name: getattr(later, name) if getattr(later, name) is not None else getattr(earlier, name)
-        for name in CUSTOMER_FIELDS
-    }
-    return replace(later, **given)
-
-
 def _invitation_times(customer_ids: list[int], since: datetime) -> dict[int, list[datetime]]:
     """When each customer was, or will be, invited, from ``since`` on (future included):
     a new invitation must keep its distance from those on both sides of it."""
     times: dict[int, list[datetime]] = {}
-    for chunk in _chunks(customer_ids):
+    for chunk in chunks(customer_ids):
         rows = db.session.execute(
             select(Invitation.customer_id, Invitation.send_at).where(
                 Invitation.customer_id.in_(chunk),
@@ -292,15 +215,10 @@ def ingest_events(
 def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
     """Write the new events and their invitations; returns each one's summary by index."""
     now = utcnow()
-    wanted: dict[str, CustomerInput] = {}
-    for _, data in fresh:  # a later mention of a customer in the batch wins, field by field
-        earlier = wanted.get(data.customer.external_id)
-        wanted[data.customer.external_id] = (
-            data.customer if earlier is None else _merged(earlier, data.customer)
-        )
+    wanted, history_only = wanted_customers(fresh)
     # Every read first: on SQLite the first write takes the database's write lock, and
     # another worker's batch waits (polling) until this transaction commits.
-    existing = _existing_customers(wanted)
+    existing = existing_customers(wanted)
     triggers = _triggers_by_type()
     global_cooldown = timedelta(days=current_app.config["INVITATION_COOLDOWN_DAYS"])
     longest = max(
@@ -309,8 +227,9 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
     )
     invited = _invitation_times([row.id for row in existing.values()], now - longest)
 
-    customers = _upsert_customers(wanted, existing)
-    purchases = {t.id: t.counts_as_purchase for t in types.values()}
+    customers = upsert_customers(wanted, existing, history_only)
+    # a refund too: loyalty's reactions recompute the customer's value from it
+    money = {t.id for t in types.values() if t.counts_as_purchase or t.counts_as_refund}
     event_rows = [
         {
             "external_id": data.external_id,
@@ -318,6 +237,8 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
             "customer_id": customers[data.customer.external_id].id,
             "occurred_at": data.occurred_at,
             "properties": data.properties,
+            "value": data.value,
+            "history": data.history,
             "source": source,
             "recorded_by_id": recorded_by_id,
             "created_at": now,
@@ -325,7 +246,7 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
         for _, data in fresh
     ]
     events = TouchpointEvent.__table__
-    rows = _core(insert(events).returning(events.c.id, events.c.external_id), event_rows)
+    rows = core(insert(events).returning(events.c.id, events.c.external_id), event_rows)
     ids = {external_id: event_id for event_id, external_id in rows}
     event_ids = [ids[row["external_id"]] for row in event_rows]
     note_keys(key for row in event_rows for key in row["properties"] or ())
@@ -335,7 +256,8 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
                 touchpoint_event_id=event_id, customer_id=row["customer_id"]
             )
             for row, event_id in zip(event_rows, event_ids, strict=True)
-            if purchases.get(row["touchpoint_type_id"])
+            # the events imported answers hang on are no purchase (loyalty.definitions)
+            if row["touchpoint_type_id"] in money and source is not EventSource.PAST
         ]
     )
     invitation_rows, summaries, owners = [], {}, []
@@ -353,9 +275,12 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
             "touchpoint": touchpoint_type.key,
             "occurred_at": _iso(data.occurred_at),
             "customer": {"id": customer.id, "external_id": data.customer.external_id},
+            "value": _money(data.value),
+            "history": data.history,
             "invitations": [],
         }
-        for trigger in triggers.get(touchpoint_type.id, []):
+        # History is stored for loyalty only: a purchase of last year invites nobody.
+        for trigger in [] if data.history else triggers.get(touchpoint_type.id, []):
             send_at = max(data.occurred_at + timedelta(minutes=trigger.delay_minutes), now)
             reason = suppression_for(
                 customer, trigger.survey, send_at, invited.get(customer.id, []), cooldown
@@ -377,7 +302,7 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
                 invited.setdefault(customer.id, []).append(send_at)
     if invitation_rows:
         table = Invitation.__table__
-        rows = _core(
+        rows = core(
             insert(table).returning(table.c.id, table.c.event_id, table.c.survey_id),
             invitation_rows,
         )

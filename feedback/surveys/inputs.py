@@ -6,11 +6,21 @@ describes the API in its OpenAPI document.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from flask import current_app, has_app_context
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 from feedback import text
 from feedback.customers.phones import LONGEST_INPUT, read_phone
@@ -20,6 +30,12 @@ LOCALES = ("en", "zh")
 #: touchpoints must fall in these years: beyond them a delay or the conversion to UTC
 #: would overflow, and no real touchpoint is there
 EARLIEST_YEAR, LATEST_YEAR = 1970, 2200
+#: a touchpoint's value: what TouchpointEvent.value (Numeric(14, 2)) holds exactly
+VALUE_DIGITS, VALUE_PLACES = 12, 2
+#: a value sent as a string: plain digits, a point and more digits (no sign but for the
+#: message, no exponent, no thousands separators)
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_CURRENCY_CODE = re.compile("[A-Za-z]{3}")
 
 
 def _plausible(moment: datetime) -> bool:
@@ -41,6 +57,55 @@ def clean_json(value) -> None:
     """Refuse a JSON value holding such a string anywhere, keys included."""
     if text.dirty_strings(value):
         raise ValidationError(text.MESSAGE)
+
+
+def read_value(raw) -> Decimal:
+    """A touchpoint's value from a JSON number or a decimal string ("129.90"), exactly.
+
+    Raises ValidationError with a message for the sender: below 0, more than two decimal
+    places or more than twelve digits before the point are refused, not rounded, so that
+    nothing stored differs from what the sending system holds.
+    """
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise ValidationError("Send a number or a decimal string, e.g. 129.90.")
+    if isinstance(raw, str) and not _DECIMAL_TEXT.fullmatch(raw.strip()):
+        raise ValidationError("Not a decimal number: write it as 129.90 (a point, no commas).")
+    try:
+        # str() of a float is its shortest exact spelling: 129.9 -> "129.9"
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise ValidationError("Not a decimal number: write it as 129.90.") from None
+    if not value.is_finite():
+        raise ValidationError("Not a decimal number: write it as 129.90.")
+    if value < 0:
+        raise ValidationError(
+            "Must be 0 or more. A refund is sent with a positive value and a touchpoint "
+            "type that counts as a refund."
+        )
+    # the size first: quantize() fails on a number wider than the context's precision
+    if value >= Decimal(10) ** VALUE_DIGITS:
+        raise ValidationError(f"At most {VALUE_DIGITS} digits before the decimal point.")
+    if value != value.quantize(Decimal(1).scaleb(-VALUE_PLACES)):
+        raise ValidationError(f"At most {VALUE_PLACES} decimal places.")
+    return value
+
+
+def check_currency(code: str) -> None:
+    """Refuse a currency other than the installation's (config CURRENCY), any case."""
+    if not (isinstance(code, str) and _CURRENCY_CODE.fullmatch(code)):
+        raise ValidationError("Three letters, an ISO 4217 code such as CNY.")
+    expected = current_app.config["CURRENCY"]
+    if code.upper() != expected:
+        raise ValidationError(
+            f"This service counts money in {expected} only: send the value in {expected}."
+        )
+
+
+class Money(fields.Field):
+    """A touchpoint's value (see ``read_value``): a JSON number or a decimal string."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> Decimal:
+        return read_value(value)
 
 
 def normalise_locale(value: str | None) -> str | None:
@@ -69,6 +134,10 @@ class EventInput:
     occurred_at: datetime
     customer: CustomerInput
     properties: dict = field(default_factory=dict)
+    #: money of a purchase or refund, in the installation's CURRENCY; None when not given
+    value: Decimal | None = None
+    #: a past event sent for loyalty: stored, and nobody is invited
+    history: bool = False
     #: what was left out of a stored event: [{"field": "customer.phone", "message": ...}]
     warnings: list[dict] = field(default_factory=list)
 
@@ -176,9 +245,56 @@ class TouchpointSchema(Schema):
         validate=clean_json,
         metadata={"example": {"store": "Shanghai"}},
     )
+    value = Money(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "The money of a purchase or refund, in the service's currency "
+            "(see `currency`): a JSON number or a decimal string, 0 or more, at most 2 "
+            f"decimal places and {VALUE_DIGITS} digits before the point. Stored exactly; "
+            "a value with more places is refused, not rounded. A refund is sent positive: "
+            "its touchpoint type makes it subtract.",
+            "oneOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$"},
+            ],
+            "example": "129.90",
+        },
+    )
+    currency = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=check_currency,
+        metadata={
+            "description": "ISO 4217 code of `value`'s currency, optional. The service counts "
+            "money in one currency (its CURRENCY setting); another one is a 422 whose "
+            "`error.fields.currency` names it. Needs a `value`.",
+            "example": "CNY",
+        },
+    )
+    history = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "true for a past event sent for loyalty figures (a purchase "
+            "last year): it is stored and counts as a purchase or refund, and nobody is "
+            "invited to a survey for it. Default false: surveys tied to the touchpoint "
+            "are scheduled.",
+            "example": False,
+        },
+    )
+
+    @validates_schema
+    def currency_needs_value(self, data, **_kwargs) -> None:
+        """A currency alone is most likely a value lost on the way: say so."""
+        if data.get("currency") is not None and data.get("value") is None:
+            raise ValidationError(
+                "A currency without a value: send the value too, or leave the currency out.",
+                field_name="currency",
+            )
 
     @post_load
     def make(self, data, **_kwargs) -> EventInput:
+        data.pop("currency", None)  # checked; every stored value is in CURRENCY
         return read_customer_phone(EventInput(**data))
 
 
@@ -231,6 +347,15 @@ def quick_parse(raw: dict) -> EventInput | None:
         return None
     if not _plausible(occurred_at):
         return None
+    value, currency, history = raw.get("value"), raw.get("currency"), raw.get("history", False)
+    if not isinstance(history, bool) or (currency is not None and value is None):
+        return None
+    try:
+        value = None if value is None else read_value(value)
+        if currency is not None:
+            check_currency(currency)
+    except ValidationError:
+        return None
     event = EventInput(
         external_id=raw["external_id"],
         touchpoint=raw["touchpoint"],
@@ -244,6 +369,8 @@ def quick_parse(raw: dict) -> EventInput | None:
             phone=customer.get("phone"),
         ),
         properties=properties,
+        value=value,
+        history=history,
     )
     return read_customer_phone(event)
 

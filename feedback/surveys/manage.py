@@ -100,5 +100,7 @@ def save_touchpoint_type(touchpoint_type: TouchpointType | None, data: dict) -> 
     touchpoint_type.name_en = data["name_en"].strip()
     touchpoint_type.name_zh = data["name_zh"].strip()
     touchpoint_type.cooldown_days = data.get("cooldown_days")
+    touchpoint_type.counts_as_purchase = bool(data.get("counts_as_purchase"))
+    touchpoint_type.counts_as_refund = bool(data.get("counts_as_refund"))
     db.session.flush()
     return touchpoint_type

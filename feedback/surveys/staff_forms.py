@@ -100,6 +100,15 @@ class TouchpointTypeForm(FlaskForm):
         _l("Own cooldown in days (empty: the global setting)"),
         validators=[Optional(), NumberRange(min=0, max=365)],
     )
+    counts_as_purchase = BooleanField(_l("Counts as a purchase"))
+    counts_as_refund = BooleanField(_l("Counts as a refund (its value subtracts)"))
+
+    def validate_counts_as_refund(self, field):
+        """One event is a purchase or a refund: both would add and subtract its value."""
+        if field.data and self.counts_as_purchase.data:
+            raise ValidationError(
+                _l("A touchpoint type counts as a purchase or as a refund, not both.")
+            )
 
 
 def _plausible_year(form, field):
