@@ -232,6 +232,8 @@ def register_reactions(app: Flask) -> None:
     events.on(app, events.CommentTagged, routing.route_by_comment)
     events.on(app, events.CaseResolved, followup.on_resolved)
     events.later(app, events.AnswerRecorded, "tag_comment", tagging.tag_comment)
+    # an imported past answer is only tagged: no case, no notice, no webhook
+    events.later(app, events.AnswerImported, "tag_comment", tagging.tag_comment)
     # again in the worker: the request's routing gives up rather than cost the customer
     # their answer (a broken configuration, a deadlock); it files an answer only once
     events.later(app, events.AnswerRecorded, "route_again", routing.route_again)
