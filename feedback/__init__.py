@@ -189,6 +189,10 @@ def register_blueprints(app: Flask) -> None:
         IdConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
     )
     api.register_converter(ExternalIdConverter, lambda _: {"type": "string", "minLength": 1})
+    # an imported answer, referred to by the import's list (which reads each one alone)
+    from feedback.surveys.imports import PastAnswerSchema
+
+    api.spec.components.schema("PastAnswer", schema=PastAnswerSchema)
     api.register_blueprint(api_bp)
 
 
