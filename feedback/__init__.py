@@ -208,6 +208,9 @@ def register_commands(app: Flask) -> None:
     from feedback.surveys.cli import touchpoints_cli
 
     app.cli.add_command(touchpoints_cli)
+    from feedback.surveys.import_cli import responses_cli
+
+    app.cli.add_command(responses_cli)
     from feedback.tagging.cli import analysis_cli
 
     app.cli.add_command(analysis_cli)

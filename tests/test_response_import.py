@@ -1,4 +1,4 @@
-"""Past answers in: POST /api/v1/responses/import.
+"""Past answers in: POST /api/v1/responses/import and `flask responses import FILE.csv`.
 
 Imported answers count in scores, not in response rates; they are tagged by the worker and
 open no case, send no mail, post no webhook and tell no member of staff.
@@ -25,6 +25,7 @@ from feedback.notify import webhooks
 from feedback.notify.staff_models import StaffNotice
 from feedback.notify.webhook_models import EVENT_TYPES, HookDelivery, HookKind
 from feedback.outbox.models import OutboxMessage
+from feedback.surveys import import_cli
 from feedback.surveys.models import (
     EventSource,
     Invitation,
@@ -373,3 +374,51 @@ def test_the_import_is_in_the_openapi_document(app, client):
         "comment",
         "answered_at",
     }
+
+
+# --- the command --------------------------------------------------------------------------
+
+HEADER = "external_id,customer_external_id,survey,touchpoint,score,comment,answered_at\n"
+
+
+def test_the_command_imports_a_file_and_reports_rejected_lines(app, runner, tmp_path):
+    path = tmp_path / "answers.csv"
+    path.write_text(
+        HEADER
+        + f"a-1,c-1,NPS after purchase,,10,Great,{days_ago(5)}\n"
+        + f'a-2,c-2,CSAT after delivery,delivery,4,"Fast, friendly",{days_ago(4)}\n'
+        + f"a-3,c-3,NPS after purchase,,12,,{days_ago(4)}\n"
+        + f"a-4,c-3,Nope,,1,,{days_ago(4)}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["responses", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 2, already known 0, rejected 2." in result.output
+    assert "line 4: score: Must be between 0 and 10 for a NPS survey." in result.output
+    assert "line 5: survey: Unknown survey 'Nope'" in result.output
+    stored = db.session.scalar(select(Response).where(Response.external_id == "a-2"))
+    assert stored.imported and stored.comment == "Fast, friendly" and stored.score == 4
+    work()
+    assert count(Case) == 0 and count(OutboxMessage) == 0
+
+    again = runner.invoke(args=["responses", "import", str(path)])
+    assert "Imported 0, already known 2, rejected 2." in again.output
+    assert count(Response) == 2
+
+
+def test_the_command_commits_chunk_by_chunk(app, runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(import_cli, "CHUNK", 2)
+    path = tmp_path / "answers.csv"
+    lines = [f"b-{n},c-{n},NPS after purchase,,{n % 11},,{days_ago(2)}\n" for n in range(5)]
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    result = runner.invoke(args=["responses", "import", str(path)])
+    assert "Imported 5, already known 0, rejected 0." in result.output, result.output
+    assert count(Response) == 5
+
+
+def test_the_command_refuses_a_file_without_the_needed_columns(app, runner, tmp_path):
+    path = tmp_path / "answers.csv"
+    path.write_text("external_id,score\nz,1\n", encoding="utf-8")
+    result = runner.invoke(args=["responses", "import", str(path)])
+    assert result.exit_code != 0
+    assert "answered_at, customer_external_id, survey" in result.output
