@@ -10,7 +10,7 @@ import json
 import threading
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -19,8 +19,11 @@ from feedback.accounts.models import Role
 from feedback.accounts.services import create_api_key
 from feedback.complaints.models import Case
 from feedback.customers.models import Customer
+from feedback.dashboard.answers import Filters
+from feedback.dashboard.periods import Period
 from feedback.events import DomainEvent
 from feedback.extensions import db
+from feedback.loyalty.answers import latest_answers, with_return
 from feedback.notify import webhooks
 from feedback.notify.staff_models import StaffNotice
 from feedback.notify.webhook_models import EVENT_TYPES, HookDelivery, HookKind
@@ -35,6 +38,7 @@ from feedback.surveys.models import (
     Survey,
     SurveyKind,
     TouchpointEvent,
+    TouchpointType,
 )
 from tests.complaints_helpers import work
 from tests.hooks_helpers import send, serve
@@ -179,6 +183,52 @@ def test_imported_answers_count_in_scores_and_not_in_the_response_rate(
 
 def _column(table: str, name: str):
     return db.metadata.tables[table].c[name]
+
+
+def _history_purchase(customer_external_id: str, when: datetime) -> None:
+    """A past purchase as a history touchpoint (stored for loyalty, invited nobody)."""
+    customer = db.session.scalar(
+        select(Customer).where(Customer.external_id == customer_external_id)
+    )
+    purchase = db.session.scalar(select(TouchpointType).where(TouchpointType.key == "purchase"))
+    db.session.add(
+        TouchpointEvent(
+            external_id=f"buy-{customer_external_id}",
+            touchpoint_type=purchase,
+            customer=customer,
+            occurred_at=when,
+            properties={},
+            source=EventSource.CSV,
+            history=True,
+        )
+    )
+    db.session.commit()
+
+
+def test_loyalty_counts_imported_answers_on_day_one(app, api, staff):
+    answered = datetime.now(UTC) - timedelta(days=200)
+    rows = [
+        row(f"p-{n}", 9 + n % 2, customer=f"p-{n}", answered_at=_iso(answered)) for n in range(8)
+    ]
+    rows += [row(f"d-{n}", n % 7, customer=f"d-{n}", answered_at=_iso(answered)) for n in range(8)]
+    assert api(URL, {"responses": rows}).get_json()["created"] == 16
+    # 6 of 8 promoters and 2 of 8 detractors bought again 30 days after answering
+    for who in [f"p-{n}" for n in range(6)] + ["d-0", "d-1"]:
+        _history_purchase(who, answered + timedelta(days=30))
+    work()
+    now = datetime.now(UTC)
+    period = Period(date(2000, 1, 1), now.date(), "UTC")
+    found = db.session.execute(with_return(latest_answers(period, Filters()), 90, now)).all()
+    returned = {"promoters": [0, 0], "detractors": [0, 0]}
+    for answer in found:
+        assert not answer.too_early
+        group = "promoters" if answer.score >= 9 else "detractors"
+        returned[group][0] += answer.returned
+        returned[group][1] += 1
+    # shares by hand: 6 / 8 = 0.75 and 2 / 8 = 0.25
+    assert returned == {"promoters": [6, 8], "detractors": [2, 8]}
+    assert count(Case) == 0 and count(OutboxMessage) == 0 and count(StaffNotice) == 0
+    assert db.session.scalar(select(func.count()).where(Invitation.sent_at.is_not(None))) == 0
 
 
 # --- no side effects ----------------------------------------------------------------------
