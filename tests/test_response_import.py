@@ -42,6 +42,7 @@ from feedback.surveys.models import (
 )
 from tests.complaints_helpers import work
 from tests.hooks_helpers import send, serve
+from tests.surveys_helpers import event
 
 pytestmark = pytest.mark.usefixtures("surveys")
 
@@ -390,6 +391,18 @@ def test_bad_rows_are_rejected_alone_with_clear_messages(app, api):
     assert errors[10] == {"_schema": ["Each answer must be a JSON object."]}
     assert "comment" in errors[11] and "comment" in errors[12]
     assert "survey" in errors[13]
+    assert count(Response) == 1
+
+
+def test_an_id_whose_event_id_a_touchpoint_holds_is_rejected_alone(app, api):
+    """Another system may have sent a touchpoint "past-answer:clash": the answer "clash"
+    cannot have its event, and only it is refused."""
+    assert api("/api/v1/touchpoints", event("past-answer:clash")).status_code == 201
+    body = api(URL, {"responses": [row("clash"), row("fine")]}).get_json()
+    assert [r["status"] for r in body["results"]] == ["rejected", "created"]
+    assert body["results"][0]["errors"] == {
+        "external_id": ["A touchpoint event already has the id past-answer:clash."]
+    }
     assert count(Response) == 1
 
 

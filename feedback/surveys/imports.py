@@ -209,6 +209,15 @@ def _stored(external_ids: set[str]) -> dict[str, Response]:
     return found
 
 
+def _taken_event_ids(external_ids: set[str]) -> set[str]:
+    """The answers' ids whose touchpoint event id another system's touchpoint holds."""
+    taken = set()
+    for chunk in _chunks(sorted(f"{EVENT_PREFIX}{e}" for e in external_ids)):
+        query = select(TouchpointEvent.external_id).where(TouchpointEvent.external_id.in_(chunk))
+        taken.update(e.removeprefix(EVENT_PREFIX) for e in db.session.scalars(query))
+    return taken
+
+
 def _customers(external_ids: set[str]) -> dict[str, Customer]:
     found = {}
     for chunk in _chunks(sorted(external_ids)):
@@ -294,6 +303,7 @@ def import_answers(rows: list[tuple[int, object]]) -> list[ImportResult]:
             parsed.append((index, row))
     stored = _stored({row.external_id for _, row in parsed})
     customers = _customers({row.customer_external_id for _, row in parsed})
+    taken = _taken_event_ids({row.external_id for _, row in parsed} - set(stored))
     catalogue = _Catalogue.read()
     type_keys = {t.id: t.key for t in catalogue.types.values()}
     fresh: dict[str, tuple[int, PastAnswer, Survey, int]] = {}
@@ -307,6 +317,9 @@ def import_answers(rows: list[tuple[int, object]]) -> list[ImportResult]:
         resolved = catalogue.resolve(row)
         if isinstance(resolved, dict):
             results.append(ImportResult(index, "rejected", errors=resolved))
+        elif row.external_id in taken:
+            message = f"A touchpoint event already has the id {EVENT_PREFIX}{row.external_id}."
+            results.append(ImportResult(index, "rejected", errors={"external_id": [message]}))
         elif errors := refusal(row, customers.get(row.customer_external_id)):
             results.append(ImportResult(index, "rejected", errors=errors))
         elif row.external_id in fresh:  # the same id twice in one request
