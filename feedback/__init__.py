@@ -189,6 +189,10 @@ def register_blueprints(app: Flask) -> None:
         IdConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
     )
     api.register_converter(ExternalIdConverter, lambda _: {"type": "string", "minLength": 1})
+    # an imported answer, referred to by the import's list (which reads each one alone)
+    from feedback.surveys.imports import PastAnswerSchema
+
+    api.spec.components.schema("PastAnswer", schema=PastAnswerSchema)
     api.register_blueprint(api_bp)
 
 
@@ -204,6 +208,9 @@ def register_commands(app: Flask) -> None:
     from feedback.surveys.cli import touchpoints_cli
 
     app.cli.add_command(touchpoints_cli)
+    from feedback.surveys.import_cli import responses_cli
+
+    app.cli.add_command(responses_cli)
     from feedback.tagging.cli import analysis_cli
 
     app.cli.add_command(analysis_cli)
@@ -232,6 +239,8 @@ def register_reactions(app: Flask) -> None:
     events.on(app, events.CommentTagged, routing.route_by_comment)
     events.on(app, events.CaseResolved, followup.on_resolved)
     events.later(app, events.AnswerRecorded, "tag_comment", tagging.tag_comment)
+    # an imported past answer is only tagged: no case, no notice, no webhook
+    events.later(app, events.AnswerImported, "tag_comment", tagging.tag_comment)
     # again in the worker: the request's routing gives up rather than cost the customer
     # their answer (a broken configuration, a deadlock); it files an answer only once
     events.later(app, events.AnswerRecorded, "route_again", routing.route_again)

@@ -82,6 +82,17 @@ class AnswerRecorded(Event):
 
 
 @dataclasses.dataclass(frozen=True)
+class AnswerImported(Event):
+    """A past answer came in from a history import (feedback/surveys/imports.py). Not an
+    AnswerRecorded: it is history, so nothing routes it to a case, tells staff or posts a
+    webhook; the worker only tags its comment."""
+
+    type = "answer.imported"
+    response_id: int
+    customer_id: int
+
+
+@dataclasses.dataclass(frozen=True)
 class CommentChanged(Event):
     """A customer changed their comment within the edit window."""
 
@@ -183,6 +194,7 @@ TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
         AnswerRecorded,
+        AnswerImported,
         CommentChanged,
         CommentTagged,
         CaseOpened,

@@ -99,6 +99,12 @@ ERRORS = {
         413: ({}, TOO_LARGE, None),
         422: ({}, '{"events": []}', None),
     },
+    ("POST", "/api/v1/responses/import"): {
+        400: ({}, '{"responses": [' * 40 + "]" * 40 + "}", None),
+        401: (NO_KEY, "{}", None),
+        413: ({}, TOO_LARGE, None),
+        422: ({}, '{"responses": []}', None),
+    },
     ("GET", "/api/v1/summary"): {
         401: (NO_KEY, None, None),
         403: (INGEST_ONLY, None, None),

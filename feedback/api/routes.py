@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from feedback import scoring
 from feedback.accounts.services import authenticate_api_key
+from feedback.api.import_schemas import ImportIn, ImportOut
 from feedback.api.parsing import ApiBlueprint
 from feedback.api.schemas import (
     BatchIn,
@@ -33,6 +34,7 @@ from feedback.dashboard.periods import Period, report_zone, resolve
 from feedback.dashboard.summary import DISTRIBUTION, Scores, tiles
 from feedback.extensions import db
 from feedback.surveys.batches import ingest_batch
+from feedback.surveys.imports import import_answers
 from feedback.surveys.inputs import EventInput, parse_event
 from feedback.surveys.models import EventSource, Survey, TouchpointType
 from feedback.timeutil import utcnow
@@ -342,3 +344,38 @@ def responses(args: dict):
         for row in rows
     ]
     return {"items": items, "next_after": rows[-1].id if more else None}
+
+
+# --- import ---------------------------------------------------------------------------
+
+#: tries of a request when another import stores the same ids or customers meanwhile;
+#: each failed try leaves more of the request stored by the other, so it ends
+IMPORT_ATTEMPTS = 5
+
+
+@bp.route("/responses/import", methods=["POST"])
+@requires("ingest")
+@bp.arguments(ImportIn, location="json")
+@bp.response(200, ImportOut)
+@errors(400, 401, 413, 422)
+def import_responses(body: dict):
+    """Import up to 1,000 past answers; valid ones are stored even when others are
+    rejected, and one imported before comes back `existing`, unchanged."""
+    rows = list(enumerate(body["responses"]))
+    for attempt in range(1, IMPORT_ATTEMPTS + 1):
+        try:
+            results = import_answers(rows)
+            db.session.commit()
+            break
+        except IntegrityError:
+            # Another request stored some of these ids or customers first: look again.
+            db.session.rollback()
+            if attempt == IMPORT_ATTEMPTS:
+                api_abort(409, message="Other imports kept storing these answers; try again.")
+    items = [
+        {"index": r.index, "status": r.status, "response": r.response, "errors": r.errors}
+        for r in results
+    ]
+    counts = {name: sum(r.status == name for r in results) for name in ("created", "existing")}
+    counts["rejected"] = len(results) - counts["created"] - counts["existing"]
+    return jsonify({**counts, "results": items})

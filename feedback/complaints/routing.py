@@ -165,6 +165,8 @@ def route_by_comment(event: events.CommentTagged) -> None:
     response = db.session.get(Response, event.response_id)
     if response is None or response.comment is None:
         return
+    if response.imported:
+        return  # history: its complaint, if any, was handled back then
     topic_ids = db.session.scalars(
         select(ResponseTopic.topic_id).where(ResponseTopic.response_id == response.id)
     )

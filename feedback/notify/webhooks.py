@@ -180,6 +180,10 @@ def event_data(event: events.Event) -> dict:
     return data
 
 
+def _imported(response_id: int) -> bool:
+    return bool(db.session.scalar(select(Response.imported).where(Response.id == response_id)))
+
+
 def queue_deliveries(event: events.Event) -> int:
     """Queue the event for every hook that wants it (once per hook, even when this
     reaction runs again); a paused hook's wait until it is resumed, so a receiver that was
@@ -188,6 +192,8 @@ def queue_deliveries(event: events.Event) -> int:
     if event_id is None:
         raise RuntimeError("queue_deliveries runs as a worker reaction")
     name = PUBLIC_NAMES[event.type]
+    if isinstance(event, events.CommentTagged) and _imported(event.response_id):
+        return 0  # history from an import: receivers hear of answers as they happen
     hooks = [
         hook for hook in db.session.scalars(select(Hook).order_by(Hook.id)) if name in hook.events
     ]

@@ -149,16 +149,19 @@ def forget_tags(event: events.CommentChanged) -> None:
     db.session.execute(delete(ResponseTopic).where(ResponseTopic.response_id == event.response_id))
 
 
-def tag_comment(event: events.AnswerRecorded | events.CommentChanged) -> None:
-    """The worker's reaction to a new or changed comment: its language, sentiment and
-    topics, then CommentTagged (on which the comment rules route it). The row is locked:
-    a customer changing the comment meanwhile waits, then has the new one tagged."""
+def tag_comment(
+    event: events.AnswerRecorded | events.AnswerImported | events.CommentChanged,
+) -> None:
+    """The worker's reaction to a new (or imported) or changed comment: its language,
+    sentiment and topics, then CommentTagged (on which the comment rules route it). The row
+    is locked: a customer changing the comment meanwhile waits, then has the new one
+    tagged."""
     response = db.session.scalar(
         select(Response).where(Response.id == event.response_id).with_for_update()
     )
     if response is None:
         return
-    if response.comment is None and isinstance(event, events.AnswerRecorded):
+    if response.comment is None and not isinstance(event, events.CommentChanged):
         return  # a new answer without a comment: nothing to tag, nothing to take away
     tag_response(response)
     if response.comment is not None:
