@@ -11,7 +11,9 @@ from feedback.accounts import services as accounts
 from feedback.accounts.models import Role
 from feedback.complaints.demo import work_demo_cases
 from feedback.extensions import db
+from feedback.loyalty.demo import load_demo_history
 from feedback.surveys.demo import ensure_default_surveys, load_demo_touchpoints
+from feedback.timeutil import utcnow
 
 #: demo sign-ins, printed by `make run`; never loaded in production
 DEMO_USERS = [
@@ -37,6 +39,8 @@ def load_demo() -> list[str]:
     created += ensure_default_surveys()
     touchpoints = load_demo_touchpoints()
     created += touchpoints
+    # A year of purchases and past answers, as a business imports on its first day.
+    created += load_demo_history(utcnow())
     # The worker's part, now: tag the demo comments (the comment rules open their cases).
     reactions.process_all()
     if touchpoints:  # only with the demo answers of this run: a second run changes nothing

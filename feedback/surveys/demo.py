@@ -138,12 +138,17 @@ def ensure_default_surveys() -> list[str]:
     return created
 
 
+def demo_customer_id(number: int) -> str:
+    """The external id of demo customer ``number``."""
+    return f"c-{1000 + number}"
+
+
 def _demo_customer(number: int, rng: random.Random) -> CustomerInput:
     locale = "zh" if number % 2 else "en"
     name = NAMES[locale][number // 2 % len(NAMES[locale])]
     domain = "example.cn" if locale == "zh" else "example.com"
     return CustomerInput(
-        external_id=f"c-{1000 + number}",
+        external_id=demo_customer_id(number),
         email=f"customer{1000 + number}@{domain}",
         name=name,
         locale=locale,
