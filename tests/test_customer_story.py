@@ -19,8 +19,8 @@ from feedback.surveys.inputs import CustomerInput, EventInput
 from feedback.surveys.models import EventSource, TouchpointEvent
 from feedback.timeutil import utcnow
 from tests import types_helpers
-from tests.conftest import PASSWORD, sign_in
-from tests.types_helpers import customer_id, purchase
+from tests.conftest import sign_in
+from tests.types_helpers import customer_id, purchase, signed_in_page
 
 loyalty_world = types_helpers.loyalty_world  # the fixture, used here
 SHOTS = Path("/tmp/shots")  # noqa: S108 - where the brief asks for the screenshots
@@ -165,18 +165,10 @@ def test_the_customer_page_on_a_phone_and_a_desktop(
     _history("emo")
     user = make_user(Role.AGENT, locale=locale)
     SHOTS.mkdir(exist_ok=True)
-    for width, phone in ((1280, False), (375, True)):
-        context = browser.new_context(
-            viewport={"width": width, "height": 900}, is_mobile=phone, has_touch=phone
-        )
-        page = context.new_page()
-        page.goto(f"{live_server}/login")
-        page.locator("input[name=email]").fill(user.email)
-        page.locator("input[name=password]").fill(PASSWORD)
-        with page.expect_navigation():
-            page.locator("button.primary[type=submit]").click()
+    for width in (1280, 375):
+        page = signed_in_page(browser, live_server, user, width)
         page.goto(f"{live_server}/customers/{customer_id('emo')}")
         page.screenshot(path=str(SHOTS / f"customer-{width}-{locale}.png"), full_page=True)
         assert page.locator("svg[role=img]").count() == 1
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        context.close()
+        page.context.close()

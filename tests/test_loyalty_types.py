@@ -7,8 +7,10 @@ import re
 from datetime import date, timedelta
 from html import unescape
 
+import pytest
 from sqlalchemy import select
 
+from feedback.accounts.models import Role
 from feedback.complaints.configuration.settings import queue_config
 from feedback.dashboard.answers import Filters
 from feedback.dashboard.periods import Period
@@ -17,7 +19,7 @@ from feedback.loyalty.models import CustomerRfm
 from feedback.loyalty.types import customer_loyalty_type, type_counts
 from feedback.surveys.models import TouchpointType
 from tests import types_helpers
-from tests.types_helpers import customer_id
+from tests.types_helpers import customer_id, signed_in_page
 
 loyalty_world = types_helpers.loyalty_world  # the fixture, used here
 
@@ -129,3 +131,15 @@ def test_bad_filters_are_a_400_not_a_500(loyalty_world, manager_client):
 def test_agents_may_not_see_the_types(loyalty_world, agent_client):
     assert agent_client.get("/loyalty/types").status_code == 403
     assert agent_client.get("/loyalty/customers?type=none").status_code == 403
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_the_types_fit_a_phone(loyalty_world, make_user, live_server, browser, locale):
+    user = make_user(Role.MANAGER, locale=locale)
+    page = signed_in_page(browser, live_server, user, 375)
+    page.goto(f"{live_server}/loyalty/types?{_period_args(loyalty_world)}")
+    page.screenshot(path=f"/tmp/shots/loyalty-types-375-{locale}.png", full_page=True)  # noqa: S108
+    # three of none: overall, and among deliveries
+    assert page.get_by_role("link", name="3", exact=True).count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.context.close()

@@ -81,3 +81,20 @@ def loyalty_world(app, surveys, make_user) -> World:
     answer("nps", 10, customer="new", tier="gold", answered_at=now - timedelta(days=10))
     answer("ces", 7, customer="ces", tier="gold", answered_at=long_ago)
     return World(now, long_ago)
+
+
+def signed_in_page(browser, live_server: str, user, width: int):
+    """A Chromium page signed in as ``user``, ``width`` px wide (a phone below 600)."""
+    from tests.conftest import PASSWORD
+
+    phone = width < 600
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, is_mobile=phone, has_touch=phone
+    )
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.locator("input[name=email]").fill(user.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("button.primary[type=submit]").click()
+    return page
