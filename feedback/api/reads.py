@@ -16,7 +16,10 @@ from feedback.complaints.email import case_url
 from feedback.complaints.models import Case, CaseEvent, CaseResponse
 from feedback.customers.models import Customer
 from feedback.extensions import db
+from feedback.loyalty.models import CustomerRfm
+from feedback.loyalty.types import customer_loyalty_type
 from feedback.surveys.models import Response, Survey, TouchpointType
+from feedback.timeutil import utcnow
 
 #: the case events that make the conversation; the timeline has them all
 THREAD_KINDS = ("reply", "customer_reply", "call", "note")
@@ -192,8 +195,8 @@ def _users(ids: set[int]) -> list[User]:
 
 
 def customer_record(external_id: str) -> dict | None:
-    """A customer (the row, as `customer`) by external id with their last MAX_ANSWERS
-    answers and their cases, or None."""
+    """A customer (the row, as `customer`) by external id with their RFM row, segment and
+    loyalty type, their last MAX_ANSWERS answers and their cases, or None."""
     customer = db.session.scalar(select(Customer).where(Customer.external_id == external_id))
     if customer is None:
         return None
@@ -210,8 +213,12 @@ def customer_record(external_id: str) -> dict | None:
         .where(Case.customer_id == customer.id)
         .order_by(Case.opened_at.desc(), Case.id.desc())
     ).all()
+    rfm = db.session.get(CustomerRfm, customer.id)
     return {
         "customer": customer,
+        "rfm": rfm,
+        "segment": rfm.segment if rfm else None,
+        "loyalty_type": customer_loyalty_type(customer.id, utcnow()),
         "answers": [
             {
                 "id": response.id,

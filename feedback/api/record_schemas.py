@@ -196,6 +196,21 @@ class CaseSummaryOut(Schema):
     opened_at = fields.String(metadata={"format": "date-time"})
 
 
+class RfmOut(Schema):
+    recency_days = fields.Integer(
+        allow_none=True, metadata={"description": "Days since the last purchase; null: never"}
+    )
+    frequency = fields.Integer(metadata={"description": "Purchases in the last 12 months"})
+    monetary = fields.Float(
+        metadata={"description": "Purchases less refunds in the last 12 months, in CURRENCY"}
+    )
+    r = fields.Integer(metadata={"description": "Recency score, 1-5"})
+    f = fields.Integer(metadata={"description": "Frequency score, 1-5"})
+    m = fields.Integer(metadata={"description": "Monetary score, 1-5"})
+    computed_tier = fields.String(allow_none=True)
+    computed_at = fields.DateTime()
+
+
 class CustomerOut(Schema):
     # Read from the Customer row (`customer`): a new column is one line here.
     external_id = fields.String(attribute="customer.external_id")
@@ -213,6 +228,16 @@ class CustomerOut(Schema):
         metadata={"type": "boolean"},
     )
     created_at = fields.DateTime(attribute="customer.created_at")
+    rfm = fields.Nested(
+        RfmOut, allow_none=True, metadata={"description": "Null until RFM is computed"}
+    )
+    segment = fields.String(
+        allow_none=True, metadata={"description": "The RFM segment's key (champions, loyal ...)"}
+    )
+    loyalty_type = fields.String(
+        allow_none=True,
+        metadata={"description": "emotional, latent, inertia or none; null with no answer"},
+    )
     answers = fields.List(
         fields.Nested(AnswerOut), metadata={"description": "The last 100, newest first"}
     )

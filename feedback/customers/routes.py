@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 from wtforms.fields import SelectChoice
 
 from feedback.accounts.access import role_required
@@ -20,14 +19,17 @@ from feedback.accounts.models import Role
 from feedback.complaints.models import Case, CaseResponse
 from feedback.customers.models import Customer
 from feedback.customers.phones import phone_digits
+from feedback.customers.story import story
 from feedback.extensions import db
 from feedback.forms import strip_nul
+from feedback.loyalty.definitions import LOYALTY_TYPE_HELP, LOYALTY_TYPE_LABELS, SEGMENT_LABELS
+from feedback.loyalty.money import money
 from feedback.surveys.ingest import ingest_events, touchpoint_types
 from feedback.surveys.inputs import CustomerInput, EventInput
-from feedback.surveys.models import EventSource, Invitation, Response, TouchpointEvent
+from feedback.surveys.models import EventSource
 from feedback.surveys.staff_forms import RecordTouchpointForm
 from feedback.tagging.services import topics_of
-from feedback.timeutil import local_to_utc
+from feedback.timeutil import local_to_utc, utcnow
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 
@@ -103,23 +105,12 @@ def _page(customer: Customer, form):
     if form.occurred_at.data is None:
         now = datetime.now(ZoneInfo(str(get_timezone())))
         form.occurred_at.data = now.replace(second=0, microsecond=0, tzinfo=None)
-    events = db.session.scalars(
-        select(TouchpointEvent)
-        .where(TouchpointEvent.customer_id == customer.id)
-        .order_by(TouchpointEvent.occurred_at.desc())
-        .options(
-            selectinload(TouchpointEvent.touchpoint_type),
-            selectinload(TouchpointEvent.invitations).selectinload(Invitation.survey),
-            selectinload(TouchpointEvent.invitations).selectinload(Invitation.response),
-        )
-        .limit(200)
-    ).all()
-    responses = db.session.scalars(
-        select(Response)
-        .where(Response.customer_id == customer.id)
-        .order_by(Response.answered_at.desc())
-        .options(selectinload(Response.survey))
-    ).all()
+    told = story(
+        customer,
+        utcnow(),
+        all_answers=request.args.get("answers") == "all",
+        all_events=request.args.get("touchpoints") == "all",
+    )
     # The customer's cases, and which answer is on which, so that staff go from an
     # answer to what was done about it in one click.
     cases = db.session.scalars(
@@ -135,10 +126,15 @@ def _page(customer: Customer, form):
     return render_template(
         "customers/show.html",
         customer=customer,
-        events=events,
-        responses=responses,
+        story=told,
+        events=told.events,
+        responses=told.responses,
         cases=cases,
         case_of=case_of,
-        topics_of=topics_of([r.id for r in responses]),
+        topics_of=topics_of([r.id for r in told.responses]),
         form=form,
+        money=money,
+        segment_labels=SEGMENT_LABELS,
+        loyalty_type_labels=LOYALTY_TYPE_LABELS,
+        loyalty_type_help=LOYALTY_TYPE_HELP,
     )

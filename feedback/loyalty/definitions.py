@@ -10,6 +10,8 @@
 - *Loyalty types*: attitude (an NPS promoter, or CSAT 4-5; the complaint follow-up survey
   does not count) x behaviour (returned; for one customer's standing, also an RFM frequency
   of at least 2): emotional (both), latent (attitude only), inertia (behaviour only), none.
+  A customer who gave both an NPS and a CSAT answer has one type: the later of their two
+  latest answers (in the period, for the counts) decides (feedback.loyalty.types).
 - *RFM*: recency (days since the last purchase), frequency (purchases in the last 12
   months), monetary (purchases less refunds in the last 12 months), each scored 1-5 by
   thresholds managers edit; named segments from the scores (feedback.loyalty.rfm).
