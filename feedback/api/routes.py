@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from feedback import scoring
 from feedback.accounts.services import authenticate_api_key
+from feedback.api.outcomes_schemas import LoyaltyArgs, LoyaltyOut
 from feedback.api.parsing import ApiBlueprint
 from feedback.api.schemas import (
     BatchIn,
@@ -32,6 +33,14 @@ from feedback.dashboard.answers import Filters, answers_after
 from feedback.dashboard.periods import Period, report_zone, resolve
 from feedback.dashboard.summary import DISTRIBUTION, Scores, tiles
 from feedback.extensions import db
+from feedback.loyalty.definitions import window_days
+from feedback.loyalty.outcomes import (
+    Returns,
+    default_quarter,
+    recovery,
+    return_by_group,
+    type_counts,
+)
 from feedback.surveys.batches import ingest_batch
 from feedback.surveys.inputs import EventInput, parse_event
 from feedback.surveys.models import EventSource, Survey, TouchpointType
@@ -342,3 +351,80 @@ def responses(args: dict):
         for row in rows
     ]
     return {"items": items, "next_after": rows[-1].id if more else None}
+
+
+# --- outcomes ---
+
+
+def _returns(returns: Returns) -> dict:
+    rate, interval, churn = returns.rate, returns.interval, returns.churn_interval
+    mean = returns.value_mean
+    return {
+        "customers": returns.customers,
+        "returned": returns.returned,
+        "rate": rate,
+        "low": None if interval is None else interval.low,
+        "high": None if interval is None else interval.high,
+        "churn": returns.churn,
+        "churn_low": None if churn is None else churn.low,
+        "churn_high": None if churn is None else churn.high,
+        "value_after": float(returns.value_after),
+        "value_after_mean": None if mean is None else float(mean),
+        "too_few": returns.too_few,
+        "few": returns.few,
+    }
+
+
+def _default_quarter(args: dict, window: int) -> None:
+    """Custom dates: those given, else the last full quarter whose answers have had their
+    W days (a bad time zone is left for _period_and_filters to answer)."""
+    args["range"] = "custom"
+    if args["start"] is not None or args["end"] is not None:
+        return
+    zone = args["timezone"] or current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    try:
+        today = utcnow().astimezone(ZoneInfo(zone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return
+    quarter = default_quarter(today, window, zone)
+    args["start"], args["end"] = quarter.first, quarter.last
+
+
+@bp.route("/loyalty", methods=["GET"])
+@requires("read")
+@bp.arguments(LoyaltyArgs, location="query")
+@bp.response(200, LoyaltyOut)
+@errors(401, 422)
+def loyalty(args: dict):
+    """Whether customers bought again within `window` days of their answer, by score group
+    of `kind` (rates as fractions 0-1 with Wilson intervals, the happy - unhappy difference
+    with Newcombe's), and NPS detractors by what became of their case. A customer counts
+    once, by their latest answer in the period; answers whose days have not passed are
+    `too_early`. Figures come with `too_few` and `few`: the pages grey them out."""
+    window = args["window"] or window_days()
+    if args["range"] is None:
+        _default_quarter(args, window)
+    period, filters = _period_and_filters(args)
+    now = utcnow()
+    found = return_by_group(period, filters, args["kind"], window, now)
+    difference = found.difference
+    return {
+        "kind": args["kind"],
+        "window": window,
+        "period": {"start": period.first, "end": period.last, "timezone": period.zone},
+        "return": {name: _returns(returns) for name, returns in found.groups.items()},
+        "too_early": found.too_early,
+        "difference": None
+        if difference is None
+        else {
+            "value": difference.value,
+            "low": difference.interval.low,
+            "high": difference.interval.high,
+            "significant": difference.significant,
+        },
+        "recovery": {
+            name: _returns(returns)
+            for name, returns in recovery(period, filters, window, now).items()
+        },
+        "types": type_counts(period, filters, window, now),
+    }
