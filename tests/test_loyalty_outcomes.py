@@ -302,3 +302,32 @@ def test_the_api_says_what_is_wrong(client, api_key, query):
 def test_the_api_is_in_the_openapi_document(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/loyalty" in document["paths"]
+
+
+def test_a_manager_reads_it_on_a_phone_and_changes_the_window(
+    surveys, live_server, browser, make_user
+):
+    from feedback.accounts.models import Role
+    from tests.conftest import PASSWORD
+
+    _group(10, 12, 9, "pro")
+    _group(2, 12, 3, "det")
+    manager = make_user(Role.MANAGER)
+    page = browser.new_page(viewport={"width": 375, "height": 812}, locale="en-US")
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill(manager.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/")
+    page.get_by_role("link", name="Loyalty", exact=True).click()
+    page.wait_for_url(f"{live_server}/loyalty")
+    assert page.get_by_role("heading", name="Return by NPS group").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    page.goto(f"{live_server}/loyalty?{_period_args()}")
+    page.get_by_label("Days to return").fill("30")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**window=30**")
+    assert page.get_by_text("Promoters minus Detractors: +50 points").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.close()
