@@ -1,12 +1,17 @@
 """GET /api/v1/loyalty: its arguments and its answer (marshmallow; they make the OpenAPI
-document too)."""
+document too), and the two helpers that fill them."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
 from marshmallow import Schema, fields, validate
 
 from feedback.api.schemas import ScoreFilterArgs
 from feedback.loyalty.forms import MAX_WINDOW
+from feedback.loyalty.outcomes import Returns, default_quarter
+from feedback.timeutil import utcnow
 
 
 class LoyaltyArgs(ScoreFilterArgs):
@@ -89,3 +94,38 @@ class LoyaltyOut(Schema):
         },
     )
     types = fields.Dict(allow_none=True, metadata={"description": "Loyalty types' counts"})
+
+
+def returns_out(returns: Returns) -> dict:
+    """One group's (or recovery bucket's) figures, as LoyaltyOut has them."""
+    rate, interval, churn = returns.rate, returns.interval, returns.churn_interval
+    mean = returns.value_mean
+    return {
+        "customers": returns.customers,
+        "returned": returns.returned,
+        "rate": rate,
+        "low": None if interval is None else interval.low,
+        "high": None if interval is None else interval.high,
+        "churn": returns.churn,
+        "churn_low": None if churn is None else churn.low,
+        "churn_high": None if churn is None else churn.high,
+        "value_after": float(returns.value_after),
+        "value_after_mean": None if mean is None else float(mean),
+        "too_few": returns.too_few,
+        "few": returns.few,
+    }
+
+
+def default_period(args: dict, window: int) -> None:
+    """Custom dates: those given, else the last full quarter whose answers have had their
+    W days (a bad time zone is left for the route to answer)."""
+    args["range"] = "custom"
+    if args["start"] is not None or args["end"] is not None:
+        return
+    zone = args["timezone"] or current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    try:
+        today = utcnow().astimezone(ZoneInfo(zone)).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return
+    quarter = default_quarter(today, window, zone)
+    args["start"], args["end"] = quarter.first, quarter.last

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from feedback import scoring
 from feedback.accounts.services import authenticate_api_key
-from feedback.api.outcomes_schemas import LoyaltyArgs, LoyaltyOut
+from feedback.api.outcomes_schemas import LoyaltyArgs, LoyaltyOut, default_period, returns_out
 from feedback.api.parsing import ApiBlueprint
 from feedback.api.schemas import (
     BatchIn,
@@ -34,13 +34,7 @@ from feedback.dashboard.periods import Period, report_zone, resolve
 from feedback.dashboard.summary import DISTRIBUTION, Scores, tiles
 from feedback.extensions import db
 from feedback.loyalty.definitions import window_days
-from feedback.loyalty.outcomes import (
-    Returns,
-    default_quarter,
-    recovery,
-    return_by_group,
-    type_counts,
-)
+from feedback.loyalty.outcomes import recovery, return_by_group, type_counts
 from feedback.surveys.batches import ingest_batch
 from feedback.surveys.inputs import EventInput, parse_event
 from feedback.surveys.models import EventSource, Survey, TouchpointType
@@ -356,40 +350,6 @@ def responses(args: dict):
 # --- outcomes ---
 
 
-def _returns(returns: Returns) -> dict:
-    rate, interval, churn = returns.rate, returns.interval, returns.churn_interval
-    mean = returns.value_mean
-    return {
-        "customers": returns.customers,
-        "returned": returns.returned,
-        "rate": rate,
-        "low": None if interval is None else interval.low,
-        "high": None if interval is None else interval.high,
-        "churn": returns.churn,
-        "churn_low": None if churn is None else churn.low,
-        "churn_high": None if churn is None else churn.high,
-        "value_after": float(returns.value_after),
-        "value_after_mean": None if mean is None else float(mean),
-        "too_few": returns.too_few,
-        "few": returns.few,
-    }
-
-
-def _default_quarter(args: dict, window: int) -> None:
-    """Custom dates: those given, else the last full quarter whose answers have had their
-    W days (a bad time zone is left for _period_and_filters to answer)."""
-    args["range"] = "custom"
-    if args["start"] is not None or args["end"] is not None:
-        return
-    zone = args["timezone"] or current_app.config["BABEL_DEFAULT_TIMEZONE"]
-    try:
-        today = utcnow().astimezone(ZoneInfo(zone)).date()
-    except (ZoneInfoNotFoundError, ValueError):
-        return
-    quarter = default_quarter(today, window, zone)
-    args["start"], args["end"] = quarter.first, quarter.last
-
-
 @bp.route("/loyalty", methods=["GET"])
 @requires("read")
 @bp.arguments(LoyaltyArgs, location="query")
@@ -403,7 +363,7 @@ def loyalty(args: dict):
     `too_early`. Figures come with `too_few` and `few`: the pages grey them out."""
     window = args["window"] or window_days()
     if args["range"] is None:
-        _default_quarter(args, window)
+        default_period(args, window)
     period, filters = _period_and_filters(args)
     now = utcnow()
     found = return_by_group(period, filters, args["kind"], window, now)
@@ -412,7 +372,7 @@ def loyalty(args: dict):
         "kind": args["kind"],
         "window": window,
         "period": {"start": period.first, "end": period.last, "timezone": period.zone},
-        "return": {name: _returns(returns) for name, returns in found.groups.items()},
+        "return": {name: returns_out(returns) for name, returns in found.groups.items()},
         "too_early": found.too_early,
         "difference": None
         if difference is None
@@ -423,7 +383,7 @@ def loyalty(args: dict):
             "significant": difference.significant,
         },
         "recovery": {
-            name: _returns(returns)
+            name: returns_out(returns)
             for name, returns in recovery(period, filters, window, now).items()
         },
         "types": type_counts(period, filters, window, now),

@@ -105,10 +105,12 @@ class Outcome:
 
     @property
     def happy(self) -> str:
+        """The happy group's name (promoters, satisfied, easy)."""
         return GROUPS[self.kind][1]
 
     @property
     def unhappy(self) -> str:
+        """The unhappy group's name (detractors, dissatisfied, hard)."""
         return GROUPS[self.kind][-1]
 
 

@@ -48,6 +48,7 @@ def with_default_period(args) -> tuple:
 
 @bp.get("/loyalty")
 def index():
+    """Return by group for NPS, CSAT and CES, service recovery and the loyalty types."""
     args, default = with_default_period(request.args)
     reading = read_filters(args, LoyaltyFilterForm)
     form, period, filters = reading.form, reading.period, reading.filters
