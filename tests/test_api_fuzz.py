@@ -110,6 +110,11 @@ ERRORS = {
         403: (INGEST_ONLY, None, None),
         422: ({}, None, {"range": "week"}),
     },
+    ("GET", "/api/v1/loyalty"): {
+        401: (NO_KEY, None, None),
+        403: (INGEST_ONLY, None, None),
+        422: ({}, None, {"window": 0}),
+    },
     ("GET", "/api/v1/responses"): {
         401: (NO_KEY, None, None),
         403: (INGEST_ONLY, None, None),

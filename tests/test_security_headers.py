@@ -164,6 +164,7 @@ def _staff_pages(role: Role) -> list[str]:
         pages += [
             "/dashboard",
             "/dashboard/properties",
+            "/loyalty",
             "/answers",
             "/surveys",
             "/surveys/new",

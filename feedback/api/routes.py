@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from feedback import scoring
 from feedback.accounts.services import authenticate_api_key
 from feedback.api.import_schemas import ImportIn, ImportOut
+from feedback.api.outcomes_schemas import LoyaltyArgs, LoyaltyOut, default_period, returns_out
 from feedback.api.parsing import ApiBlueprint
 from feedback.api.schemas import (
     BatchIn,
@@ -33,6 +34,9 @@ from feedback.dashboard.answers import Filters, answers_after
 from feedback.dashboard.periods import Period, report_zone, resolve
 from feedback.dashboard.summary import DISTRIBUTION, Scores, tiles
 from feedback.extensions import db
+from feedback.loyalty.definitions import window_days
+from feedback.loyalty.outcomes import recovery, return_by_group
+from feedback.loyalty.types import type_counts
 from feedback.surveys.batches import ingest_batch
 from feedback.surveys.imports import import_answers
 from feedback.surveys.inputs import EventInput, parse_event
@@ -379,3 +383,46 @@ def import_responses(body: dict):
     counts = {name: sum(r.status == name for r in results) for name in ("created", "existing")}
     counts["rejected"] = len(results) - counts["created"] - counts["existing"]
     return jsonify({**counts, "results": items})
+
+
+# --- outcomes ---
+
+
+@bp.route("/loyalty", methods=["GET"])
+@requires("read")
+@bp.arguments(LoyaltyArgs, location="query")
+@bp.response(200, LoyaltyOut)
+@errors(401, 422)
+def loyalty(args: dict):
+    """Whether customers bought again within `window` days of their answer, by score group
+    of `kind` (rates as fractions 0-1 with Wilson intervals, the happy - unhappy difference
+    with Newcombe's), and NPS detractors by what became of their case. A customer counts
+    once, by their latest answer in the period; answers whose days have not passed are
+    `too_early`. Figures come with `too_few` and `few`: the pages grey them out."""
+    window = args["window"] or window_days()
+    if args["range"] is None:
+        default_period(args, window)
+    period, filters = _period_and_filters(args)
+    now = utcnow()
+    found = return_by_group(period, filters, args["kind"], window, now)
+    difference = found.difference
+    return {
+        "kind": args["kind"],
+        "window": window,
+        "period": {"start": period.first, "end": period.last, "timezone": period.zone},
+        "return": {name: returns_out(returns) for name, returns in found.groups.items()},
+        "too_early": found.too_early,
+        "difference": None
+        if difference is None
+        else {
+            "value": difference.value,
+            "low": difference.interval.low,
+            "high": difference.interval.high,
+            "significant": difference.significant,
+        },
+        "recovery": {
+            name: returns_out(returns)
+            for name, returns in recovery(period, filters, window, now).items()
+        },
+        "types": type_counts(period, filters, window, now),
+    }

@@ -82,9 +82,11 @@ class DashboardFilterForm(Form):
             "language",
             "interval",
             "by",
+            "window",
         )
         args = {}
-        for name in names:
+        # a page's form may leave fields out (the Loyalty page has no trend) or add some
+        for name in (name for name in names if name in self):
             value = self[name].data
             if name in ("start", "end") and self.range.data != "custom":
                 continue

@@ -35,9 +35,10 @@ class Reading:
     touchpoints: list
 
 
-def read_filters(args) -> Reading:
-    """The dashboard's filters read from the query string."""
-    form = DashboardFilterForm(args)
+def read_filters(args, form_class: type[DashboardFilterForm] = DashboardFilterForm) -> Reading:
+    """The dashboard's filters read from the query string (into ``form_class``: a page
+    may add fields to the dashboard's, or leave some out)."""
+    form = form_class(args)
     locale = str(get_locale())
     surveys = db.session.execute(select(Survey.id, Survey.name, Survey.kind).order_by(Survey.name))
     t = TouchpointType
@@ -48,9 +49,10 @@ def read_filters(args) -> Reading:
     form.touchpoint.choices = [any_] + [
         SelectChoice(t.key, TouchpointType.name(t, locale)) for t in touchpoints
     ]
-    form.by.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(key.key, key.shown) for key in breakdown_keys()
-    ]
+    if "by" in form:
+        form.by.choices = [SelectChoice("", _("None"))] + [
+            SelectChoice(key.key, key.shown) for key in breakdown_keys()
+        ]
     # The tiers customers have now, and those answers were given in (kept on the answer,
     # so an old link or an old tier still filters).
     tiers = db.session.scalars(

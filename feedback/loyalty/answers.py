@@ -10,14 +10,15 @@ from sqlalchemy import Select, and_, case, exists, func, select
 from feedback.dashboard.answers import Filters
 from feedback.dashboard.periods import Period
 from feedback.loyalty.definitions import is_purchase, signed_value, within_days
-from feedback.surveys.models import Response, TouchpointEvent, TouchpointType
+from feedback.surveys.models import Response, SurveyKind, TouchpointEvent, TouchpointType
 
 
-def latest_answers(period: Period, filters: Filters) -> Select:
+def latest_answers(period: Period, filters: Filters, kind: str | None = None) -> Select:
     """One row per customer and survey kind: their latest answer in the period (the
     dashboard's filters applied), with customer_id, response_id, survey_id, kind, score,
-    answered_at, tier and touchpoint_type_id."""
+    answered_at, tier and touchpoint_type_id; only answers of ``kind`` when it is given."""
     r = Response
+    of_kind = [] if kind is None else [r.kind == SurveyKind(kind)]
     rank = func.row_number().over(
         partition_by=(r.customer_id, r.kind), order_by=(r.answered_at.desc(), r.id.desc())
     )
@@ -32,7 +33,7 @@ def latest_answers(period: Period, filters: Filters) -> Select:
             r.tier,
             r.touchpoint_type_id,
             rank.label("rank"),
-        ).where(r.answered_at >= period.start(), r.answered_at < period.end())
+        ).where(r.answered_at >= period.start(), r.answered_at < period.end(), *of_kind)
     ).subquery("ranked")
     return select(*[c for c in ranked.c if c.name != "rank"]).where(ranked.c.rank == 1)
 
