@@ -180,6 +180,7 @@ def _staff_pages(role: Role) -> list[str]:
             "/queue/templates",
             f"/queue/templates/{first[ReplyTemplate]}",
             "/admin/webhooks",
+            "/loyalty/rfm",
         ]
     if role is Role.ADMIN:
         user_id = db.session.scalar(select(User.id).order_by(User.id))

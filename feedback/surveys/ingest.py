@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from feedback import events as domain_events
 from feedback.customers.models import Customer
 from feedback.extensions import db
+from feedback.loyalty.rfm_settings import tier_source
 from feedback.surveys.inputs import CustomerInput, EventInput
 from feedback.surveys.models import (
     EventSource,
@@ -137,8 +138,10 @@ class _Customer:
 
 def _existing_customers(wanted: dict[str, CustomerInput]) -> dict:
     """The customers of the batch that we know already, as rows, by external id."""
+    # "tier" is what the sender last gave (sent_tier), whichever tier the service uses
     columns = (Customer.id, Customer.external_id, Customer.unsubscribed_at) + tuple(
-        getattr(Customer, name) for name in CUSTOMER_FIELDS
+        Customer.sent_tier.label("tier") if name == "tier" else getattr(Customer, name)
+        for name in CUSTOMER_FIELDS
     )
     existing = {}
     for chunk in _chunks(sorted(wanted)):
@@ -147,9 +150,20 @@ def _existing_customers(wanted: dict[str, CustomerInput]) -> dict:
     return existing
 
 
+def _stored(values: dict, sent_tier_used: bool) -> dict:
+    """A customer's columns from what was sent: the tier goes to sent_tier, and to tier
+    (the one the service uses) only while the loyalty settings use the sent tier."""
+    stored = {name: value for name, value in values.items() if name != "tier"}
+    stored["sent_tier"] = values["tier"]
+    if sent_tier_used:
+        stored["tier"] = values["tier"]
+    return stored
+
+
 def _upsert_customers(wanted: dict[str, CustomerInput], existing: dict) -> dict[str, _Customer]:
     """Create missing customers and update changed ones; returns them by external id."""
     now = utcnow()
+    sent_tier_used = tier_source() == "sent"
     found: dict[str, _Customer] = {}
     changes = []
     for external_id, row in existing.items():
@@ -160,14 +174,14 @@ def _upsert_customers(wanted: dict[str, CustomerInput], existing: dict) -> dict[
             for name in CUSTOMER_FIELDS
         }
         if any(values[name] != getattr(row, name) for name in CUSTOMER_FIELDS):
-            changes.append({"b_id": row.id, **values, "updated_at": now})
+            changes.append({"b_id": row.id, **_stored(values, sent_tier_used), "updated_at": now})
         found[external_id] = _Customer(row.id, values["email"], row.unsubscribed_at)
     if changes:
         table = Customer.__table__
         _core(
             update(table)
             .where(table.c.id == bindparam("b_id"))
-            .values({name: bindparam(name) for name in (*CUSTOMER_FIELDS, "updated_at")}),
+            .values({name: bindparam(name) for name in changes[0] if name != "b_id"}),
             changes,
         )
     new = [
@@ -176,7 +190,8 @@ def _upsert_customers(wanted: dict[str, CustomerInput], existing: dict) -> dict[
             "email": given.email,
             "name": given.name or "",
             "locale": given.locale,
-            "tier": given.tier,
+            "tier": given.tier if sent_tier_used else None,
+            "sent_tier": given.tier,
             "phone": given.phone,
             "created_at": now,
             "updated_at": now,
