@@ -114,7 +114,7 @@ def test_editing_the_thresholds_computes_again(surveys, manager_client):
     page = manager_client.submit("/loyalty/rfm", stricter, follow_redirects=True)
 
     assert page.status_code == 200
-    assert "Saved, and 1 customers computed again." in page.get_data(as_text=True)
+    assert "Saved. Customers computed again: 1." in page.get_data(as_text=True)
     # 45 <= 50: R 5; 800 < 900: M 1; R 5 F 1: new
     assert rfm_rows()["ann"][3:7] == (5, 1, 1, "new")
     assert settings_row().current().r == (50, 70, 90, 100)
@@ -259,3 +259,35 @@ def test_the_page_shows_segments_and_definitions(surveys, manager_client, agent_
     zh = manager_client.get("/loyalty/rfm", headers={"Accept-Language": "zh-CN"})
     assert zh.status_code == 200
     assert agent_client.get("/loyalty/rfm").status_code == 403
+
+
+def test_the_page_on_a_phone_in_english_and_chinese(
+    surveys, live_server, browser, make_user, tmp_path
+):
+    from feedback.accounts.models import Role
+    from tests.conftest import PASSWORD
+
+    buy("c-1", utcnow() - DAY, "10")
+    rfm.compute()
+    manager = make_user(Role.MANAGER)
+    page = browser.new_page(viewport={"width": 375, "height": 812}, locale="en-US")
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill(manager.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server}/loyalty/rfm")
+
+    assert page.get_by_role("heading", name="RFM and tiers").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(tmp_path / "rfm-en.png"), full_page=True)
+    page.locator("#r_2").fill("10")  # not above 30
+    page.get_by_role("button", name="Save and compute again").click()
+    assert page.get_by_text("Each cut point must be greater than the one before it.").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    page.goto(f"{live_server}/loyalty/rfm")
+    page.get_by_role("button", name="中文").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="退出登录").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(tmp_path / "rfm-zh.png"), full_page=True)

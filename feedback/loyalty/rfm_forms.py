@@ -22,7 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from feedback.forms import NoNulMeta
 from feedback.loyalty.rfm_settings import LoyaltySettings, Tier
 
-#: rows of the tiers table; an empty row is no tier
+#: at most this many tiers; the page shows the stored ones and two empty rows
 TIER_ROWS = 6
 MAX_VALUE = Decimal("999999999999.99")  # Numeric(14, 2)
 KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -115,7 +115,7 @@ class RfmSettingsForm(FlaskForm):
     r_1, r_2, r_3, r_4 = (_cut("r", n) for n in range(4))
     f_1, f_2, f_3, f_4 = (_cut("f", n) for n in range(4))
     m_1, m_2, m_3, m_4 = (_cut("m", n) for n in range(4))
-    tiers = FieldList(FormField(TierForm), min_entries=TIER_ROWS, max_entries=TIER_ROWS)
+    tiers = FieldList(FormField(TierForm), max_entries=TIER_ROWS)
     tier_source = RadioField(
         _l("Tier used for routing, invitations, answers and breakdowns"),
         choices=[
@@ -188,5 +188,6 @@ def form_data(settings: LoyaltySettings) -> dict:
         }
         for t in current.tiers
     ]
+    data["tiers"] += [{}] * min(2, TIER_ROWS - len(data["tiers"]))
     data["tier_source"] = settings.tier_source
     return data

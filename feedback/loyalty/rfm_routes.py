@@ -53,7 +53,7 @@ def index():
     if customers <= AT_ONCE:
         rfm.compute()
         settings.rfm_run_version = settings.version
-        message = _("Saved, and %(n)d customers computed again.", n=customers)
+        message = _("Saved. Customers computed again: %(n)d.", n=customers)
     else:
         message = _("Saved. The worker computes every customer again within a few minutes.")
     db.session.commit()

@@ -139,3 +139,9 @@ def tier_source() -> str:
         select(LoyaltySettings.tier_source).where(LoyaltySettings.id == _SETTINGS_ID)
     )
     return stored or "sent"
+
+
+def tier_names(locale: str) -> dict[str, str]:
+    """The computed tiers' names in the viewer's language, by key (for pages that show a
+    customer's computed tier)."""
+    return {tier.key: tier.name(locale) for tier in settings_row().current().tiers}
