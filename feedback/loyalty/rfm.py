@@ -23,7 +23,7 @@ from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.loyalty.definitions import RFM_DAYS, is_purchase, signed_value
 from feedback.loyalty.models import CustomerRfm
-from feedback.loyalty.rfm_settings import Thresholds, Tier, settings_row
+from feedback.loyalty.rfm_settings import LoyaltySettings, Thresholds, Tier, settings_row
 from feedback.surveys.models import TouchpointEvent, TouchpointType
 from feedback.timeutil import utcnow
 
@@ -236,8 +236,6 @@ def on_purchase(event) -> None:
 def rfm_job(worker: str = "", stop: threading.Event | None = None) -> int:
     """The worker's run over every customer: at most once in RUN_EVERY, and again soon
     after the settings change. Claimed with one UPDATE, so one worker of many runs it."""
-    from feedback.loyalty.rfm_settings import LoyaltySettings
-
     settings_row()
     db.session.commit()
     now = utcnow()

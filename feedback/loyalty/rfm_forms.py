@@ -73,6 +73,7 @@ class TierForm(Form):
     )
 
     def is_empty(self) -> bool:
+        """Nothing typed in the row (read from the submitted text, before coercion)."""
         texts = (self.key.raw_data, self.name_en.raw_data, self.name_zh.raw_data)
         numbers = (self.min_value.raw_data, self.min_frequency.raw_data)
         return not any(raw and raw[0].strip() for raw in (*texts, *numbers))
@@ -130,6 +131,8 @@ class RfmSettingsForm(FlaskForm):
         return [getattr(self, f"{score}_{n}") for n in range(1, 5)]
 
     def validate(self, extra_validators=None) -> bool:
+        """The fields, then each score's cut points strictly increasing and the tiers' keys
+        unique."""
         ok = super().validate(extra_validators)
         for score in SCORES:
             fields = self.cuts(score)

@@ -33,6 +33,8 @@ def require_manager():
 
 @bp.route("", methods=["GET", "POST"])
 def index():
+    """The settings and segment counts; a valid POST saves, rewrites the tiers when the
+    source changed, and recomputes (at once, or by the worker for many customers)."""
     settings = settings_row()
     db.session.commit()
     if request.method == "GET":
