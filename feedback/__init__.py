@@ -160,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.customers.routes import bp as customers_bp
     from feedback.dashboard.routes import bp as dashboard_bp
     from feedback.extensions import api, csrf
+    from feedback.loyalty.rfm_routes import bp as loyalty_rfm_bp
     from feedback.loyalty.routes import bp as loyalty_bp
     from feedback.loyalty.types_routes import bp as loyalty_types_bp
     from feedback.notify.routes import bp as hooks_bp
@@ -184,6 +185,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(loyalty_types_bp)
     app.register_blueprint(loyalty_bp)
+    app.register_blueprint(loyalty_rfm_bp)
     # The survey link and the API key are the credentials there; no session, no CSRF token.
     csrf.exempt(survey_pages_bp)
     csrf.exempt(api_bp)
@@ -227,6 +229,9 @@ def register_commands(app: Flask) -> None:
     from feedback.notify.cli import webhooks_cli
 
     app.cli.add_command(webhooks_cli)
+    from feedback.loyalty.cli import customers_cli
+
+    app.cli.add_command(customers_cli)
 
 
 def register_reactions(app: Flask) -> None:
@@ -234,6 +239,7 @@ def register_reactions(app: Flask) -> None:
     later, in the worker (feedback/events.py; docs/architecture.md says why each is where)."""
     from feedback import events
     from feedback.complaints import followup, promise_email, routing
+    from feedback.loyalty import rfm
     from feedback.notify import staff, webhooks
     from feedback.notify.webhook_models import EVENT_TYPES
     from feedback.tagging import services as tagging
@@ -256,6 +262,8 @@ def register_reactions(app: Flask) -> None:
     events.later(app, events.CaseReopened, "notify_staff", staff.on_case_reopened)
     # after commit: the answer's request sends nothing (and the setting is off by default)
     events.later(app, events.CaseOpened, "promise_email", promise_email.email_promise)
+    # a purchase or refund moves that customer's RFM (and computed tier)
+    events.later(app, events.PurchaseRecorded, "rfm", rfm.on_purchase)
     # hooks get each event once, posted later by the worker's "webhooks" job
     for event_type in EVENT_TYPES.values():
         events.later(app, event_type, "hooks", webhooks.queue_deliveries)
@@ -265,6 +273,7 @@ def register_jobs(app: Flask) -> None:
     from feedback import reactions
     from feedback.accounts import sessions, sign_in_limit
     from feedback.complaints.sweep import sweep
+    from feedback.loyalty.rfm import rfm_job
     from feedback.notify import delivery as hooks
     from feedback.notify import digest
     from feedback.outbox.delivery import deliver_due
@@ -284,6 +293,8 @@ def register_jobs(app: Flask) -> None:
     register_job(app, "events_prune", reactions.prune, every_seconds=3600)
     register_job(app, "sign_in_failures_prune", sign_in_limit.prune, every_seconds=600)
     register_job(app, "user_sessions_prune", sessions.prune, every_seconds=3600)
+    # every customer once a day (claimed in the settings row), and soon after a change
+    register_job(app, "rfm", rfm_job, every_seconds=60)
     # SMTP may take its whole timeout to fail: in a lane of its own, it holds up nothing else
     register_job(app, "outbox", deliver_due, lane="network")
     if app.config.get("MAIL_INBOX_URL") or app.config.get("MAIL_INBOX_HOST"):

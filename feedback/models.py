@@ -17,6 +17,7 @@ from feedback.customers.models import Customer  # noqa: F401
 from feedback.dashboard.models import CaseDay, InvitationDay, ScoreDay, TopicDay  # noqa: F401
 from feedback.events import DomainEvent  # noqa: F401
 from feedback.loyalty.models import CustomerRfm  # noqa: F401
+from feedback.loyalty.rfm_settings import LoyaltySettings  # noqa: F401
 from feedback.notify.staff_models import NotifyPreference, StaffNotice  # noqa: F401
 from feedback.notify.webhook_models import Hook, HookDelivery  # noqa: F401
 from feedback.outbox.models import OutboxMessage  # noqa: F401

@@ -45,8 +45,8 @@ def test_an_answer_is_announced_with_ids_only_and_the_worker_reacts(app, surveys
 
     # the answer waits for reactions (tagging, routing again, hooks), and so do the comment
     # tagged and the case opened that the worker's tagging publishes (hooks, staff notices,
-    # the promise email); the purchase is written processed: nothing reacts to it yet
-    assert work() == 3
+    # the promise email), and the purchase (the customer's RFM computed again)
+    assert work() == 4
     [recorded] = rows("answer.recorded")
     assert recorded.processed_at is not None
     assert [e.data["response_id"] for e in rows("comment.tagged")] == [response.id]

@@ -72,7 +72,7 @@ def test_one_customers_type(loyalty_world):
     assert customer_loyalty_type(customer_id("ces"), now) is None
     # buying often counts as behaviour for one customer's standing
     rfm = dict(recency_days=20, frequency=2, monetary=100, r=3, f=2, m=2, segment="potential")
-    db.session.add(CustomerRfm(customer_id=customer_id("lat"), **rfm))
+    db.session.merge(CustomerRfm(customer_id=customer_id("lat"), **rfm))
     db.session.commit()
     assert customer_loyalty_type(customer_id("lat"), now) == "emotional"
 

@@ -183,6 +183,7 @@ def _staff_pages(role: Role) -> list[str]:
             "/admin/webhooks",
             "/loyalty/types",
             "/loyalty/customers?type=none",
+            "/loyalty/rfm",
         ]
     if role is Role.ADMIN:
         user_id = db.session.scalar(select(User.id).order_by(User.id))

@@ -25,8 +25,11 @@ class Customer(db.Model):
     phone: Mapped[str | None] = mapped_column(String(32))
     #: "en" or "zh"; None means the service default
     locale: Mapped[str | None] = mapped_column(String(10))
-    #: free text from the sender ("gold", "vip" ...); routing rules use it later
+    #: the tier the service uses (routing, invitations, answers, breakdowns): the one the
+    #: sender gave, or the one computed from purchases, as the loyalty settings say
     tier: Mapped[str | None] = mapped_column(String(40), index=True)
+    #: free text from the sender ("gold", "vip" ...), as last sent
+    sent_tier: Mapped[str | None] = mapped_column(String(40))
     #: set when the customer unsubscribed; no invitation is sent after that
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from feedback.customers.models import Customer
 from feedback.extensions import db
+from feedback.loyalty.rfm_settings import tier_source
 from feedback.surveys.inputs import CustomerInput, EventInput
 from feedback.timeutil import utcnow
 
@@ -37,8 +38,10 @@ class BatchCustomer:
 
 def existing_customers(wanted: dict[str, CustomerInput]) -> dict:
     """The customers of the batch that we know already, as rows, by external id."""
+    # "tier" is what the sender last gave (sent_tier), whichever tier the service uses
     columns = (Customer.id, Customer.external_id, Customer.unsubscribed_at) + tuple(
-        getattr(Customer, name) for name in CUSTOMER_FIELDS
+        Customer.sent_tier.label("tier") if name == "tier" else getattr(Customer, name)
+        for name in CUSTOMER_FIELDS
     )
     existing = {}
     for chunk in chunks(sorted(wanted)):
@@ -73,6 +76,16 @@ def _first_given(first, second, name: str):
     return value if value is not None else getattr(second, name)
 
 
+def _stored(values: dict, sent_tier_used: bool) -> dict:
+    """A customer's columns from what was sent: the tier goes to sent_tier, and to tier
+    (the one the service uses) only while the loyalty settings use the sent tier."""
+    stored = {name: value for name, value in values.items() if name != "tier"}
+    stored["sent_tier"] = values["tier"]
+    if sent_tier_used:
+        stored["tier"] = values["tier"]
+    return stored
+
+
 def upsert_customers(
     wanted: dict[str, CustomerInput], existing: dict, history_only: set[str]
 ) -> dict[str, BatchCustomer]:
@@ -81,6 +94,7 @@ def upsert_customers(
     Customers in ``history_only`` are only filled in where we know nothing yet.
     """
     now = utcnow()
+    sent_tier_used = tier_source() == "sent"
     found: dict[str, BatchCustomer] = {}
     changes = []
     for external_id, row in existing.items():
@@ -89,14 +103,14 @@ def upsert_customers(
         first, second = (row, given) if external_id in history_only else (given, row)
         values = {name: _first_given(first, second, name) for name in CUSTOMER_FIELDS}
         if any(values[name] != getattr(row, name) for name in CUSTOMER_FIELDS):
-            changes.append({"b_id": row.id, **values, "updated_at": now})
+            changes.append({"b_id": row.id, **_stored(values, sent_tier_used), "updated_at": now})
         found[external_id] = BatchCustomer(row.id, values["email"], row.unsubscribed_at)
     if changes:
         table = Customer.__table__
         core(
             update(table)
             .where(table.c.id == bindparam("b_id"))
-            .values({name: bindparam(name) for name in (*CUSTOMER_FIELDS, "updated_at")}),
+            .values({name: bindparam(name) for name in changes[0] if name != "b_id"}),
             changes,
         )
     new = [
@@ -105,7 +119,8 @@ def upsert_customers(
             "email": given.email,
             "name": given.name or "",
             "locale": given.locale,
-            "tier": given.tier,
+            "tier": given.tier if sent_tier_used else None,
+            "sent_tier": given.tier,
             "phone": given.phone,
             "created_at": now,
             "updated_at": now,
