@@ -30,7 +30,7 @@ from feedback.surveys.ingest import ingest_events
 from feedback.surveys.inputs import CustomerInput, EventInput
 from feedback.surveys.models import EventSource, TouchpointEvent, TouchpointType
 from tests.complaints_helpers import answer, case_of
-from tests.conftest import sign_in
+from tests.conftest import PASSWORD, sign_in
 
 MONDAY_10 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 NOW = MONDAY_10
@@ -275,6 +275,8 @@ def test_the_outreach_button_opens_one_case_with_deadlines_then_goes_to_it(clock
     assert "Scored 2 on Nov 13, 2026, no purchase since" in note.body
     page = agent_client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "(Outreach)" in page and "opened the case (Outreach)" in page
+    queue = agent_client.get("/cases?view=open").get_data(as_text=True)
+    assert '<span class="muted small">Outreach</span>' in queue
     # the dashboard's daily summary counts it under its source
     day = db.session.scalar(select(CaseDay).where(CaseDay.source == CaseSource.OUTREACH))
     assert day.opened == 1
@@ -393,3 +395,33 @@ def test_the_api_is_in_the_openapi_document(client):
     operation = document["paths"]["/api/v1/at-risk"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"tier", "reason", "cursor", "limit"}
     assert "AtRiskOut" in str(operation["responses"]["200"])
+
+
+# --- in a real browser ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_an_agent_on_a_phone_opens_an_outreach_case(
+    surveys, live_server, browser, make_user, tmp_path, locale
+):
+    now = datetime.now(UTC)
+    for n, value in enumerate(("1280.00", "45.50")):
+        answer("nps", 2, customer=f"c-{n}", name=f"Customer {n}", tier="gold", answered_at=now)
+        purchase(f"c-{n}", now - timedelta(days=30), value)
+    no_cases()
+    agent = make_user(Role.AGENT)
+    page = browser.new_page(viewport={"width": 375, "height": 800}, locale=locale)
+    page.goto(f"{live_server}/login")
+    page.locator("input[name=email]").fill(agent.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.goto(f"{live_server}/at-risk")
+    page.screenshot(path=str(tmp_path / f"at-risk-{locale}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    rows = page.locator("tbody tr")
+    assert "Customer 0" in rows.nth(0).inner_text()  # the more valuable first
+    rows.nth(0).locator("button").click()
+    assert "/cases/" in page.url
+    case = db.session.scalar(select(Case))
+    assert page.url.endswith(f"/cases/{case.id}") and case.source is CaseSource.OUTREACH
+    page.close()
