@@ -37,7 +37,8 @@ def downgrade():
     op.execute(
         f"INSERT INTO case_days ({keep}, source, {', '.join(counts)})"  # noqa: S608 - fixed names
         f" SELECT {keep}, 'staff', {', '.join(counts)} FROM case_days"
-        f" WHERE source = 'outreach' AND true"
+        # (the WHERE also keeps SQLite from reading ON CONFLICT as a join's)
+        f" WHERE source = 'outreach'"
         f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sets}"
     )
     op.execute("DELETE FROM case_days WHERE source = 'outreach'")
