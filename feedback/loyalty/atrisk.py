@@ -44,6 +44,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.orm import aliased
 
 from feedback import scoring
 from feedback.complaints.models import Case, CaseEvent, CaseStatus
@@ -150,7 +151,8 @@ def at_risk(
     )
     if reason is not None:
         grouped = grouped.having(func.max(case((reasons.c.reason == reason, 1), else_=0)) == 1)
-    grouped = grouped.subquery("grouped")
+    # a CTE: the values' subquery reads it too, and it is computed once
+    grouped = grouped.cte("grouped")
     values = _values(now, select(grouped.c.customer_id)).subquery("worth")
     value = func.coalesce(values.c.value, 0)
     query = (
@@ -335,40 +337,62 @@ def _overdue(now: datetime):
 def _fallen(now: datetime, since: datetime):
     """Customers whose latest answer on a survey, given since ``since``, fell by
     SCORE_FALL or more from their answer before on that survey."""
-    recent = select(Response.customer_id).where(
-        Response.answered_at > since, Response.answered_at <= now
+    later = aliased(Response, name="later")
+    before = aliased(Response, name="before")
+    newer = or_(
+        later.answered_at > Response.answered_at,
+        and_(later.answered_at == Response.answered_at, later.id > Response.id),
     )
-    order = (Response.answered_at.desc(), Response.id.desc())
-    window = {"partition_by": (Response.customer_id, Response.survey_id), "order_by": order}
-    ranked = (
+    older = or_(
+        before.answered_at < Response.answered_at,
+        and_(before.answered_at == Response.answered_at, before.id < Response.id),
+    )
+    # one index lookup per recent answer (a customer has few answers on a survey), which
+    # stays small where a window over every answer of those customers would not
+    previous = (
+        select(before.score)
+        .where(
+            before.customer_id == Response.customer_id,
+            before.survey_id == Response.survey_id,
+            older,
+        )
+        .order_by(before.answered_at.desc(), before.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    latest = (
         select(
             Response.customer_id,
             Response.kind,
             Response.score,
             Response.answered_at,
-            func.row_number().over(**window).label("rank"),
-            func.lead(Response.score).over(**window).label("previous"),
+            previous.label("previous"),
         )
-        .where(Response.customer_id.in_(recent), Response.answered_at <= now)
-        .subquery("ranked")
+        .where(
+            Response.answered_at > since,
+            Response.answered_at <= now,
+            ~exists().where(
+                later.customer_id == Response.customer_id,
+                later.survey_id == Response.survey_id,
+                later.answered_at <= now,
+                newer,
+            ),
+        )
+        .subquery("latest")
     )
     fall = case(
-        *((ranked.c.kind == SurveyKind(kind), n) for kind, n in definitions.SCORE_FALL.items())
+        *((latest.c.kind == SurveyKind(kind), n) for kind, n in definitions.SCORE_FALL.items())
     )
     return select(
         *_row(
-            ranked.c.customer_id,
+            latest.c.customer_id,
             "score_fell",
-            ranked.c.answered_at,
-            ranked.c.score,
-            ranked.c.previous,
-            note=cast(ranked.c.kind, String),
+            latest.c.answered_at,
+            latest.c.score,
+            latest.c.previous,
+            note=cast(latest.c.kind, String),
         )
-    ).where(
-        ranked.c.rank == 1,
-        ranked.c.answered_at > since,
-        ranked.c.previous - ranked.c.score >= fall,
-    )
+    ).where(latest.c.previous - latest.c.score >= fall)
 
 
 def _segments():
