@@ -212,6 +212,22 @@ def test_sorted_by_value_at_risk_then_by_the_most_recent_reason(clock):
     assert [r.external_id for r in at_risk(NOW, 10, reason="case_open")] == []
 
 
+def test_equal_values_page_right_even_where_sqlite_sums_in_floating_point(clock):
+    answer("nps", 1, customer="e", answered_at=days_ago(20))
+    answer("nps", 1, customer="f", answered_at=days_ago(10))
+    no_cases()
+    purchase("e", days_ago(40), "0.10")
+    purchase("e", days_ago(39), "0.20")  # 0.30, which floating point makes 0.30000000000000004
+    purchase("f", days_ago(40), "0.30")
+    first = at_risk(NOW, 1)
+    second = at_risk(NOW, 1, first[0].cursor)
+    # equal values: the more recent reason first
+    assert [(r.external_id, r.value) for r in first + second] == [
+        ("f", Decimal("0.30")),
+        ("e", Decimal("0.30")),
+    ]
+
+
 # --- the page and the outreach case ---------------------------------------------------
 
 

@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Integer,
+    Numeric,
     String,
     and_,
     case,
@@ -154,7 +155,9 @@ def at_risk(
     # a CTE: the values' subquery reads it too, and it is computed once
     grouped = grouped.cte("grouped")
     values = _values(now, select(grouped.c.customer_id)).subquery("worth")
-    value = func.coalesce(values.c.value, 0)
+    # rounded to the cent in SQL: SQLite sums in floating point, and the cursor's value
+    # must equal the row's for ties to page right
+    value = func.round(func.coalesce(values.c.value, 0), 2, type_=Numeric(14, 2))
     query = (
         select(Customer, grouped.c.latest, value.label("value"))
         .join(grouped, grouped.c.customer_id == Customer.id)
