@@ -160,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.customers.routes import bp as customers_bp
     from feedback.dashboard.routes import bp as dashboard_bp
     from feedback.extensions import api, csrf
+    from feedback.loyalty.atrisk_routes import bp as atrisk_bp
     from feedback.loyalty.rfm_routes import bp as loyalty_rfm_bp
     from feedback.loyalty.routes import bp as loyalty_bp
     from feedback.loyalty.types_routes import bp as loyalty_types_bp
@@ -186,6 +187,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(loyalty_types_bp)
     app.register_blueprint(loyalty_bp)
     app.register_blueprint(loyalty_rfm_bp)
+    app.register_blueprint(atrisk_bp)
     # The survey link and the API key are the credentials there; no session, no CSRF token.
     csrf.exempt(survey_pages_bp)
     csrf.exempt(api_bp)

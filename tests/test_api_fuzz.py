@@ -125,6 +125,11 @@ ERRORS = {
         403: (INGEST_ONLY, None, None),
         422: ({}, None, {"cursor": "x"}),
     },
+    ("GET", "/api/v1/at-risk"): {
+        401: (NO_KEY, None, None),
+        403: (INGEST_ONLY, None, None),
+        422: ({}, None, {"cursor": "x"}),
+    },
     ("GET", "/api/v1/cases/{case_id}"): {
         401: (NO_KEY, None, None),
         403: (INGEST_ONLY, None, None),

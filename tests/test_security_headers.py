@@ -159,6 +159,7 @@ def _staff_pages(role: Role) -> list[str]:
         f"/customers/{first[Customer]}",
         "/account",
         "/account/sessions",
+        "/at-risk",
     ]
     if role in (Role.MANAGER, Role.ADMIN):
         pages += [

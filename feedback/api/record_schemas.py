@@ -112,7 +112,7 @@ class CaseOut(Schema):
     id = fields.Integer()
     status = fields.String()
     priority = fields.String()
-    source = fields.String(metadata={"description": "survey, email or staff"})
+    source = fields.String(metadata={"description": "survey, email, staff or outreach"})
     tier = fields.String(metadata={"description": "The customer's tier when it opened"})
     owner = fields.Nested(UserRef, allow_none=True)
     customer = fields.Nested(CaseCustomerRef)

@@ -9,12 +9,14 @@ from http import HTTPStatus
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import abort, current_app, g, jsonify, request
+from flask_babel import force_locale
 from flask_smorest import abort as api_abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from feedback import scoring
 from feedback.accounts.services import authenticate_api_key
+from feedback.api.atrisk_schemas import AtRiskArgs, AtRiskOut
 from feedback.api.import_schemas import ImportIn, ImportOut
 from feedback.api.outcomes_schemas import LoyaltyArgs, LoyaltyOut, default_period, returns_out
 from feedback.api.parsing import ApiBlueprint
@@ -34,6 +36,7 @@ from feedback.dashboard.answers import Filters, answers_after
 from feedback.dashboard.periods import Period, report_zone, resolve
 from feedback.dashboard.summary import DISTRIBUTION, Scores, tiles
 from feedback.extensions import db
+from feedback.loyalty import atrisk
 from feedback.loyalty.definitions import window_days
 from feedback.loyalty.outcomes import recovery, return_by_group
 from feedback.loyalty.types import type_counts
@@ -426,3 +429,53 @@ def loyalty(args: dict):
         },
         "types": type_counts(period, filters, window, now),
     }
+
+
+# --- atrisk ---
+
+
+@bp.route("/at-risk", methods=["GET"])
+@requires("read")
+@bp.arguments(AtRiskArgs, location="query")
+@bp.response(200, AtRiskOut)
+@errors(401, 422)
+def at_risk(args: dict):
+    """Who to call today: customers at risk of leaving with their `reasons`, the most
+    valuable first (value at risk: purchases less refunds in the last 12 months), a page at
+    a time: pass the page's `next` as `cursor` for the next one."""
+    try:
+        found = atrisk.at_risk(
+            utcnow(), args["limit"] + 1, args["cursor"], tier=args["tier"], reason=args["reason"]
+        )
+    except atrisk.BadCursor:
+        api_abort(
+            422,
+            message="That cursor is not one this API gave.",
+            errors={"cursor": ["Pass the next of the page before, unchanged."]},
+        )
+    rows = found[: args["limit"]]
+    with force_locale("en"):
+        customers = [
+            {
+                "external_id": row.external_id,
+                "name": row.name,
+                "tier": row.tier,
+                "value": row.value,
+                "unsubscribed": row.unsubscribed,
+                "reasons": [
+                    {
+                        "key": r.key,
+                        "at": r.at.isoformat(),
+                        "detail": r.sentence(),
+                        "score": r.score,
+                        "previous": r.previous,
+                        "case_id": r.case_id,
+                        "segment": r.note if r.key == "rfm_at_risk" else None,
+                    }
+                    for r in row.reasons
+                ],
+                "case_id": row.case_id,
+            }
+            for row in rows
+        ]
+    return {"customers": customers, "next": rows[-1].cursor if len(found) > len(rows) else None}

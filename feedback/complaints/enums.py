@@ -53,6 +53,12 @@ class CaseSource(enum.Enum):
     SURVEY = "survey"  #: an answer met a routing rule
     EMAIL = "email"  #: a customer's email (inbound mail)
     STAFF = "staff"  #: opened by hand
+    OUTREACH = "outreach"  #: staff called an at-risk customer (feedback.loyalty.atrisk)
+
+    @property
+    def label(self) -> str:
+        """The source in the viewer's language."""
+        return str(CASE_SOURCE_LABELS[self])
 
 
 class CaseActionError(ValueError):
@@ -96,6 +102,12 @@ CASE_STATUS_LABELS = {
     CaseStatus.PENDING: _l("Waiting on the customer"),
     CaseStatus.RESOLVED: _l("Resolved"),
     CaseStatus.CLOSED: _l("Closed"),
+}
+CASE_SOURCE_LABELS = {
+    CaseSource.SURVEY: _l("Survey answer"),
+    CaseSource.EMAIL: _l("Customer's email"),
+    CaseSource.STAFF: _l("Opened by staff"),
+    CaseSource.OUTREACH: _l("Outreach"),
 }
 RESOLUTION_LABELS = {
     ResolutionCode.SOLVED: _l("Problem solved"),

@@ -16,7 +16,7 @@ from feedback.complaints.enums import (
     priority_label,
     resolution_label,
 )
-from feedback.complaints.models import Case, CaseEvent, CasePriority, CaseStatus
+from feedback.complaints.models import Case, CaseEvent, CasePriority, CaseSource, CaseStatus
 from feedback.surveys.models import SUPPRESSION_LABELS, SuppressionReason
 
 
@@ -119,6 +119,13 @@ def describe(event: CaseEvent) -> str:
         return _("Follow-up survey not sent: %(reason)s.", reason=reason)
     if kind == "followup_answered":
         return _("The customer answered the follow-up: %(score)s of 5.", score=after)
+    if kind == "opened_by_hand":
+        return _(
+            "%(who)s opened the case (%(source)s) with priority %(priority)s.",
+            who=_who(event),
+            source=CaseSource(detail).label,
+            priority=priority_label(CasePriority(after)),
+        )
     if kind == "opened_by_email":
         return _("Case opened by the customer's email about closed case #%(case)s.", case=before)
     if kind == "continued":

@@ -15,6 +15,10 @@
 - *RFM*: recency (days since the last purchase), frequency (purchases in the last 12
   months), monetary (purchases less refunds in the last 12 months), each scored 1-5 by
   thresholds managers edit; named segments from the scores (feedback.loyalty.rfm).
+- *At risk* (feedback.loyalty.atrisk): an NPS detractor answer in the last W days and no
+  purchase since; a case reopened and still in the queue; a case in the queue past its
+  running deadline; a score on one survey that fell by SCORE_FALL or more from the answer
+  before; an RFM segment in AT_RISK_SEGMENTS.
 - Intervals: Wilson for shares, Newcombe for the difference of two (feedback.intervals).
 """
 
@@ -97,6 +101,9 @@ SEGMENT_LABELS = {
 }
 #: the segments whose customers are on the at-risk list
 AT_RISK_SEGMENTS = ("at_risk", "cant_lose")
+#: how far a customer's score on one survey must fall from their answer before (NPS
+#: points, CSAT and CES steps) to put them on the at-risk list
+SCORE_FALL = {"nps": 3, "csat": 2, "ces": 2}
 
 
 def window_days() -> int:
