@@ -161,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.dashboard.routes import bp as dashboard_bp
     from feedback.extensions import api, csrf
     from feedback.loyalty.drivers_routes import bp as loyalty_drivers_bp
+    from feedback.loyalty.heatmap_routes import bp as loyalty_heatmap_bp
     from feedback.notify.routes import bp as hooks_bp
     from feedback.outbox.routes import bp as outbox_bp
     from feedback.surveys.public import bp as survey_pages_bp
@@ -182,6 +183,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(queue_admin_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(loyalty_drivers_bp)
+    app.register_blueprint(loyalty_heatmap_bp)
     # The survey link and the API key are the credentials there; no session, no CSRF token.
     csrf.exempt(survey_pages_bp)
     csrf.exempt(api_bp)

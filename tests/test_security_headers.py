@@ -165,6 +165,8 @@ def _staff_pages(role: Role) -> list[str]:
             "/dashboard",
             "/dashboard/properties",
             "/answers",
+            "/loyalty/drivers",
+            "/loyalty/heatmap",
             "/surveys",
             "/surveys/new",
             f"/surveys/{first[Survey]}",
