@@ -4,7 +4,6 @@ and Chinese, on a phone without sideways scrolling (Chromium)."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from pathlib import Path
 
@@ -12,36 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from feedback.extensions import db
-from feedback.surveys.answers import Link, record_answer
-from feedback.surveys.ingest import ingest_events
-from feedback.surveys.inputs import CustomerInput, EventInput
-from feedback.surveys.models import EventSource, Invitation
-from feedback.timeutil import utcnow
-from tests.complaints_helpers import TOUCHPOINT_OF
 from tests.conftest import PASSWORD
+from tests.heatmap_helpers import answer
 
 SHOTS = Path("/tmp/shots")  # noqa: S108 - screenshots a person looks at
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
-_events = itertools.count(1)
-
-
-def answer(kind: str, score: int, tier: str | None = None, **properties) -> None:
-    """A touchpoint of the survey of ``kind`` with ``properties``, and its answer."""
-    n = next(_events)
-    data = EventInput(
-        external_id=f"heat-{n}",
-        touchpoint=TOUCHPOINT_OF[kind],
-        occurred_at=utcnow(),
-        customer=CustomerInput(external_id=f"heat-c{n}", email=f"c{n}@example.com", tier=tier),
-        properties=properties,
-    )
-    ingest_events([(0, data)], EventSource.API)
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.event.has(external_id=f"heat-{n}"))
-    )
-    record_answer(Link.of(invitation, "en"), score, None, "en", None)
-    db.session.commit()
 
 
 def _answers() -> None:
