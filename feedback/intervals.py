@@ -135,3 +135,39 @@ def welch(now: tuple[int, float, float], before: tuple[int, float, float]) -> In
     df = (a + b) ** 2 / (a * a / (n1 - 1) + b * b / (n2 - 1))  # Welch-Satterthwaite
     half = t95(df) * math.sqrt(a + b)
     return Interval(delta - half, delta + half)
+
+
+@dataclass(frozen=True)
+class OddsRatio:
+    """An odds ratio with its 95% interval; ``corrected`` when a cell was empty and 0.5 was
+    added to every cell (Haldane-Anscombe)."""
+
+    value: float
+    low: float
+    high: float
+    corrected: bool
+
+    @property
+    def excludes_one(self) -> bool:
+        """True when 1 lies outside the interval: the odds differ, not by noise."""
+        return self.low > 1 or self.high < 1
+
+
+def odds_ratio(a: int, b: int, c: int, d: int) -> OddsRatio:
+    """The odds ratio (a/b) / (c/d) of a 2x2 table with Woolf's (log) 95% interval,
+    exp(ln OR +- 1.96 sqrt(1/a + 1/b + 1/c + 1/d)).
+
+    a, b: the first group with and without the trait; c, d: the second group. When any
+    cell is 0, 0.5 is added to every cell (the Haldane-Anscombe correction), so the ratio
+    and its interval stay finite. Each group needs at least one member.
+    """
+    if min(a, b, c, d) < 0 or a + b == 0 or c + d == 0:
+        raise ValueError(f"need counts >= 0 and both groups non-empty, got {(a, b, c, d)!r}")
+    corrected = 0 in (a, b, c, d)
+    cells = [x + 0.5 for x in (a, b, c, d)] if corrected else [float(x) for x in (a, b, c, d)]
+    a_, b_, c_, d_ = cells
+    log_ratio = math.log(a_ * d_ / (b_ * c_))
+    half = Z95 * math.sqrt(sum(1 / x for x in cells))
+    return OddsRatio(
+        math.exp(log_ratio), math.exp(log_ratio - half), math.exp(log_ratio + half), corrected
+    )

@@ -120,6 +120,11 @@ ERRORS = {
         403: (INGEST_ONLY, None, None),
         422: ({}, None, {"after": -1}),
     },
+    ("GET", "/api/v1/drivers"): {
+        401: (NO_KEY, None, None),
+        403: (INGEST_ONLY, None, None),
+        422: ({}, None, {"kind": "mood"}),
+    },
     ("GET", "/api/v1/cases"): {
         401: (NO_KEY, None, None),
         403: (INGEST_ONLY, None, None),

@@ -262,11 +262,10 @@ def test_drivers_compare_topics_of_unhappy_and_happy_answers(manager_client, sur
     answer("nps", 8, "The delivery came as planned", customer="d")
     page = manager_client.get("/dashboard").get_data(as_text=True)
     drivers = page[page.index('id="h-drivers"') :]
-    row = drivers[drivers.index("Delivery") : drivers.index("</tr>", drivers.index("Delivery"))]
-    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
-    # unhappy: share naming delivery, count; happy: share, count. Two unhappy comments
-    # and one happy are too few for a share.
-    assert cells[-4:] == ["—", "2", "—", "0"]
+    # detractors' comments: 2 of 2 name delivery; promoters': 0 of 1 (the passive's is in
+    # neither group); too few comments for a share. Odds ratio with 0.5 added to each
+    # cell: (2.5 * 1.5) / (0.5 * 0.5) = 15; points: 100 * 2 detractors / 4 answers = 50.
+    assert _driver_cells(drivers, "Delivery") == ["— (2/2)", "— (0/1)", "15.00", "50.0"]
     sentiment = page[page.index("Sentiment of comments") :]
     assert "%" not in sentiment[: sentiment.index("</figure>")]  # 4 comments: no shares
     assert "The delivery was late again" in drivers
@@ -279,11 +278,22 @@ def test_a_drivers_share_shows_from_ten_comments(manager_client, surveys, topics
         answer("nps", 1, comment, customer=f"u{n}")
     page = manager_client.get("/dashboard").get_data(as_text=True)
     drivers = page[page.index('id="h-drivers"') :]
-    row = drivers[drivers.index("Delivery") : drivers.index("</tr>", drivers.index("Delivery"))]
-    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
-    assert cells[-4:] == ["50.0%", "5", "—", "0"]
+    # 5 of 10 detractors' comments; no promoter at all, so no odds ratio; 100 * 5 / 10
+    assert _driver_cells(drivers, "Delivery") == ["50.0% (5/10)", "— (0/0)", "—", "50.0"]
     sentiment = page[page.index("Sentiment of comments") :]
     assert "%" in sentiment[: sentiment.index("</figure>")]
+
+
+def _driver_cells(drivers: str, topic: str) -> list[str]:
+    """A topic's row of the drivers table as text: the odds ratio without its interval."""
+    start = drivers.index(f">{topic}</a>")
+    row = drivers[start : drivers.index("</tr>", start)]
+    cells = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
+    cells[2] = cells[2].split(" [")[0]
+    return cells
 
 
 def test_figures_show_intervals_counts_and_few_answer_badges(app):

@@ -167,6 +167,8 @@ def _staff_pages(role: Role) -> list[str]:
             "/dashboard/properties",
             "/loyalty",
             "/answers",
+            "/loyalty/drivers",
+            "/loyalty/heatmap",
             "/surveys",
             "/surveys/new",
             f"/surveys/{first[Survey]}",

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from feedback import scoring
 from feedback.accounts.services import authenticate_api_key
 from feedback.api.atrisk_schemas import AtRiskArgs, AtRiskOut
+from feedback.api.drivers_schemas import DriversArgs, DriversOut
 from feedback.api.import_schemas import ImportIn, ImportOut
 from feedback.api.outcomes_schemas import LoyaltyArgs, LoyaltyOut, default_period, returns_out
 from feedback.api.parsing import ApiBlueprint
@@ -31,7 +32,7 @@ from feedback.api.schemas import (
     TouchpointSchema,
 )
 from feedback.complaints.configuration.settings import queue_config
-from feedback.dashboard import queries
+from feedback.dashboard import drivers, queries
 from feedback.dashboard.answers import Filters, answers_after
 from feedback.dashboard.periods import Period, report_zone, resolve
 from feedback.dashboard.summary import DISTRIBUTION, Scores, tiles
@@ -43,7 +44,8 @@ from feedback.loyalty.types import type_counts
 from feedback.surveys.batches import ingest_batch
 from feedback.surveys.imports import import_answers
 from feedback.surveys.inputs import EventInput, parse_event
-from feedback.surveys.models import EventSource, Survey, TouchpointType
+from feedback.surveys.models import EventSource, Survey, SurveyKind, TouchpointType
+from feedback.tagging.models import Topic
 from feedback.timeutil import utcnow
 
 bp = ApiBlueprint(
@@ -479,3 +481,47 @@ def at_risk(args: dict):
             for row in rows
         ]
     return {"customers": customers, "next": rows[-1].cursor if len(found) > len(rows) else None}
+
+
+# --- drivers ---
+
+
+@bp.route("/drivers", methods=["GET"])
+@requires("read")
+@bp.arguments(DriversArgs, location="query")
+@bp.response(200, DriversOut)
+@errors(401, 422)
+def drivers_read(args: dict):
+    """Which topics of the comments go with unhappy answers: for each, its share of the
+    unhappy and of the happy comments, the odds ratio with its 95% interval, and the points
+    it costs; the most points first."""
+    period, filters = _period_and_filters(args)
+    table = drivers.drivers(period, filters, report_zone(), SurveyKind(args["kind"]), "en")
+    names_zh = dict(db.session.execute(select(Topic.id, Topic.name_zh)).all())
+    topics = []
+    for row in table.topics:
+        odds = row.odds
+        topics.append(
+            {
+                "key": row.key,
+                "name": row.name,
+                "name_zh": names_zh.get(row.topic_id, row.name),
+                "detractor_share": row.unhappy_share,
+                "promoter_share": row.happy_share,
+                "detractors": row.unhappy,
+                "promoters": row.happy,
+                "odds_ratio": None if odds is None else odds.value,
+                "ci_low": None if odds is None else odds.low,
+                "ci_high": None if odds is None else odds.high,
+                "significant": odds is not None and odds.excludes_one,
+                "nps_points": row.points,
+            }
+        )
+    return {
+        "kind": args["kind"],
+        "period": {"first": period.first, "last": period.last, "timezone": period.zone},
+        "answers": table.n,
+        "detractor_comments": table.unhappy_comments,
+        "promoter_comments": table.happy_comments,
+        "topics": topics,
+    }

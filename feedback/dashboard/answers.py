@@ -9,6 +9,7 @@ adds filters on the comment's tags, which only the answers have.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Select, bindparam, select
 
@@ -16,7 +17,13 @@ from feedback.complaints.models import CaseResponse
 from feedback.customers.models import Customer
 from feedback.dashboard.periods import Period
 from feedback.extensions import db
-from feedback.surveys.models import Response, SentimentLabel
+from feedback.surveys.models import (
+    Invitation,
+    Response,
+    SentimentLabel,
+    SurveyKind,
+    TouchpointEvent,
+)
 from feedback.tagging.models import ResponseTopic, Topic
 
 #: the group columns the dashboard's filters compare
@@ -39,6 +46,14 @@ class Filters:
     language: str | None = None
     topic_key: str | None = None
     commented: bool = False
+    #: the Answers list opened from a figure (heat map, drivers): the answers of one kind,
+    #: from ``since`` up to ``until`` (UTC), with an event property of a value ("" for
+    #: not set)
+    kind: SurveyKind | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    property_key: str | None = None
+    property_value: str | None = None
 
     def shape(self) -> tuple[str, ...]:
         """The names of the dashboard's conditions that apply (a statement is built once
@@ -76,6 +91,20 @@ class Filters:
             query = query.where(Response.id.in_(topic.where(Topic.key == self.topic_key)))
         if self.commented:
             query = query.where(Response.comment.is_not(None))
+        if self.kind is not None:
+            query = query.where(Response.kind == self.kind)
+        if self.since is not None:
+            query = query.where(Response.answered_at >= self.since)
+        if self.until is not None:
+            query = query.where(Response.answered_at < self.until)
+        if self.property_key:
+            value = TouchpointEvent.properties[self.property_key].as_string()
+            events = (
+                select(Invitation.id)
+                .join(TouchpointEvent, TouchpointEvent.id == Invitation.event_id)
+                .where(value.is_(None) if not self.property_value else value == self.property_value)
+            )
+            query = query.where(Response.invitation_id.in_(events))
         return query
 
 

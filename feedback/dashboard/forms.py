@@ -25,6 +25,7 @@ INTERVAL_CHOICES = [
     SelectChoice("week", _l("Weekly")),
     SelectChoice("month", _l("Monthly")),
 ]
+KINDS = ("nps", "csat", "ces")
 LANGUAGE_CHOICES = [
     SelectChoice("", _l("Any")),
     SelectChoice("en", _l("English")),
@@ -124,6 +125,38 @@ class AnswerFilterForm(Form):
     )
     topic = SelectField(_l("Topic"), validators=[Optional()])
     commented = BooleanField(_l("Only answers with a comment"))
+    # Set by the links of the heat map and the drivers, kept as hidden fields.
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice("", ""), *(SelectChoice(k, k.upper()) for k in KINDS)],
+        validators=[Optional()],
+    )
+    touchpoint = SelectField(_l("Touchpoint"), validators=[Optional()])
+    tier = StringField(_l("Customer tier"), validators=[Optional(), Length(max=40)])
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+    prop = StringField(_l("Event property"), validators=[Optional(), Length(max=100)])
+    value = StringField(_l("Value"), validators=[Optional(), Length(max=200)])
+    #: the fields that narrow the list without a control of their own on the page
+    HIDDEN = ("kind", "touchpoint", "tier", "start", "end", "prop", "value")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        start, end = self.start.data, self.end.data
+        if start and end and start > end:
+            self.end.errors.append(_l("The end date is before the start date."))
+        for day in (start, end):
+            if day and not EARLIEST <= day <= LATEST:
+                self.end.errors.append(
+                    _l(
+                        "Choose dates from %(earliest)s to %(latest)s.",
+                        earliest=EARLIEST.isoformat(),
+                        latest=LATEST.isoformat(),
+                    )
+                )
+                break
+        return not self.end.errors
 
 
 class PropertyKeyForm(FlaskForm):

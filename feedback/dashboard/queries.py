@@ -128,25 +128,27 @@ def scores(
     return result
 
 
-def topics(period: Period, filters: Filters, zone: str) -> dict[tuple[int, int], int]:
-    """Answers mentioning each topic in the period, by (topic id, mood)."""
+def topics(period: Period, filters: Filters, zone: str) -> dict[tuple[int, int, int], int]:
+    """Answers mentioning each topic in the period, by (survey id, topic id, mood): the
+    survey says the answers' kind."""
     where = cover([period], zone)
+    keys = ("survey_id", "topic_id", "mood")
     result: dict[tuple, list[int]] = {}
     if where.days:
-        _summed(result, "topic_days", where, filters, ("topic_id", "mood"), ("answers",))
+        _summed(result, "topic_days", where, filters, keys, ("answers",))
     if where.edges:
         r, rt = Response.__table__, ResponseTopic.__table__
         _bucket, within = _hours(r.c.answered_at, where)
         mood = literal_column(mood_sql("responses")).label("mood")
         _sums(
             result,
-            select(ONE, rt.c.topic_id, mood, func.count())
+            select(ONE, r.c.survey_id, rt.c.topic_id, mood, func.count())
             .select_from(r.join(rt, rt.c.response_id == r.c.id))
             .where(within, *filters.where(r))
-            .group_by(rt.c.topic_id, literal_column("mood")),
-            2,
+            .group_by(r.c.survey_id, rt.c.topic_id, literal_column("mood")),
+            3,
         )
-    return {(topic_id, mood): counts[0] for (_i, topic_id, mood), counts in result.items()}
+    return {key[1:]: counts[0] for key, counts in result.items()}
 
 
 def deliveries(periods: list[Period], filters: Filters, zone: str) -> dict[int, tuple[int, int]]:

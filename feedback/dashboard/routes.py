@@ -3,7 +3,7 @@ their tags (/answers)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, get_timezone
@@ -15,13 +15,19 @@ from wtforms.fields import SelectChoice
 from feedback import scoring
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role, User
-from feedback.dashboard import charts, export, summary
+from feedback.dashboard import charts, drivers, export, summary
 from feedback.dashboard.answers import Filters
 from feedback.dashboard.forms import AnswerFilterForm, PropertyKeyForm
-from feedback.dashboard.periods import report_zone
+from feedback.dashboard.periods import midnight, report_zone
 from feedback.dashboard.reading import read_filters
 from feedback.extensions import db
-from feedback.surveys.models import PropertyKey, SentimentLabel, Survey, TouchpointType
+from feedback.surveys.models import (
+    PropertyKey,
+    SentimentLabel,
+    Survey,
+    SurveyKind,
+    TouchpointType,
+)
 from feedback.surveys.models import Response as Answer
 from feedback.surveys.property_keys import all_keys
 from feedback.tagging.models import Topic
@@ -55,10 +61,17 @@ def index():
         return render_template("dashboard/index.html", form=form, invalid=True, **THRESHOLDS), 400
     interval = form.interval.data or ("week" if period.days <= 120 else "month")
     kinds = {survey.id: survey.kind for survey in reading.surveys}
-    board = summary.build(
-        period, reading.filters, report_zone(), utcnow(), interval, kinds, form.by.data or None
-    )
     locale = str(get_locale())
+    board = summary.build(
+        period,
+        reading.filters,
+        report_zone(),
+        utcnow(),
+        interval,
+        kinds,
+        form.by.data or None,
+        locale=locale,
+    )
     topics = db.session.execute(select(Topic.id, Topic.name_en, Topic.name_zh))
     users = db.session.execute(select(User.id, User.name, User.email))
     names = {
@@ -74,6 +87,8 @@ def index():
         names=names,
         charts=_charts(board),
         args=form.shared_args(),
+        driver_labels=drivers.group_labels(board.drivers.kind),
+        driver_links=drivers.answer_links(period, form.shared_args()),
         moods=scoring.MOOD_BOUNDS,
         readable=scoring.readable,
         **THRESHOLDS,
@@ -184,7 +199,7 @@ def answers():
     """Every answer, newest first, with the comment's tags; the filters are in the URL so
     a view can be shared."""
     form = AnswerFilterForm(request.args)
-    locale = str(get_locale())
+    locale, zone = str(get_locale()), str(get_timezone())
     surveys = db.session.scalars(select(Survey).order_by(Survey.name))
     topics = db.session.scalars(select(Topic).order_by(Topic.key))
     form.survey.choices = [SelectChoice("", _("Any survey"))] + [
@@ -193,6 +208,8 @@ def answers():
     form.topic.choices = [SelectChoice("", _("Any topic"))] + [
         SelectChoice(t.key, t.name(locale)) for t in topics
     ]
+    touchpoints = dict(db.session.execute(select(TouchpointType.key, TouchpointType.id)).all())
+    form.touchpoint.choices = [SelectChoice("", "")] + [SelectChoice(k, k) for k in touchpoints]
     valid = form.validate()
     query = select(Answer).options(selectinload(Answer.survey), selectinload(Answer.customer))
     shown = {}
@@ -208,6 +225,13 @@ def answers():
             language=form.language.data or None,
             topic_key=form.topic.data or None,
             commented=form.commented.data,
+            touchpoint_type_id=touchpoints.get(form.touchpoint.data),
+            tier=form.tier.data or None,
+            kind=SurveyKind(form.kind.data) if form.kind.data else None,
+            since=midnight(form.start.data, zone) if form.start.data else None,
+            until=midnight(form.end.data + timedelta(days=1), zone) if form.end.data else None,
+            property_key=form.prop.data or None,
+            property_value=form.value.data or None,
         ).answers(query)
     page = db.paginate(
         query.order_by(Answer.answered_at.desc(), Answer.id.desc()),

@@ -1,5 +1,5 @@
 """What the dashboard shows, put together from the counts (queries.py): headline tiles,
-trend, spread, breakdowns, drivers and queue health. Scores come from feedback.scoring;
+trend, spread, breakdowns, drivers (drivers.py) and queue health. Scores come from feedback.scoring;
 nothing here reads a request."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from feedback import scoring
 from feedback.dashboard import agents, queries
 from feedback.dashboard.answers import Filters
+from feedback.dashboard.drivers import Drivers, dashboard_kind, drivers
 from feedback.dashboard.models import DURATION_BUCKETS, HISTOGRAM, SCORES
 from feedback.dashboard.periods import Period, trend_periods
 from feedback.extensions import db
@@ -154,7 +155,7 @@ class Dashboard:
     distributions: dict[SurveyKind, dict[int, int]]
     breakdowns: dict[str, list[tuple[object, Scores]]]
     sentiment: dict[str, int]
-    drivers: list[dict]
+    drivers: Drivers
     unhappy_comments: int
     happy_comments: int
     latest: list
@@ -182,9 +183,11 @@ def build(
     interval: str,
     kinds: dict[int, SurveyKind] | None = None,
     prop: str | None = None,
+    locale: str = "en",
 ) -> Dashboard:
     """Everything on the page for one period and set of filters. ``zone`` is the zone of
-    the summaries' days; ``kinds`` each survey's kind by id (read when not given)."""
+    the summaries' days; ``kinds`` each survey's kind by id (read when not given);
+    ``locale`` the language of the topics' names."""
     if kinds is None:
         kinds = dict(db.session.execute(select(Survey.id, Survey.kind)).all())
     previous = period.previous()
@@ -224,7 +227,7 @@ def build(
         distributions={kind: score_counts(spread.get(0, {}).get(kind)) for kind in KINDS},
         breakdowns=_breakdowns(groups),
         sentiment={name: totals[name] for name in ("positive", "neutral", "negative")},
-        drivers=_drivers(queries.topics(period, filters, zone), totals),
+        drivers=drivers(period, filters, zone, dashboard_kind(filters, kinds), locale, kinds),
         unhappy_comments=totals["comments_unhappy"],
         happy_comments=totals["comments_happy"],
         latest=queries.latest_unhappy(period, filters, LATEST_COMMENTS),
@@ -280,21 +283,6 @@ def _breakdowns(groups: dict[tuple, list[int]]) -> dict[str, list[tuple[object, 
         rows = [(value, Scores.of(by_kind)) for value, by_kind in by_value.items()]
         result[dimension] = sorted(rows, key=lambda row: -row[1].n)
     return result
-
-
-def _drivers(topics: dict[tuple[int, int], int], totals: dict[str, int]) -> list[dict]:
-    """Topics among unhappy against happy answers with a comment: count and share."""
-    unhappy, happy = totals["comments_unhappy"], totals["comments_happy"]
-    rows: dict[int, dict] = {}
-    for (topic_id, mood), n in topics.items():
-        if mood == 0 or n <= 0:
-            continue
-        row = rows.setdefault(topic_id, {"topic_id": topic_id, "unhappy": 0, "happy": 0})
-        row["unhappy" if mood < 0 else "happy"] += n
-    for row in rows.values():
-        row["unhappy_share"] = 100.0 * row["unhappy"] / unhappy if unhappy else None
-        row["happy_share"] = 100.0 * row["happy"] / happy if happy else None
-    return sorted(rows.values(), key=lambda row: (-row["unhappy"], -row["happy"], row["topic_id"]))
 
 
 def queue_health(period: Period, filters: Filters, zone: str, now: datetime) -> dict:
