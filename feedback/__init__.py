@@ -160,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.customers.routes import bp as customers_bp
     from feedback.dashboard.routes import bp as dashboard_bp
     from feedback.extensions import api, csrf
+    from feedback.loyalty.complaints_routes import bp as loyalty_complaints_bp
     from feedback.notify.routes import bp as hooks_bp
     from feedback.outbox.routes import bp as outbox_bp
     from feedback.surveys.public import bp as survey_pages_bp
@@ -180,6 +181,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(inbound_bp)
     app.register_blueprint(queue_admin_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(loyalty_complaints_bp)
     # The survey link and the API key are the credentials there; no session, no CSRF token.
     csrf.exempt(survey_pages_bp)
     csrf.exempt(api_bp)
