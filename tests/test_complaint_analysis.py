@@ -41,9 +41,12 @@ def _page(client, query: str = HALF) -> str:
 def test_cases_by_topic_resolution_code_and_touchpoint(manager_client, surveys, topics, agent):
     """Five cases: a and b on price (NPS, purchase), c on staff (CSAT, delivery), d with no
     comment (CSAT, delivery), e on price and staff (CES, support call). A case counts once
-    for each of its topics; the last row counts every case once."""
+    for each of its topics, those of the answer that opened it; the last row counts every
+    case once."""
     a = answer("nps", 1, "Too expensive", customer="a", answered_at=DAY)
     answer("nps", 2, "The price is too high", customer="b", answered_at=DAY)
+    # b's later answer joins b's case in the queue: the case keeps the opening answer's topic
+    answer("nps", 0, "The staff were rude", customer="b", answered_at=DAY + timedelta(hours=1))
     c = answer("csat", 1, "The staff were rude", customer="c", answered_at=DAY)
     answer("csat", 1, None, customer="d", answered_at=DAY, tier="vip")
     e = answer("ces", 1, "Rude staff and expensive fees", customer="e", answered_at=DAY)
@@ -247,20 +250,22 @@ def test_repeat_complainers_gave_two_unhappy_answers_within_90_days(manager_clie
 
 
 def test_the_count_is_the_most_unhappy_answers_in_any_90_days(manager_client, surveys):
-    """Zed: days 10, 95 and 180, each 85 days after the one before: three unhappy answers,
-    but never more than two in 90 days. Yan: days 0 and 62, the second in the period, and
-    150, 88 days after it. Both count 2; Zed's latest (day 180) is later, so Zed first."""
-    for day in (10, 95, 180):
+    """Zed: days 10, 95 and 120 (85 and 110 days from the first): three unhappy answers, two
+    of them in the period, but never more than two in any 90 days. Yan: days 0 and 62,
+    the second in the period, and 150 (after it), 88 days after the second. Both count 2;
+    Yan's latest (day 150, 29 October) is later than Zed's (day 120), so Yan first."""
+    for day in (10, 95, 120):
         answer("nps", 1, customer="zed", name="Zed Zu", answered_at=JUNE + timedelta(days=day))
     for day in (0, 62, 150):
         answer("nps", 1, customer="yan", name="Yan Yu", answered_at=JUNE + timedelta(days=day))
 
     rows = _repeaters(manager_client, AUTUMN)
 
-    assert list(rows) == ["Zed Zu", "Yan Yu"]
+    assert list(rows) == ["Yan Yu", "Zed Zu"]
     assert rows["Zed Zu"]["Unhappy answers in 90 days"] == "2"
     assert rows["Yan Yu"]["Unhappy answers in 90 days"] == "2"
-    assert rows["Zed Zu"]["Latest unhappy answer"] == "Nov 28, 2026"
+    assert rows["Yan Yu"]["Latest unhappy answer"] == "Oct 29, 2026"
+    assert rows["Zed Zu"]["Latest unhappy answer"] == "Sep 29, 2026"
 
 
 def test_repeat_complainers_follow_the_filters(manager_client, surveys):
@@ -318,3 +323,35 @@ def test_the_page_in_chinese(manager_client, surveys, topics):
     assert 'lang="zh' in page
     assert "价格" in page  # the topic's Chinese name
     assert "3月 2026" in page  # the trend's month, as Babel writes it in Chinese
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_a_manager_reads_the_analysis_on_a_phone(
+    app, live_server, browser, surveys, topics, make_user, locale, tmp_path
+):
+    """At 375 px the wide tables stack their cells, each with its label, and nothing
+    scrolls sideways; the chart scales to the width."""
+    from tests.conftest import PASSWORD
+
+    manager = make_user(Role.MANAGER, locale=locale)
+    ann = make_user(Role.AGENT, name="Ann Agent")
+    found = answer("nps", 1, "Too expensive and the staff were rude", customer="a", answered_at=DAY)
+    resolve(found, ann, ResolutionCode.REFUND, timedelta(hours=5))
+    answer("csat", 1, "Where is my parcel", customer="a", answered_at=DAY + timedelta(days=20))
+    answer("ces", 1, None, customer="b", name="Bo Bai", answered_at=DAY + timedelta(days=5))
+
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    page.goto(f"{live_server}/login")
+    page.locator("input[name=email]").fill(manager.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("button.primary[type=submit]").click()
+    page.wait_for_url(f"{live_server}/")
+    page.goto(f"{live_server}/loyalty/complaints?{HALF}")
+
+    assert page.locator("svg").first.is_visible()
+    assert page.locator("td[data-label]").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(tmp_path / f"complaints-{locale}.png"), full_page=True)
+    for n, section in enumerate(page.locator("main section").all()):
+        section.screenshot(path=str(tmp_path / f"complaints-{locale}-{n}.png"))
+    page.close()

@@ -165,6 +165,7 @@ def _staff_pages(role: Role) -> list[str]:
             "/dashboard",
             "/dashboard/properties",
             "/answers",
+            "/loyalty/complaints",
             "/surveys",
             "/surveys/new",
             f"/surveys/{first[Survey]}",

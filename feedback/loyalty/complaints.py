@@ -84,11 +84,12 @@ class Analysis:
         return sum(self.all_cases.values())
 
     def topic_totals(self) -> dict[int, int]:
-        """Cases per topic, the most frequent first (a case counts once for each topic)."""
+        """Cases per topic, the most frequent first, "No topic" last of its count (a case counts
+        once for each of its topics)."""
         totals: dict[int, int] = {}
         for (topic, _code, _touchpoint), n in self.by_topic.items():
             totals[topic] = totals.get(topic, 0) + n
-        return dict(sorted(totals.items(), key=lambda item: (-item[1], item[0])))
+        return dict(sorted(totals.items(), key=lambda t: (-t[1], t[0] == NO_TOPIC, t[0])))
 
     def count(self, topic: int | None = None, code=None, touchpoint=None) -> int:
         """Cases of a topic (None: every case once) with a code and on a touchpoint

@@ -71,6 +71,7 @@ def index():
         repeaters=repeaters[: complaints.REPEAT_PAGE],
         more=len(repeaters) > complaints.REPEAT_PAGE,
         page=page,
+        top_topics=complaints.TOP_TOPICS,
         repeat_days=REPEAT_DAYS,
         repeat_answers=REPEAT_COMPLAINTS,
         **words,
