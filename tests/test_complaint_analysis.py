@@ -325,12 +325,13 @@ def test_the_page_in_chinese(manager_client, surveys, topics):
     assert "3月 2026" in page  # the trend's month, as Babel writes it in Chinese
 
 
-@pytest.mark.parametrize("locale", ["en", "zh"])
+@pytest.mark.parametrize(("locale", "width"), [("en", 375), ("zh", 375), ("en", 1280)])
 def test_a_manager_reads_the_analysis_on_a_phone(
-    app, live_server, browser, surveys, topics, make_user, locale, tmp_path
+    app, live_server, browser, surveys, topics, make_user, locale, width, tmp_path
 ):
     """At 375 px the wide tables stack their cells, each with its label, and nothing
-    scrolls sideways; the chart scales to the width."""
+    scrolls sideways; the chart scales to the width. (1280 px: a laptop, for the
+    screenshots.)"""
     from tests.conftest import PASSWORD
 
     manager = make_user(Role.MANAGER, locale=locale)
@@ -340,7 +341,7 @@ def test_a_manager_reads_the_analysis_on_a_phone(
     answer("csat", 1, "Where is my parcel", customer="a", answered_at=DAY + timedelta(days=20))
     answer("ces", 1, None, customer="b", name="Bo Bai", answered_at=DAY + timedelta(days=5))
 
-    page = browser.new_page(viewport={"width": 375, "height": 812})
+    page = browser.new_page(viewport={"width": width, "height": 812})
     page.goto(f"{live_server}/login")
     page.locator("input[name=email]").fill(manager.email)
     page.locator("input[name=password]").fill(PASSWORD)
@@ -351,7 +352,7 @@ def test_a_manager_reads_the_analysis_on_a_phone(
     assert page.locator("svg").first.is_visible()
     assert page.locator("td[data-label]").first.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.screenshot(path=str(tmp_path / f"complaints-{locale}.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / f"complaints-{locale}-{width}.png"), full_page=True)
     for n, section in enumerate(page.locator("main section").all()):
-        section.screenshot(path=str(tmp_path / f"complaints-{locale}-{n}.png"))
+        section.screenshot(path=str(tmp_path / f"complaints-{locale}-{width}-{n}.png"))
     page.close()

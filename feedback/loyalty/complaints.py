@@ -11,7 +11,7 @@ the way queue health reads its own (scoring.histogram_median).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, literal_column, select
 
@@ -48,6 +48,7 @@ class TopicMedian:
 
     @property
     def n(self) -> int:
+        """The cases resolved, that the median is taken over."""
         return sum(self.histogram)
 
     @property
@@ -59,6 +60,7 @@ class TopicMedian:
 
     @property
     def few(self) -> bool:
+        """Shown, flagged "few cases" (scoring.few)."""
         return scoring.few(self.n)
 
 
@@ -81,6 +83,7 @@ class Analysis:
 
     @property
     def total(self) -> int:
+        """The cases opened in the period, each once."""
         return sum(self.all_cases.values())
 
     def topic_totals(self) -> dict[int, int]:
@@ -211,10 +214,14 @@ def _medians(within: list) -> dict[int, TopicMedian]:
 
 @dataclass
 class RepeatComplainer:
+    """A row of the repeat complainers' list."""
+
     customer: Customer
     #: the most unhappy answers in any REPEAT_DAYS days holding one of the period's
     answers: int
-    latest: object
+    #: their latest unhappy answer in those windows (it may follow the period)
+    latest: datetime
+    #: their cases in the queue now
     open_cases: int
 
 
