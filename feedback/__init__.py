@@ -161,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.dashboard.routes import bp as dashboard_bp
     from feedback.extensions import api, csrf
     from feedback.loyalty.atrisk_routes import bp as atrisk_bp
+    from feedback.loyalty.complaints_routes import bp as loyalty_complaints_bp
     from feedback.loyalty.drivers_routes import bp as loyalty_drivers_bp
     from feedback.loyalty.heatmap_routes import bp as loyalty_heatmap_bp
     from feedback.loyalty.rfm_routes import bp as loyalty_rfm_bp
@@ -192,6 +193,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(atrisk_bp)
     app.register_blueprint(loyalty_drivers_bp)
     app.register_blueprint(loyalty_heatmap_bp)
+    app.register_blueprint(loyalty_complaints_bp)
     # The survey link and the API key are the credentials there; no session, no CSRF token.
     csrf.exempt(survey_pages_bp)
     csrf.exempt(api_bp)

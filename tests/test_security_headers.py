@@ -169,6 +169,7 @@ def _staff_pages(role: Role) -> list[str]:
             "/answers",
             "/loyalty/drivers",
             "/loyalty/heatmap",
+            "/loyalty/complaints",
             "/surveys",
             "/surveys/new",
             f"/surveys/{first[Survey]}",

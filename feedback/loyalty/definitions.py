@@ -166,3 +166,9 @@ def within_days(later, earlier, days: int):
     if db.session.get_bind().dialect.name == "sqlite":
         return func.julianday(later) <= func.julianday(earlier) + days
     return later <= earlier + func.make_interval(0, 0, 0, days)
+
+
+#: a *repeat complainer* gave at least REPEAT_COMPLAINTS unhappy answers (scoring.mood -1,
+#: any kind of survey) within REPEAT_DAYS days of each other (the complaint analysis)
+REPEAT_COMPLAINTS = 2
+REPEAT_DAYS = 90
