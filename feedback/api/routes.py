@@ -9,17 +9,13 @@ from http import HTTPStatus
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import abort, current_app, g, jsonify, request
-from flask_babel import force_locale
 from flask_smorest import abort as api_abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from feedback import scoring
 from feedback.accounts.services import authenticate_api_key
-from feedback.api.atrisk_schemas import AtRiskArgs, AtRiskOut
-from feedback.api.drivers_schemas import DriversArgs, DriversOut
 from feedback.api.import_schemas import ImportIn, ImportOut
-from feedback.api.outcomes_schemas import LoyaltyArgs, LoyaltyOut, default_period, returns_out
 from feedback.api.parsing import ApiBlueprint
 from feedback.api.schemas import (
     BatchIn,
@@ -32,20 +28,15 @@ from feedback.api.schemas import (
     TouchpointSchema,
 )
 from feedback.complaints.configuration.settings import queue_config
-from feedback.dashboard import drivers, queries
+from feedback.dashboard import queries
 from feedback.dashboard.answers import Filters, answers_after
 from feedback.dashboard.periods import Period, report_zone, resolve
 from feedback.dashboard.summary import DISTRIBUTION, Scores, tiles
 from feedback.extensions import db
-from feedback.loyalty import atrisk
-from feedback.loyalty.definitions import window_days
-from feedback.loyalty.outcomes import recovery, return_by_group
-from feedback.loyalty.types import type_counts
 from feedback.surveys.batches import ingest_batch
 from feedback.surveys.imports import import_answers
 from feedback.surveys.inputs import EventInput, parse_event
-from feedback.surveys.models import EventSource, Survey, SurveyKind, TouchpointType
-from feedback.tagging.models import Topic
+from feedback.surveys.models import EventSource, Survey, TouchpointType
 from feedback.timeutil import utcnow
 
 bp = ApiBlueprint(
@@ -190,7 +181,7 @@ def create_touchpoints_batch(body: dict):
 # --- scores and answers out ----------------------------------------------------------
 
 
-def _period_and_filters(args: dict) -> tuple[Period, Filters]:
+def period_and_filters(args: dict) -> tuple[Period, Filters]:
     zone = args["timezone"] or current_app.config["BABEL_DEFAULT_TIMEZONE"]
     try:
         ZoneInfo(zone)
@@ -298,7 +289,7 @@ def summary(args: dict):
     """NPS, CSAT, CES and the response rate for a period and filters, with the period it is
     compared with: this year or quarter to date with the same days a year or a quarter
     back, other ranges with as many days just before (`comparison.kind` says which)."""
-    period, filters = _period_and_filters(args)
+    period, filters = period_and_filters(args)
     periods = [period, period.previous()]
     totals = queries.scores(periods, filters, report_zone(), ("kind",), DISTRIBUTION)
     deliveries = queries.deliveries(periods, filters, report_zone())
@@ -325,7 +316,7 @@ def summary(args: dict):
 def responses(args: dict):
     """Answers with their tags, oldest first, a page at a time (by id, stable under new
     answers): pass the page's `next_after` as `after` for the next one."""
-    period, filters = _period_and_filters(args)
+    period, filters = period_and_filters(args)
     page = answers_after(period, filters, args["after"], args["limit"] + 1)
     more = len(page.rows) > args["limit"]
     rows = page.rows[: args["limit"]]
@@ -388,140 +379,3 @@ def import_responses(body: dict):
     counts = {name: sum(r.status == name for r in results) for name in ("created", "existing")}
     counts["rejected"] = len(results) - counts["created"] - counts["existing"]
     return jsonify({**counts, "results": items})
-
-
-# --- outcomes ---
-
-
-@bp.route("/loyalty", methods=["GET"])
-@requires("read")
-@bp.arguments(LoyaltyArgs, location="query")
-@bp.response(200, LoyaltyOut)
-@errors(401, 422)
-def loyalty(args: dict):
-    """Whether customers bought again within `window` days of their answer, by score group
-    of `kind` (rates as fractions 0-1 with Wilson intervals, the happy - unhappy difference
-    with Newcombe's), and NPS detractors by what became of their case. A customer counts
-    once, by their latest answer in the period; answers whose days have not passed are
-    `too_early`. Figures come with `too_few` and `few`: the pages grey them out."""
-    window = args["window"] or window_days()
-    if args["range"] is None:
-        default_period(args, window)
-    period, filters = _period_and_filters(args)
-    now = utcnow()
-    found = return_by_group(period, filters, args["kind"], window, now)
-    difference = found.difference
-    return {
-        "kind": args["kind"],
-        "window": window,
-        "period": {"start": period.first, "end": period.last, "timezone": period.zone},
-        "return": {name: returns_out(returns) for name, returns in found.groups.items()},
-        "too_early": found.too_early,
-        "difference": None
-        if difference is None
-        else {
-            "value": difference.value,
-            "low": difference.interval.low,
-            "high": difference.interval.high,
-            "significant": difference.significant,
-        },
-        "recovery": {
-            name: returns_out(returns)
-            for name, returns in recovery(period, filters, window, now).items()
-        },
-        "types": type_counts(period, filters, window, now),
-    }
-
-
-# --- atrisk ---
-
-
-@bp.route("/at-risk", methods=["GET"])
-@requires("read")
-@bp.arguments(AtRiskArgs, location="query")
-@bp.response(200, AtRiskOut)
-@errors(401, 422)
-def at_risk(args: dict):
-    """Who to call today: customers at risk of leaving with their `reasons`, the most
-    valuable first (value at risk: purchases less refunds in the last 12 months), a page at
-    a time: pass the page's `next` as `cursor` for the next one."""
-    try:
-        found = atrisk.at_risk(
-            utcnow(), args["limit"] + 1, args["cursor"], tier=args["tier"], reason=args["reason"]
-        )
-    except atrisk.BadCursor:
-        api_abort(
-            422,
-            message="That cursor is not one this API gave.",
-            errors={"cursor": ["Pass the next of the page before, unchanged."]},
-        )
-    rows = found[: args["limit"]]
-    with force_locale("en"):
-        customers = [
-            {
-                "external_id": row.external_id,
-                "name": row.name,
-                "tier": row.tier,
-                "value": row.value,
-                "unsubscribed": row.unsubscribed,
-                "reasons": [
-                    {
-                        "key": r.key,
-                        "at": r.at.isoformat(),
-                        "detail": r.sentence(),
-                        "score": r.score,
-                        "previous": r.previous,
-                        "case_id": r.case_id,
-                        "segment": r.note if r.key == "rfm_at_risk" else None,
-                    }
-                    for r in row.reasons
-                ],
-                "case_id": row.case_id,
-            }
-            for row in rows
-        ]
-    return {"customers": customers, "next": rows[-1].cursor if len(found) > len(rows) else None}
-
-
-# --- drivers ---
-
-
-@bp.route("/drivers", methods=["GET"])
-@requires("read")
-@bp.arguments(DriversArgs, location="query")
-@bp.response(200, DriversOut)
-@errors(401, 422)
-def drivers_read(args: dict):
-    """Which topics of the comments go with unhappy answers: for each, its share of the
-    unhappy and of the happy comments, the odds ratio with its 95% interval, and the points
-    it costs; the most points first."""
-    period, filters = _period_and_filters(args)
-    table = drivers.drivers(period, filters, report_zone(), SurveyKind(args["kind"]), "en")
-    names_zh = dict(db.session.execute(select(Topic.id, Topic.name_zh)).all())
-    topics = []
-    for row in table.topics:
-        odds = row.odds
-        topics.append(
-            {
-                "key": row.key,
-                "name": row.name,
-                "name_zh": names_zh.get(row.topic_id, row.name),
-                "detractor_share": row.unhappy_share,
-                "promoter_share": row.happy_share,
-                "detractors": row.unhappy,
-                "promoters": row.happy,
-                "odds_ratio": None if odds is None else odds.value,
-                "ci_low": None if odds is None else odds.low,
-                "ci_high": None if odds is None else odds.high,
-                "significant": odds is not None and odds.excludes_one,
-                "nps_points": row.points,
-            }
-        )
-    return {
-        "kind": args["kind"],
-        "period": {"first": period.first, "last": period.last, "timezone": period.zone},
-        "answers": table.n,
-        "detractor_comments": table.unhappy_comments,
-        "promoter_comments": table.happy_comments,
-        "topics": topics,
-    }
