@@ -16,7 +16,7 @@ from feedback.dashboard.periods import report_zone
 from feedback.extensions import db
 from feedback.loyalty import atrisk
 from feedback.loyalty.definitions import window_days
-from feedback.loyalty.outcomes import recovery, return_by_group
+from feedback.loyalty.outcomes import figures as loyalty_figures
 from feedback.loyalty.types import type_counts
 from feedback.surveys.models import SurveyKind
 from feedback.tagging.models import Topic
@@ -41,7 +41,8 @@ def loyalty(args: dict):
         default_period(args, window)
     period, filters = period_and_filters(args)
     now = utcnow()
-    found = return_by_group(period, filters, args["kind"], window, now)
+    figures = loyalty_figures(period, filters, window, now, (args["kind"],))
+    found = figures.outcomes[args["kind"]]
     difference = found.difference
     return {
         "kind": args["kind"],
@@ -57,10 +58,7 @@ def loyalty(args: dict):
             "high": difference.interval.high,
             "significant": difference.significant,
         },
-        "recovery": {
-            name: returns_out(returns)
-            for name, returns in recovery(period, filters, window, now).items()
-        },
+        "recovery": {name: returns_out(returns) for name, returns in figures.recovery.items()},
         "types": type_counts(period, filters, window, now),
     }
 

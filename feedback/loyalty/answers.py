@@ -13,12 +13,14 @@ from feedback.loyalty.definitions import is_purchase, signed_value, within_days
 from feedback.surveys.models import Response, SurveyKind, TouchpointEvent, TouchpointType
 
 
-def latest_answers(period: Period, filters: Filters, kind: str | None = None) -> Select:
+def latest_answers(
+    period: Period, filters: Filters, kinds: tuple[str, ...] | None = None
+) -> Select:
     """One row per customer and survey kind: their latest answer in the period (the
     dashboard's filters applied), with customer_id, response_id, survey_id, kind, score,
-    answered_at, tier and touchpoint_type_id; only answers of ``kind`` when it is given."""
+    answered_at, tier and touchpoint_type_id; only answers of ``kinds`` when given."""
     r = Response
-    of_kind = [] if kind is None else [r.kind == SurveyKind(kind)]
+    of_kind = [] if kinds is None else [r.kind.in_([SurveyKind(kind) for kind in kinds])]
     rank = func.row_number().over(
         partition_by=(r.customer_id, r.kind), order_by=(r.answered_at.desc(), r.id.desc())
     )

@@ -19,6 +19,7 @@ from feedback.dashboard.periods import Period
 from feedback.extensions import db
 from feedback.loyalty.answers import latest_answers, with_return
 from feedback.loyalty.definitions import GROUPS
+from feedback.surveys.models import SurveyKind
 
 #: what happened to a detractor's complaint, best first
 RECOVERY = ("on_time", "late", "not_resolved", "no_case")
@@ -114,44 +115,95 @@ class Outcome:
         return GROUPS[self.kind][-1]
 
 
-def _group(kind: str, score):
+def _group(kinds: tuple[str, ...], kind, score):
     """SQL: the answer's score group (definitions.GROUPS, by scoring.MOOD_BOUNDS)."""
-    unhappy_max, happy_min = scoring.MOOD_BOUNDS[kind]
-    names = GROUPS[kind]
-    return case((score <= unhappy_max, names[-1]), (score >= happy_min, names[1]), else_=names[0])
+    whens = []
+    for name in kinds:
+        unhappy_max, happy_min = scoring.MOOD_BOUNDS[name]
+        groups, of_kind = GROUPS[name], kind == SurveyKind(name)
+        whens += [
+            (and_(of_kind, score <= unhappy_max), groups[-1]),
+            (and_(of_kind, score >= happy_min), groups[1]),
+            (of_kind, groups[0]),
+        ]
+    return case(*whens)
 
 
-def _answers(period: Period, filters: Filters, kind: str, window: int, now: datetime):
-    return with_return(latest_answers(period, filters, kind), window, now).subquery("answers")
+def _bucket():
+    """SQL: what became of the case an answer is on (RECOVERY), on the joined cases row."""
+    resolved = Case.resolved_at.is_not(None)
+    return case(
+        (Case.id.is_(None), "no_case"),
+        # the complaints' own on-time rule, on the joined "cases" row
+        (and_(resolved, text(Case.on_time_sql(Case.__tablename__))), "on_time"),
+        (resolved, "late"),
+        else_="not_resolved",
+    )
 
 
-def return_by_group(
-    period: Period, filters: Filters, kind: str, window: int, now: datetime
-) -> Outcome:
-    """Who returned within ``window`` days, per score group of their latest ``kind`` answer
-    in the period; answers whose W days have not passed are only counted as too early."""
-    a = _answers(period, filters, kind, window, now)
+@dataclass(frozen=True)
+class Figures:
+    """Return by group for each kind asked for, and service recovery (NPS detractors)."""
+
+    outcomes: dict[str, Outcome]
+    recovery: dict[str, Returns]
+
+
+def figures(
+    period: Period, filters: Filters, window: int, now: datetime, kinds: tuple[str, ...]
+) -> Figures:
+    """Who returned within ``window`` days, per score group of their latest answer of each
+    kind in the period, and NPS detractors by what became of their case: one GROUP BY over
+    the period's latest answers (by kind, group and case outcome). Answers whose W days
+    have not passed are only counted as too early."""
+    kinds = tuple(dict.fromkeys((*kinds, "nps")))  # recovery needs the NPS answers
+    a = with_return(latest_answers(period, filters, kinds), window, now).subquery("answers")
     counted = a.c.too_early == 0
-    group = _group(kind, a.c.score).label("grp")
+    group, bucket = _group(kinds, a.c.kind, a.c.score).label("grp"), _bucket().label("bucket")
     rows = db.session.execute(
         select(
+            a.c.kind,
             group,
+            bucket,
             func.count().label("answers"),
             func.sum(case((counted, 1), else_=0)).label("customers"),
             func.sum(case((counted, a.c.returned), else_=0)).label("returned"),
             func.sum(case((counted, a.c.value_after), else_=literal(0))).label("value_after"),
-        ).group_by(group)
+        )
+        .select_from(a)
+        .outerjoin(CaseResponse, CaseResponse.response_id == a.c.response_id)
+        .outerjoin(Case, Case.id == CaseResponse.case_id)
+        .group_by(a.c.kind, group, bucket)
     ).all()
-    found = {row.grp: row for row in rows}
-    groups, early = {}, 0
-    for name in (GROUPS[kind][1], GROUPS[kind][0], GROUPS[kind][-1]):
-        row = found.get(name)
-        if row is None:
-            groups[name] = Returns(0, 0)
-            continue
-        early += row.answers - row.customers
-        groups[name] = Returns(row.customers, row.returned, Decimal(row.value_after or 0))
-    happy, unhappy = groups[GROUPS[kind][1]], groups[GROUPS[kind][-1]]
+    by_group: dict[tuple, list] = {}
+    for row in rows:
+        by_group.setdefault((SurveyKind(row.kind).value, row.grp), []).append(row)
+    found = {kind: _outcome(kind, window, by_group) for kind in kinds}
+    detractors = {row.bucket: row for row in by_group.get(("nps", GROUPS["nps"][-1]), [])}
+    return Figures(
+        found,
+        {name: _returns(detractors.get(name)) for name in RECOVERY},
+    )
+
+
+def _returns(*rows) -> Returns:
+    """The customers (W days passed) of some rows of figures()' query, and what they did."""
+    rows = [row for row in rows if row is not None]
+    return Returns(
+        sum(row.customers for row in rows),
+        sum(row.returned for row in rows),
+        sum((Decimal(row.value_after or 0) for row in rows), Decimal(0)),
+    )
+
+
+def _outcome(kind: str, window: int, by_group: dict[tuple, list]) -> Outcome:
+    names = GROUPS[kind]
+    groups = {
+        name: _returns(*by_group.get((kind, name), [])) for name in (names[1], names[0], names[-1])
+    }
+    answers = sum(row.answers for name in names.values() for row in by_group.get((kind, name), []))
+    early = answers - sum(returns.customers for returns in groups.values())
+    happy, unhappy = groups[names[1]], groups[names[-1]]
     difference = None
     if happy.customers and unhappy.customers:
         difference = Difference(
@@ -163,40 +215,19 @@ def return_by_group(
     return Outcome(kind, window, groups, early, difference)
 
 
+def return_by_group(
+    period: Period, filters: Filters, kind: str, window: int, now: datetime
+) -> Outcome:
+    """Who returned within ``window`` days, per score group of their latest ``kind`` answer
+    in the period (see figures())."""
+    return figures(period, filters, window, now, (kind,)).outcomes[kind]
+
+
 def recovery(period: Period, filters: Filters, window: int, now: datetime) -> dict[str, Returns]:
     """NPS detractors whose W days have passed, by what became of the case their answer is
     on (RECOVERY): resolved with the first response on time, resolved late, not resolved
     (still in the queue), no case."""
-    a = _answers(period, filters, "nps", window, now)
-    unhappy_max = scoring.MOOD_BOUNDS["nps"][0]
-    resolved = Case.resolved_at.is_not(None)
-    bucket = case(
-        (Case.id.is_(None), "no_case"),
-        # the complaints' own on-time rule, on the joined "cases" row
-        (and_(resolved, text(Case.on_time_sql(Case.__tablename__))), "on_time"),
-        (resolved, "late"),
-        else_="not_resolved",
-    ).label("bucket")
-    rows = db.session.execute(
-        select(
-            bucket,
-            func.count().label("customers"),
-            func.sum(a.c.returned).label("returned"),
-            func.sum(a.c.value_after).label("value_after"),
-        )
-        .select_from(a)
-        .outerjoin(CaseResponse, CaseResponse.response_id == a.c.response_id)
-        .outerjoin(Case, Case.id == CaseResponse.case_id)
-        .where(a.c.too_early == 0, a.c.score <= unhappy_max)
-        .group_by(bucket)
-    ).all()
-    found = {row.bucket: row for row in rows}
-    return {
-        name: Returns(row.customers, row.returned, Decimal(row.value_after or 0))
-        if (row := found.get(name))
-        else Returns(0, 0)
-        for name in RECOVERY
-    }
+    return figures(period, filters, window, now, ("nps",)).recovery
 
 
 def default_quarter(today: date, window: int, zone: str) -> Period:

@@ -57,16 +57,15 @@ def index():
         page = render_template("loyalty/index.html", form=form, invalid=True, args={}, **THRESHOLDS)
         return page, 400
     window, now = form.window.data or window_days(), utcnow()
+    figures = outcomes.figures(period, filters, window, now, KINDS)
     return render_template(
         "loyalty/index.html",
         form=form,
         period=period,
         default=default,
         window=window,
-        found={
-            kind: outcomes.return_by_group(period, filters, kind, window, now) for kind in KINDS
-        },
-        recovery=outcomes.recovery(period, filters, window, now),
+        found=figures.outcomes,
+        recovery=figures.recovery,
         types=type_counts(period, filters, window, now),
         labels={**GROUP_LABELS, **outcomes.RECOVERY_LABELS},
         currency=current_app.config["CURRENCY"],
