@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from feedback.extensions import db
 from feedback.scoring import mood
-from feedback.surveys.demo import DEMO_CUSTOMERS, demo_customer_id
+from feedback.surveys.demo import DEMO_CUSTOMERS, demo_customer, demo_customer_id
 from feedback.surveys.demo_comments import demo_comment
 from feedback.surveys.imports import import_answers
 from feedback.surveys.ingest import ingest_events
@@ -23,6 +23,9 @@ from feedback.surveys.models import EventSource, Response, TouchpointType
 #: the share of customers buying again within the window after their answer, by mood:
 #: promoters mostly do, detractors mostly do not (as the literature on NPS finds)
 RETURNS = {1: 0.75, 0: 0.5, -1: 0.3}
+#: customers known only from the past (bought and answered months ago), beside the demo's
+#: recent ones, so that each quarter has enough answers for the Loyalty figures to show
+PAST_CUSTOMERS = 400
 #: the past surveys answered, with the touchpoint each hangs on
 PAST_SURVEYS = (
     ("NPS after purchase", "purchase", "nps"),
@@ -38,11 +41,12 @@ def load_demo_history(now: datetime) -> list[str]:
     rng = random.Random(2026)  # noqa: S311 - demo data, the same every time
     events: list[EventInput] = []
     answers: list[dict] = []
-    for number in range(DEMO_CUSTOMERS):
+    for number in range(DEMO_CUSTOMERS + PAST_CUSTOMERS):
         customer = demo_customer_id(number)
+        known = demo_customer(number, rng) if number >= DEMO_CUSTOMERS else None
         language = "zh" if number % 2 else "en"
         survey, touchpoint, kind = PAST_SURVEYS[number % 3 == 2]
-        answered_at = now - timedelta(days=rng.randrange(95, 330), hours=rng.randrange(24))
+        answered_at = now - timedelta(days=rng.randrange(95, 420), hours=rng.randrange(24))
         score = _past_score(rng, kind)
         answers.append(
             {
@@ -62,12 +66,11 @@ def load_demo_history(now: datetime) -> list[str]:
                 bought.append(bought[-1] + timedelta(days=rng.randrange(20, 90)))
         for index, when in enumerate(bought):
             value = Decimal(rng.randrange(8_000, 150_000)) / 100
-            events.append(_event(f"demo-buy-{number}-{index}", "purchase", when, customer, value))
+            who = known if index == 0 and known else CustomerInput(external_id=customer)
+            events.append(_event(f"demo-buy-{number}-{index}", "purchase", when, who, value))
             if rng.random() < 0.08:  # sent back a few days later
                 refund = when + timedelta(days=rng.randrange(2, 10))
-                events.append(
-                    _event(f"demo-refund-{number}-{index}", "refund", refund, customer, value)
-                )
+                events.append(_event(f"demo-refund-{number}-{index}", "refund", refund, who, value))
     ingest_events(list(enumerate(events)), EventSource.DEMO)
     results = import_answers(list(enumerate(answers)))
     rejected = [result.errors for result in results if result.status == "rejected"]
@@ -86,12 +89,12 @@ def _ensure_refund_type() -> None:
         db.session.flush()
 
 
-def _event(external_id: str, touchpoint: str, when, customer: str, value: Decimal) -> EventInput:
+def _event(external_id: str, touchpoint: str, when, customer: CustomerInput, value) -> EventInput:
     return EventInput(
         external_id=external_id,
         touchpoint=touchpoint,
         occurred_at=when,
-        customer=CustomerInput(external_id=customer),
+        customer=customer,
         value=value,
         history=True,
     )

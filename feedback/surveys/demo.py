@@ -143,7 +143,8 @@ def demo_customer_id(number: int) -> str:
     return f"c-{1000 + number}"
 
 
-def _demo_customer(number: int, rng: random.Random) -> CustomerInput:
+def demo_customer(number: int, rng: random.Random) -> CustomerInput:
+    """Demo customer ``number``: a name, an address and a language, sometimes a tier."""
     locale = "zh" if number % 2 else "en"
     name = NAMES[locale][number // 2 % len(NAMES[locale])]
     domain = "example.cn" if locale == "zh" else "example.com"
@@ -186,7 +187,7 @@ def load_demo_touchpoints() -> list[str]:
                 external_id=f"demo-{1000 + number}",
                 touchpoint=kinds[number % len(kinds)] if not recent else "delivery",
                 occurred_at=now - age,
-                customer=_demo_customer(number, rng),
+                customer=demo_customer(number, rng),
                 properties={"store": rng.choice(["Shanghai", "London", "Beijing"])},
             )
         )
