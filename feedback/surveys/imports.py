@@ -249,7 +249,9 @@ class _Catalogue:
             named = [s for s in self.surveys.values() if s.name == ref]
             if named:
                 return min(named, key=lambda s: s.id)
-            return self.surveys.get(int(ref)) if ref.isdigit() and len(ref) < 10 else None
+            # ASCII digits only: str.isdigit() also takes "²", which int() refuses
+            is_id = ref.isascii() and ref.isdigit() and len(ref) < 10
+            return self.surveys.get(int(ref)) if is_id else None
         return self.surveys.get(ref)
 
     def resolve(self, row: PastAnswer) -> tuple[Survey, int] | dict:
