@@ -1,0 +1,58 @@
+"""Review of issue #22's data in and at-risk list: input that once gave a 500 now gets a
+clear 4xx, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from tests.test_response_import import URL, row
+
+pytestmark = pytest.mark.usefixtures("surveys")
+
+
+def cursor(*parts) -> str:
+    """A cursor as atrisk.AtRisk.cursor spells one, with any parts."""
+    return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("survey", ["²", "１２", "٣"])
+def test_a_survey_of_digits_python_reads_but_int_does_not_is_a_rejected_row(api, survey):
+    reply = api(URL, {"responses": [row("p-1", survey=survey), row("p-2")]})
+
+    assert reply.status_code == 200
+    body = reply.get_json()
+    assert [r["status"] for r in body["results"]] == ["rejected", "created"]
+    assert "Unknown survey" in body["results"][0]["errors"]["survey"][0]
+
+
+BAD_CURSORS = [
+    cursor("1", "0001-01-01T00:00:00+14:00", 1),  # before year 1 in UTC
+    cursor("1", "9999-12-31T23:59:59-14:00", 1),  # after year 9999 in UTC
+    cursor("1", "2025-01-01T00:00:00+00:00", 10**30),  # an id no integer column holds
+    cursor("1e999999999", "2025-01-01T00:00:00+00:00", 1),  # wider than any numeric
+    cursor("-1e-999999", "2025-01-01T00:00:00+00:00", 1),
+    cursor("0.001", "2025-01-01T00:00:00+00:00", 1),  # finer than a cent
+]
+
+
+@pytest.mark.parametrize("after", BAD_CURSORS)
+def test_a_forged_page_link_of_who_to_call_is_a_400(agent_client, after):
+    reply = agent_client.get("/at-risk", query_string={"after": after})
+
+    assert reply.status_code == 400
+    assert "This page link is broken" in reply.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("after", BAD_CURSORS)
+def test_a_forged_at_risk_cursor_of_the_api_is_a_422(client, api_key, after):
+    reply = client.get(
+        "/api/v1/at-risk",
+        query_string={"cursor": after},
+        headers={"Authorization": f"Bearer {api_key}"},
+    )
+
+    assert reply.status_code == 422
+    assert "cursor" in reply.get_json()["error"]["fields"]
