@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
+from feedback.extensions import db
+from feedback.loyalty import rfm
+from feedback.loyalty.models import CustomerRfm
+from feedback.timeutil import utcnow
 from tests.test_response_import import URL, row
+from tests.types_helpers import customer_id, purchase
 
 pytestmark = pytest.mark.usefixtures("surveys")
 
@@ -56,3 +64,20 @@ def test_a_forged_at_risk_cursor_of_the_api_is_a_422(client, api_key, after):
 
     assert reply.status_code == 422
     assert "cursor" in reply.get_json()["error"]["fields"]
+
+
+def test_the_customer_page_value_of_12_months_is_rfm_monetary(app, agent_client):
+    """One rule for "value in the last 12 months": the customer page, RFM and the at-risk
+    list count the same purchases (a purchase dated tomorrow is in none of them yet)."""
+    now = utcnow()
+    purchase("c-val", now - timedelta(days=10), "100.00")
+    purchase("c-val", now + timedelta(days=2), "50.00")  # sent ahead of time
+    purchase("c-val", now - timedelta(days=400), "70.00")  # older than 12 months
+    rfm.compute([customer_id("c-val")], now)
+    db.session.commit()
+
+    page = agent_client.get(f"/customers/{customer_id('c-val')}").get_data(as_text=True)
+
+    assert db.session.get(CustomerRfm, customer_id("c-val")).monetary == Decimal("100.00")
+    value = re.search(r"Value in the last 12 months</dt><dd>([^<]*)</dd>", page).group(1)
+    assert value == "CN¥100.00"

@@ -257,8 +257,7 @@ def _values(now: datetime, customers):
         .join(TouchpointType, TouchpointType.id == TouchpointEvent.touchpoint_type_id)
         .where(
             TouchpointEvent.customer_id.in_(customers),
-            TouchpointEvent.occurred_at > now - timedelta(days=definitions.RFM_DAYS),
-            TouchpointEvent.occurred_at <= now,
+            definitions.in_last_rfm_days(TouchpointEvent.occurred_at, now),
         )
         .group_by(TouchpointEvent.customer_id)
     )
