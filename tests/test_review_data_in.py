@@ -81,3 +81,27 @@ def test_the_customer_page_value_of_12_months_is_rfm_monetary(app, agent_client)
     assert db.session.get(CustomerRfm, customer_id("c-val")).monetary == Decimal("100.00")
     value = re.search(r"Value in the last 12 months</dt><dd>([^<]*)</dd>", page).group(1)
     assert value == "CN¥100.00"
+
+
+@pytest.mark.parametrize(
+    ("command", "header"),
+    [
+        (["responses", "import"], "external_id,customer_external_id,survey,score,answered_at"),
+        (["touchpoints", "import"], "external_id,touchpoint,occurred_at,customer_external_id"),
+    ],
+)
+def test_a_csv_line_the_csv_module_cannot_read_is_a_clear_error(
+    app, runner, tmp_path, command, header
+):
+    """A quote left open swallows the rest of the file into one field, past the csv
+    module's limit: the command says which line and that nothing was imported."""
+    path = tmp_path / "rows.csv"
+    good = "a-1,c-1,NPS after purchase,9,2025-01-01T00:00:00Z"
+    path.write_text(f'{header}\n{good}\na-2,"c-2,{"x" * 200_000}\n', encoding="utf-8")
+
+    result = runner.invoke(args=[*command, str(path)])
+
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "line 3" in result.output
+    assert "nothing was imported" in result.output
