@@ -11,11 +11,16 @@ from decimal import Decimal
 
 import pytest
 
+from feedback.accounts.models import Role
 from feedback.extensions import db
 from feedback.loyalty import rfm
 from feedback.loyalty.models import CustomerRfm
 from feedback.timeutil import utcnow
+from tests.complaints_helpers import work
+from tests.conftest import sign_in
+from tests.rfm_helpers import buy
 from tests.test_response_import import URL, row
+from tests.test_rfm import DEFAULT_FORM
 from tests.types_helpers import customer_id, purchase
 
 pytestmark = pytest.mark.usefixtures("surveys")
@@ -105,3 +110,32 @@ def test_a_csv_line_the_csv_module_cannot_read_is_a_clear_error(
     assert isinstance(result.exception, SystemExit), result.exception
     assert "line 3" in result.output
     assert "nothing was imported" in result.output
+
+
+@pytest.mark.parametrize(("locale", "name"), [("en", "VIP"), ("zh", "贵宾")])
+def test_the_customer_page_names_the_computed_tier_and_shows_the_tier_sent(
+    surveys, manager_client, make_user, client, locale, name
+):
+    """With computed tiers, customers.tier is the computed one: "Tier (as sent)" shows
+    what the API sent, and the computed tier by its name in the viewer's language."""
+    vip = {
+        **DEFAULT_FORM,
+        "tiers-0-key": "vip",
+        "tiers-0-name_en": "VIP",
+        "tiers-0-name_zh": "贵宾",
+        "tiers-0-min_value": "1000",
+        "tiers-0-min_frequency": "1",
+        "tier_source": "computed",
+    }
+    assert manager_client.submit("/loyalty/rfm", vip).status_code == 302
+    buy("c-1", utcnow() - timedelta(days=3), "2000", tier="bronze")
+    work()  # the purchase's reaction computes the tier
+    sign_in(client, make_user(Role.AGENT, locale=locale))
+
+    page = client.get(f"/customers/{customer_id('c-1')}").get_data(as_text=True)
+
+    sent = "Tier (as sent)" if locale == "en" else "等级（来源系统提供）"
+    facts = dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", page))
+    assert facts[sent] == "bronze"
+    computed = "Computed tier" if locale == "en" else "计算等级"
+    assert facts[computed] == name
