@@ -139,3 +139,22 @@ def test_the_customer_page_names_the_computed_tier_and_shows_the_tier_sent(
     assert facts[sent] == "bronze"
     computed = "Computed tier" if locale == "en" else "计算等级"
     assert facts[computed] == name
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"m_1": "sNaN"},
+        {
+            "tiers-0-key": "gold",
+            "tiers-0-name_en": "Gold",
+            "tiers-0-min_value": "sNaN",
+            "tiers-0-min_frequency": "1",
+        },
+    ],
+)
+def test_a_signalling_nan_on_the_rfm_page_is_a_form_error(manager_client, extra):
+    reply = manager_client.submit("/loyalty/rfm", {**DEFAULT_FORM, **extra})
+
+    assert reply.status_code == 400
+    assert "Enter a number." in reply.get_data(as_text=True)
