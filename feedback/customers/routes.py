@@ -24,6 +24,7 @@ from feedback.extensions import db
 from feedback.forms import strip_nul
 from feedback.loyalty.definitions import LOYALTY_TYPE_HELP, LOYALTY_TYPE_LABELS, SEGMENT_LABELS
 from feedback.loyalty.money import money
+from feedback.loyalty.rfm_settings import tier_names
 from feedback.surveys.ingest import ingest_events, touchpoint_types
 from feedback.surveys.inputs import CustomerInput, EventInput
 from feedback.surveys.models import EventSource
@@ -137,4 +138,5 @@ def _page(customer: Customer, form):
         segment_labels=SEGMENT_LABELS,
         loyalty_type_labels=LOYALTY_TYPE_LABELS,
         loyalty_type_help=LOYALTY_TYPE_HELP,
+        tier_names=tier_names(str(get_locale())),
     )

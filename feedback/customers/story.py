@@ -4,7 +4,7 @@ history as small charts, and a bounded number of answers and touchpoints."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import format_date
@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from feedback.customers.models import Customer
 from feedback.extensions import db
-from feedback.loyalty.definitions import RFM_DAYS, signed_value
+from feedback.loyalty.definitions import in_last_rfm_days, signed_value
 from feedback.loyalty.models import CustomerRfm
 from feedback.loyalty.types import customer_loyalty_type
 from feedback.surveys.models import (
@@ -52,7 +52,7 @@ def story(customer: Customer, now: datetime, all_answers: bool, all_events: bool
     value = db.session.scalar(
         select(func.coalesce(func.sum(signed_value()), 0))
         .join(t, t.id == e.touchpoint_type_id)
-        .where(e.customer_id == customer.id, e.occurred_at > now - timedelta(days=RFM_DAYS))
+        .where(e.customer_id == customer.id, in_last_rfm_days(e.occurred_at, now))
     )
     events = db.session.scalars(
         select(e)
@@ -76,7 +76,7 @@ def story(customer: Customer, now: datetime, all_answers: bool, all_events: bool
     return Story(
         rfm=db.session.get(CustomerRfm, customer.id),
         loyalty_type=customer_loyalty_type(customer.id, now),
-        value_12m=Decimal(value or 0),
+        value_12m=Decimal(str(value or 0)).quantize(Decimal("0.01")),  # SQLite sums floats
         charts=_charts(customer.id),
         responses=responses,
         answers_total=db.session.scalar(count.where(Response.customer_id == customer.id)),

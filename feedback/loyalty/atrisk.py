@@ -23,8 +23,8 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -55,6 +55,7 @@ from feedback.loyalty import definitions
 from feedback.loyalty.models import CustomerRfm
 from feedback.surveys.models import Response, SurveyKind, TouchpointEvent, TouchpointType
 from feedback.timeutil import UTCDateTime
+from feedback.urls import MAX_ID
 
 REASONS = ("detractor_no_purchase", "case_reopened", "case_open", "score_fell", "rfm_at_risk")
 REASON_LABELS = {
@@ -66,6 +67,7 @@ REASON_LABELS = {
 }
 #: the most a caller may ask for at once
 MAX_LIMIT = 200
+CENT = Decimal("0.01")
 
 
 class BadCursor(ValueError):
@@ -182,7 +184,7 @@ def at_risk(
             external_id=customer.external_id,
             name=customer.display_name,
             tier=customer.tier,
-            value=Decimal(worth).quantize(Decimal("0.01")),
+            value=Decimal(worth).quantize(CENT),
             latest=latest,
             unsubscribed=customer.unsubscribed_at is not None,
         )
@@ -207,12 +209,21 @@ def _read_cursor(cursor: str) -> tuple[Decimal, datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         worth, latest, customer_id = json.loads(raw)
-        parsed = Decimal(worth), datetime.fromisoformat(latest), int(customer_id)
-    except (ValueError, TypeError, InvalidOperation, binascii.Error) as error:
+        worth, latest = Decimal(worth), datetime.fromisoformat(latest)
+        customer_id = int(customer_id)
+        if latest.tzinfo is None:
+            raise BadCursor(cursor)
+        # in UTC here, where a year 1 or 9999 moment overflows, not in the query
+        latest = latest.astimezone(UTC)
+        # a value the query compares with Numeric(14, 2): whole cents of 12 digits at most
+        if abs(worth) >= 10**12 or worth != worth.quantize(CENT):
+            raise BadCursor(cursor)
+    # ArithmeticError: decimal's Overflow and InvalidOperation, datetime's OverflowError
+    except (ValueError, TypeError, ArithmeticError, binascii.Error) as error:
         raise BadCursor(cursor) from error
-    if parsed[1].tzinfo is None or not parsed[0].is_finite():
+    if not 1 <= customer_id <= MAX_ID:
         raise BadCursor(cursor)
-    return parsed
+    return worth, latest, customer_id
 
 
 def _fill(found: list[AtRisk], reasons) -> None:
@@ -246,8 +257,7 @@ def _values(now: datetime, customers):
         .join(TouchpointType, TouchpointType.id == TouchpointEvent.touchpoint_type_id)
         .where(
             TouchpointEvent.customer_id.in_(customers),
-            TouchpointEvent.occurred_at > now - timedelta(days=definitions.RFM_DAYS),
-            TouchpointEvent.occurred_at <= now,
+            definitions.in_last_rfm_days(TouchpointEvent.occurred_at, now),
         )
         .group_by(TouchpointEvent.customer_id)
     )

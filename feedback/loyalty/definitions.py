@@ -160,6 +160,13 @@ def signed_value(events=TouchpointEvent, types=TouchpointType):
     )
 
 
+def in_last_rfm_days(moment, now: datetime):
+    """SQL: ``moment`` (a timestamp column) is in the last RFM_DAYS up to ``now``: the 12
+    months of frequency, monetary value and the value at risk (a purchase dated ahead is
+    not in them yet)."""
+    return and_(moment > now - timedelta(days=RFM_DAYS), moment <= now)
+
+
 def within_days(later, earlier, days: int):
     """SQL: ``later`` is at most ``days`` days after ``earlier`` (two timestamp columns).
     SQLite keeps naive UTC text, which julianday() reads, fractions of a second included."""

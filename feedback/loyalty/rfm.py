@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from feedback.customers.models import Customer
 from feedback.extensions import db
-from feedback.loyalty.definitions import RFM_DAYS, is_purchase, signed_value
+from feedback.loyalty.definitions import in_last_rfm_days, is_purchase, signed_value
 from feedback.loyalty.models import CustomerRfm
 from feedback.loyalty.rfm_settings import LoyaltySettings, Thresholds, Tier, settings_row
 from feedback.surveys.models import TouchpointEvent, TouchpointType
@@ -108,7 +108,7 @@ def _batches(customer_ids: list[int] | None) -> Iterator[list[int]]:
 
 def _figures(ids: list[int], type_ids: list[int], now: datetime):
     """Per customer: the last purchase ever, purchases and value in the last RFM_DAYS."""
-    recent = TouchpointEvent.occurred_at >= now - timedelta(days=RFM_DAYS)
+    recent = in_last_rfm_days(TouchpointEvent.occurred_at, now)
     return db.session.execute(
         select(
             Customer.id,

@@ -17,7 +17,13 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from feedback.forms import NoNulMeta
 from feedback.loyalty.rfm_settings import LoyaltySettings, Tier
@@ -38,8 +44,9 @@ def _strip(value):
 
 
 def _finite(form, field):
+    # Stop here: NumberRange after it would turn "NaN" or "sNaN" into a float (a 500)
     if field.data is not None and not field.data.is_finite():
-        raise ValidationError(_l("Enter a number."))
+        raise StopValidation(_l("Enter a number."))
 
 
 def _cut(score: str, n: int):

@@ -43,9 +43,29 @@ def row_to_event(row: dict, history: bool = False) -> dict:
     return event
 
 
-def _count_rows(path: Path) -> int:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
+def count_rows(path: Path) -> int:
+    """The rows of a CSV file after its header, read through once before any is imported,
+    so that a file that is not UTF-8 or not CSV stops the command with a clear message
+    and nothing half imported."""
+    rows = start = 0
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            while True:
+                start = reader.line_num + 1
+                if next(reader, None) is None:
+                    break
+                rows += 1
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(
+            f"{path} is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8 and try again"
+        ) from exc
+    except csv.Error as exc:
+        # most often a quote left open, which runs the rest of the file into one field
+        raise click.ClickException(
+            f"{path} line {start}: {exc} (a quote left open?); nothing was imported"
+        ) from exc
+    return max(rows - 1, 0)
 
 
 @touchpoints_cli.command("import")
@@ -66,12 +86,7 @@ def import_touchpoints(path: Path, history: bool) -> None:
     stored for loyalty, and nobody is invited (what history a customer has, such as an
     old email address, fills in only what is not known yet).
     """
-    try:
-        total = _count_rows(path)
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(
-            f"{path} is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8 and try again"
-        ) from exc
+    total = count_rows(path)
     imported = known = 0
     rejected: list[tuple[int, str]] = []
     warned: list[tuple[int, str]] = []
@@ -90,7 +105,7 @@ def import_touchpoints(path: Path, history: bool) -> None:
                 line = reader.line_num
                 event, errors = parse_event(row_to_event(row, history))
                 if errors:
-                    rejected.append((line, _describe(errors)))
+                    rejected.append((line, describe(errors)))
                 else:
                     pending.append((line, event))
                     warned += [(line, _warning(w)) for w in event.warnings]
@@ -133,7 +148,7 @@ def _flush(pending, rejected, imported, known) -> tuple[int, int]:
         elif result.outcome == "existing":
             known += 1
         else:
-            rejected.append((result.index, _describe(result.errors)))
+            rejected.append((result.index, describe(result.errors)))
     db.session.expunge_all()  # keep memory flat on a large file
     return imported, known
 
@@ -142,12 +157,13 @@ def _warning(warning: dict) -> str:
     return f"{warning['field']}: {warning['message']}"
 
 
-def _describe(errors: dict, prefix: str = "") -> str:
+def describe(errors: dict, prefix: str = "") -> str:
+    """A row's field errors in one line, for the command's list of rejected rows."""
     parts = []
     for field, messages in errors.items():
         name = f"{prefix}{field}" if field != "_schema" else prefix.rstrip(".") or "row"
         if isinstance(messages, dict):
-            parts.append(_describe(messages, f"{name}."))
+            parts.append(describe(messages, f"{name}."))
         else:
             parts.append(f"{name}: {' '.join(str(m) for m in messages)}")
     return "; ".join(parts)

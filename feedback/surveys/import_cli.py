@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError
 
 from feedback.extensions import db
-from feedback.surveys.cli import SHOWN_REJECTIONS, _count_rows, _describe
+from feedback.surveys.cli import SHOWN_REJECTIONS, count_rows, describe
 from feedback.surveys.imports import import_answers
 
 responses_cli = AppGroup("responses", help="Survey answers.")
@@ -52,12 +52,7 @@ def import_responses(path: Path) -> None:
     a time zone). They count in scores and loyalty, not in response rates, and open no
     case, notify nobody and fire no webhook. A row imported before is left as it is.
     """
-    try:
-        total = _count_rows(path)
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(
-            f"{path} is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8 and try again"
-        ) from exc
+    total = count_rows(path)
     counts = {"created": 0, "existing": 0}
     rejected: list[tuple[int, str]] = []
     with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -104,7 +99,7 @@ def _flush(pending: list[tuple[int, dict]], counts: dict, rejected: list) -> Non
                 ) from None
     for result in results:
         if result.status == "rejected":
-            rejected.append((result.index, _describe(result.errors)))
+            rejected.append((result.index, describe(result.errors)))
         else:
             counts[result.status] += 1
     db.session.expunge_all()  # keep memory flat on a large file

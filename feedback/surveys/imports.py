@@ -23,6 +23,7 @@ from feedback import events
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.surveys.answers import MAX_COMMENT_LENGTH
+from feedback.surveys.ingest_customers import chunks
 from feedback.surveys.inputs import EARLIEST_YEAR, clean_text
 from feedback.surveys.models import (
     EventSource,
@@ -41,7 +42,6 @@ from feedback.urls import MAX_ID
 #: fit TouchpointEvent.external_id (200)
 EVENT_PREFIX = "past-answer:"
 MAX_EXTERNAL_ID = 150
-CHUNK = 500  # values per IN (...) list
 
 
 class SurveyField(fields.Field):
@@ -193,13 +193,9 @@ def answer_summary(response: Response, touchpoint_key: str | None) -> dict:
     }
 
 
-def _chunks(values: list) -> list[list]:
-    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
-
-
 def _stored(external_ids: set[str]) -> dict[str, Response]:
     found = {}
-    for chunk in _chunks(sorted(external_ids)):
+    for chunk in chunks(sorted(external_ids)):
         query = (
             select(Response)
             .where(Response.external_id.in_(chunk))
@@ -212,7 +208,7 @@ def _stored(external_ids: set[str]) -> dict[str, Response]:
 def _taken_event_ids(external_ids: set[str]) -> set[str]:
     """The answers' ids whose touchpoint event id another system's touchpoint holds."""
     taken = set()
-    for chunk in _chunks(sorted(f"{EVENT_PREFIX}{e}" for e in external_ids)):
+    for chunk in chunks(sorted(f"{EVENT_PREFIX}{e}" for e in external_ids)):
         query = select(TouchpointEvent.external_id).where(TouchpointEvent.external_id.in_(chunk))
         taken.update(e.removeprefix(EVENT_PREFIX) for e in db.session.scalars(query))
     return taken
@@ -220,7 +216,7 @@ def _taken_event_ids(external_ids: set[str]) -> set[str]:
 
 def _customers(external_ids: set[str]) -> dict[str, Customer]:
     found = {}
-    for chunk in _chunks(sorted(external_ids)):
+    for chunk in chunks(sorted(external_ids)):
         query = select(Customer).where(Customer.external_id.in_(chunk))
         found.update({c.external_id: c for c in db.session.scalars(query)})
     return found
@@ -249,7 +245,9 @@ class _Catalogue:
             named = [s for s in self.surveys.values() if s.name == ref]
             if named:
                 return min(named, key=lambda s: s.id)
-            return self.surveys.get(int(ref)) if ref.isdigit() and len(ref) < 10 else None
+            # ASCII digits only: str.isdigit() also takes "²", which int() refuses
+            is_id = ref.isascii() and ref.isdigit() and len(ref) < 10
+            return self.surveys.get(int(ref)) if is_id else None
         return self.surveys.get(ref)
 
     def resolve(self, row: PastAnswer) -> tuple[Survey, int] | dict:

@@ -26,6 +26,7 @@ def core(statement, rows: list[dict]):
 
 
 def chunks(values: list) -> list[list]:
+    """``values`` in lists of CHUNK, each small enough for one IN (...) list."""
     return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
 
 
