@@ -62,8 +62,11 @@ def load_demo_history(now: datetime) -> list[str]:
         bought = [answered_at - timedelta(days=rng.randrange(2, 120))]  # what they answered on
         if rng.random() < RETURNS[mood(kind, score)]:
             bought.append(answered_at + timedelta(days=rng.randrange(3, 85)))
-            while rng.random() < 0.5 and bought[-1] < now - timedelta(days=40):
-                bought.append(bought[-1] + timedelta(days=rng.randrange(20, 90)))
+            while rng.random() < 0.5:
+                later = bought[-1] + timedelta(days=rng.randrange(20, 90))
+                if later >= now:  # the demo's past ends today
+                    break
+                bought.append(later)
         for index, when in enumerate(bought):
             value = Decimal(rng.randrange(8_000, 150_000)) / 100
             who = known if index == 0 and known else CustomerInput(external_id=customer)
