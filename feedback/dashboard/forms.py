@@ -137,8 +137,10 @@ class AnswerFilterForm(Form):
     end = DateField(_l("To"), validators=[Optional()])
     prop = StringField(_l("Event property"), validators=[Optional(), Length(max=100)])
     value = StringField(_l("Value"), validators=[Optional(), Length(max=200)])
+    #: the heat map's "no tier" column: an empty ``tier`` means any tier
+    untiered = BooleanField(_l("No tier"))
     #: the fields that narrow the list without a control of their own on the page
-    HIDDEN = ("kind", "touchpoint", "tier", "start", "end", "prop", "value")
+    HIDDEN = ("kind", "touchpoint", "tier", "untiered", "start", "end", "prop", "value")
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
