@@ -58,3 +58,14 @@ def test_a_csat_driver_leaves_out_the_follow_up_as_the_figure_does(
     assert "(1/1)" in page and "(0/0)" in page
     href = re.search(r'<a href="(/answers\?[^"]+)"', page).group(1).replace("&amp;", "&")
     assert _count(manager_client, href) == "1 answer"
+
+
+def test_a_cell_keeps_the_language_the_answers_were_given_in(manager_client, surveys):
+    answer("nps", 9, customer="en-1", locale="en")
+    answer("nps", 9, customer="zh-1", locale="zh")
+    answer("nps", 9, customer="zh-2", locale="zh")
+    page = manager_client.get("/loyalty/heatmap?language=zh").get_data(as_text=True)
+    assert "n=2" in page
+    (only,) = _links(page)
+    # the cell counts the 2 answers given in Chinese; its link opens those, not all 3
+    assert _count(manager_client, only) == "2 answers"

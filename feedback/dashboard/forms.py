@@ -139,8 +139,21 @@ class AnswerFilterForm(Form):
     value = StringField(_l("Value"), validators=[Optional(), Length(max=200)])
     #: the heat map's "no tier" column: an empty ``tier`` means any tier
     untiered = BooleanField(_l("No tier"))
+    #: the language the survey was answered in (the dashboard's language filter), not the
+    #: comment's language above
+    locale = SelectField(_l("Answered in"), choices=LANGUAGE_CHOICES, validators=[Optional()])
     #: the fields that narrow the list without a control of their own on the page
-    HIDDEN = ("kind", "touchpoint", "tier", "untiered", "start", "end", "prop", "value")
+    HIDDEN = (
+        "kind",
+        "touchpoint",
+        "tier",
+        "untiered",
+        "locale",
+        "start",
+        "end",
+        "prop",
+        "value",
+    )
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

@@ -228,6 +228,7 @@ def answers():
             commented=form.commented.data,
             touchpoint_type_id=touchpoints.get(form.touchpoint.data),
             tier="" if form.untiered.data else form.tier.data or None,
+            locale=form.locale.data or None,
             kind=SurveyKind(form.kind.data) if form.kind.data else None,
             # A figure's link (it names a kind) opens what the figure counted: the figures
             # report the complaint follow-up survey apart unless it is the survey filtered.
