@@ -69,3 +69,14 @@ def test_a_cell_keeps_the_language_the_answers_were_given_in(manager_client, sur
     (only,) = _links(page)
     # the cell counts the 2 answers given in Chinese; its link opens those, not all 3
     assert _count(manager_client, only) == "2 answers"
+
+
+def test_the_end_date_is_not_called_the_recipient_in_chinese(manager_client, surveys):
+    manager_client.user.locale = "zh"
+    db.session.commit()
+    # "To" is also the outbox's recipient column (收件人): the period's end date needs a
+    # word of its own
+    for path in ("/loyalty", "/loyalty/heatmap", "/loyalty/drivers", "/dashboard"):
+        page = manager_client.get(path).get_data(as_text=True)
+        assert 'lang="zh' in page
+        assert "收件人" not in page, path
