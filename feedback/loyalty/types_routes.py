@@ -22,15 +22,13 @@ from feedback.loyalty.definitions import (
     LOYALTY_TYPES,
     window_days,
 )
+from feedback.loyalty.forms import MAX_WINDOW
 from feedback.loyalty.money import money
 from feedback.loyalty.types import customers_of_type, type_counts
 from feedback.surveys.models import TouchpointType
 from feedback.timeutil import utcnow
 
 bp = Blueprint("loyalty_types", __name__, url_prefix="/loyalty")
-
-#: the longest W a manager may ask for, in days
-MAX_WINDOW = 730
 
 
 class TypeArgs(Form):
