@@ -80,3 +80,13 @@ def test_the_end_date_is_not_called_the_recipient_in_chinese(manager_client, sur
         page = manager_client.get(path).get_data(as_text=True)
         assert 'lang="zh' in page
         assert "收件人" not in page, path
+
+
+def test_a_cell_of_a_number_property_opens_its_answers(manager_client, surveys):
+    heatmap_helpers.answer("nps", 9, "gold", visits=3)
+    heatmap_helpers.answer("nps", 3, "gold", visits=3)
+    heatmap_helpers.answer("nps", 3, "gold", visits=4)
+    page = manager_client.get("/loyalty/heatmap?by=visits").get_data(as_text=True)
+    assert "n=2" in page
+    three = next(h for h in _links(page) if "value=3" in h)
+    assert _count(manager_client, three) == "2 answers"
