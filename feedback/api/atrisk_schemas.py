@@ -5,12 +5,14 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from feedback.loyalty.atrisk import MAX_LIMIT, REASONS
+from feedback.surveys.inputs import clean_text
 
 
 class AtRiskArgs(Schema):
     tier = fields.String(
         load_default=None,
-        validate=validate.Length(max=40),
+        # clean_text: a NUL, which PostgreSQL cannot compare, is a 422 as in every filter
+        validate=[validate.Length(max=40), clean_text],
         metadata={"description": "Only customers of this tier (ignoring case)."},
     )
     reason = fields.String(
@@ -20,7 +22,7 @@ class AtRiskArgs(Schema):
     )
     cursor = fields.String(
         load_default=None,
-        validate=validate.Length(max=300),
+        validate=[validate.Length(max=300), clean_text],
         metadata={"description": "The `next` of the page before; a bad one is a 422."},
     )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT))

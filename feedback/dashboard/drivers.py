@@ -157,4 +157,6 @@ def answer_links(period: Period, args: dict) -> dict:
     (``args``: the filter form's shared_args())."""
     links = {"start": period.first.isoformat(), "end": period.last.isoformat()}
     links.update({name: args[name] for name in ("survey", "touchpoint", "tier") if args.get(name)})
+    if args.get("language"):  # the language answered in: the Answers list's ``locale``
+        links["locale"] = args["language"]
     return links

@@ -41,7 +41,7 @@ class DashboardFilterForm(Form):
 
     range = SelectField(_l("Period"), choices=RANGE_CHOICES, default=DEFAULT_RANGE)
     start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    end = DateField(_l("Until"), validators=[Optional()])
     survey = SelectField(_l("Survey"), validators=[Optional()])
     touchpoint = SelectField(_l("Touchpoint"), validators=[Optional()])
     tier = SelectField(_l("Customer tier"), validators=[Optional()])
@@ -134,11 +134,26 @@ class AnswerFilterForm(Form):
     touchpoint = SelectField(_l("Touchpoint"), validators=[Optional()])
     tier = StringField(_l("Customer tier"), validators=[Optional(), Length(max=40)])
     start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    end = DateField(_l("Until"), validators=[Optional()])
     prop = StringField(_l("Event property"), validators=[Optional(), Length(max=100)])
     value = StringField(_l("Value"), validators=[Optional(), Length(max=200)])
+    #: the heat map's "no tier" column: an empty ``tier`` means any tier
+    untiered = BooleanField(_l("No tier"))
+    #: the language the survey was answered in (the dashboard's language filter), not the
+    #: comment's language above
+    locale = SelectField(_l("Answered in"), choices=LANGUAGE_CHOICES, validators=[Optional()])
     #: the fields that narrow the list without a control of their own on the page
-    HIDDEN = ("kind", "touchpoint", "tier", "start", "end", "prop", "value")
+    HIDDEN = (
+        "kind",
+        "touchpoint",
+        "tier",
+        "untiered",
+        "locale",
+        "start",
+        "end",
+        "prop",
+        "value",
+    )
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

@@ -15,6 +15,7 @@ from wtforms.fields import SelectChoice
 from feedback import scoring
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role, User
+from feedback.complaints.configuration.settings import queue_config
 from feedback.dashboard import charts, drivers, export, summary
 from feedback.dashboard.answers import Filters
 from feedback.dashboard.forms import AnswerFilterForm, PropertyKeyForm
@@ -226,8 +227,12 @@ def answers():
             topic_key=form.topic.data or None,
             commented=form.commented.data,
             touchpoint_type_id=touchpoints.get(form.touchpoint.data),
-            tier=form.tier.data or None,
+            tier="" if form.untiered.data else form.tier.data or None,
+            locale=form.locale.data or None,
             kind=SurveyKind(form.kind.data) if form.kind.data else None,
+            # A figure's link (it names a kind) opens what the figure counted: the figures
+            # report the complaint follow-up survey apart unless it is the survey filtered.
+            followup_survey_id=queue_config().followup_survey_id if form.kind.data else None,
             since=midnight(form.start.data, zone) if form.start.data else None,
             until=midnight(form.end.data + timedelta(days=1), zone) if form.end.data else None,
             property_key=form.prop.data or None,

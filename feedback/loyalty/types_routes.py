@@ -11,6 +11,7 @@ from wtforms import BooleanField, Form, IntegerField, SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
+from feedback import scoring
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role
 from feedback.dashboard.reading import read_filters
@@ -22,15 +23,13 @@ from feedback.loyalty.definitions import (
     LOYALTY_TYPES,
     window_days,
 )
+from feedback.loyalty.forms import MAX_WINDOW
 from feedback.loyalty.money import money
 from feedback.loyalty.types import customers_of_type, type_counts
 from feedback.surveys.models import TouchpointType
 from feedback.timeutil import utcnow
 
 bp = Blueprint("loyalty_types", __name__, url_prefix="/loyalty")
-
-#: the longest W a manager may ask for, in days
-MAX_WINDOW = 730
 
 
 class TypeArgs(Form):
@@ -68,6 +67,8 @@ def type_helpers() -> dict:
         "touchpoint_names": _touchpoint_names,
         "loyalty_types_link": _customers_link,
         "money": money,
+        # a share of fewer customers than this is not shown (the house's small-n rule)
+        "loyalty_types_too_few": scoring.TOO_FEW,
     }
 
 
