@@ -141,10 +141,29 @@ def _lend_later_schema() -> tuple[list, list, set]:
     for table in tables:
         table.create(db.engine)
     with db.engine.begin() as connection:
+        for name, values in _later_enum_values(inspector).items():
+            for value in values:  # kept: the later migration adds it "IF NOT EXISTS"
+                connection.execute(text(f"ALTER TYPE {name} ADD VALUE IF NOT EXISTS '{value}'"))
         for table, column in columns:
             kind = column.type.compile(connection.dialect)
             connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column.name} {kind}"))
     return tables, columns, enums
+
+
+def _later_enum_values(inspector) -> dict[str, list[str]]:
+    """PostgreSQL: the values today's enums have that the database's types lack yet."""
+    if db.engine.dialect.name != "postgresql":
+        return {}
+    known = {e["name"]: set(e["labels"]) for e in inspector.get_enums()}
+    later = {}
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            name = getattr(column.type, "name", None)
+            if name in known and hasattr(column.type, "enums"):
+                missing = [v for v in column.type.enums if v not in known[name]]
+                later.setdefault(name, [])
+                later[name] += [v for v in missing if v not in later[name]]
+    return {name: values for name, values in later.items() if values}
 
 
 def _take_back(tables: list, columns: list, enums: set) -> None:
