@@ -91,7 +91,7 @@ def _links(page: str) -> dict[str, str]:
 
 
 def test_the_types_page_links_each_count_to_its_customers(loyalty_world, manager_client):
-    page = manager_client.get(f"/loyalty/types?{_period_args(loyalty_world)}")
+    page = manager_client.get(f"/loyalty?{_period_args(loyalty_world)}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Latent loyalty" in html and "Happy with us, but not buying again (yet)." in html
@@ -112,7 +112,7 @@ def test_the_types_page_links_each_count_to_its_customers(loyalty_world, manager
 
 def test_the_types_page_in_chinese(loyalty_world, manager_client):
     page = manager_client.get(
-        f"/loyalty/types?{_period_args(loyalty_world)}", headers={"Accept-Language": "zh"}
+        f"/loyalty?{_period_args(loyalty_world)}", headers={"Accept-Language": "zh"}
     )
     assert page.status_code == 200
 
@@ -120,8 +120,8 @@ def test_the_types_page_in_chinese(loyalty_world, manager_client):
 def test_bad_filters_are_a_400_not_a_500(loyalty_world, manager_client):
     base = _period_args(loyalty_world)
     zero = _period_args(loyalty_world, window=0)
-    assert manager_client.get(f"/loyalty/types?{zero}").status_code == 400
-    assert manager_client.get("/loyalty/types?window=x").status_code == 400
+    assert manager_client.get(f"/loyalty?{zero}").status_code == 400
+    assert manager_client.get("/loyalty?window=x").status_code == 400
     assert manager_client.get(f"/loyalty/customers?{base}").status_code == 400
     page = manager_client.get(f"/loyalty/customers?{base}&type=bogus")
     assert page.status_code == 400 and "Not a valid choice" in page.get_data(as_text=True)
@@ -129,7 +129,7 @@ def test_bad_filters_are_a_400_not_a_500(loyalty_world, manager_client):
 
 
 def test_agents_may_not_see_the_types(loyalty_world, agent_client):
-    assert agent_client.get("/loyalty/types").status_code == 403
+    assert agent_client.get("/loyalty").status_code == 403
     assert agent_client.get("/loyalty/customers?type=none").status_code == 403
 
 
@@ -137,7 +137,7 @@ def test_agents_may_not_see_the_types(loyalty_world, agent_client):
 def test_the_types_fit_a_phone(loyalty_world, make_user, live_server, browser, locale):
     user = make_user(Role.MANAGER, locale=locale)
     page = signed_in_page(browser, live_server, user, 375)
-    page.goto(f"{live_server}/loyalty/types?{_period_args(loyalty_world)}")
+    page.goto(f"{live_server}/loyalty?{_period_args(loyalty_world)}")
     page.screenshot(path=f"/tmp/shots/loyalty-types-375-{locale}.png", full_page=True)  # noqa: S108
     # three of none: overall, and among deliveries
     assert page.get_by_role("link", name="3", exact=True).count() == 2

@@ -185,7 +185,6 @@ def _staff_pages(role: Role) -> list[str]:
             "/queue/templates",
             f"/queue/templates/{first[ReplyTemplate]}",
             "/admin/webhooks",
-            "/loyalty/types",
             "/loyalty/customers?type=none",
             "/loyalty/rfm",
         ]

@@ -25,7 +25,7 @@ from feedback.loyalty.definitions import (
 )
 from feedback.loyalty.forms import MAX_WINDOW
 from feedback.loyalty.money import money
-from feedback.loyalty.types import customers_of_type, type_counts
+from feedback.loyalty.types import customers_of_type
 from feedback.surveys.models import TouchpointType
 from feedback.timeutil import utcnow
 
@@ -94,18 +94,6 @@ def _read():
     window = extra.window.data or window_days()
     args = reading.form.shared_args() | {"window": window} if valid else {}
     return reading, extra, window, args, valid
-
-
-@bp.get("/types")
-def index():
-    """The loyalty types of the period's answers, overall, by tier and by touchpoint."""
-    reading, extra, window, args, valid = _read()
-    if not valid:
-        return _invalid(reading, extra, "loyalty/types.html")
-    types = type_counts(reading.period, reading.filters, window, utcnow())
-    return render_template(
-        "loyalty/types.html", form=reading.form, extra=extra, types=types, args=args
-    )
 
 
 @bp.get("/customers")
