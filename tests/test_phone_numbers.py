@@ -15,7 +15,7 @@ from feedback import create_app
 from feedback.customers.models import Customer
 from feedback.customers.phones import read_phone
 from feedback.extensions import db
-from feedback.surveys.demo import DEMO_CUSTOMERS, _demo_customer
+from feedback.surveys.demo import DEMO_CUSTOMERS, demo_customer
 from feedback.surveys.inputs import TouchpointSchema, quick_parse
 from feedback.surveys.models import TouchpointEvent
 from tests.complaints_helpers import answer, case_of
@@ -270,7 +270,7 @@ def test_logging_a_call_offers_the_customers_number(surveys, agent_client):
 
 def test_demo_customers_have_numbers_of_both_countries_and_some_none():
     rng = random.Random(1)  # noqa: S311 - demo data
-    phones = [_demo_customer(number, rng).phone for number in range(DEMO_CUSTOMERS)]
+    phones = [demo_customer(number, rng).phone for number in range(DEMO_CUSTOMERS)]
     given = [phone for phone in phones if phone]
     assert all(read_phone(phone, None).e164 == phone for phone in given)
     assert {phone[:3] for phone in given} == {"+86", "+14"}
