@@ -53,7 +53,8 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """WAL lets readers work while the worker writes; SQLite leaves foreign keys off."""
+    """WAL lets readers work while the worker writes; SQLite leaves foreign keys off;
+    secure_delete zeroes what is deleted."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -61,6 +62,9 @@ def _sqlite_pragmas(dbapi_connection, _record):
         # With WAL, NORMAL cannot corrupt the database; it skips an fsync per commit.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # Deleted and overwritten text (an erased customer's) is zeroed, not left in free
+        # pages of the file where a copy of the database would still show it.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
 

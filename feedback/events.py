@@ -189,6 +189,16 @@ class CustomerUnsubscribed(Event):
     customer_id: int
 
 
+@dataclasses.dataclass(frozen=True)
+class CustomerErased(Event):
+    """A customer was erased. ``external_id`` is the erased one, for the customer.erased
+    webhook: the reaction that hands it to the hooks clears it from this row."""
+
+    type = "customer.erased"
+    customer_id: int
+    external_id: str | None
+
+
 #: every event type by its name, to read rows back
 TYPES: dict[str, type[Event]] = {
     cls.type: cls
@@ -207,6 +217,7 @@ TYPES: dict[str, type[Event]] = {
         CustomerReplied,
         PurchaseRecorded,
         CustomerUnsubscribed,
+        CustomerErased,
     )
 }
 

@@ -242,6 +242,9 @@ class PropertyKey(db.Model):
     label: Mapped[str] = mapped_column(String(100), default="", server_default="")
     #: hidden from breakdowns: the service's bookkeeping, or a key a manager hid
     internal: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: holds personal data (a delivery address, a loyalty card number): cleared from the
+    #: events of an erased customer (feedback.customers.erasure)
+    personal: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     @property
@@ -357,6 +360,9 @@ class Response(db.Model):
     #: when the worker tagged the comment; None until then, for no comment, and for the
     #: answers stored before the worker tagged comments
     tagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: set when the comment was erased (the customer's erasure, or retention): the text
+    #: is then "" and its tags stay as they were; the worker never tags it again
+    comment_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: copies taken when the answer is stored, for the dashboard's summary tables (which
     #: database triggers keep, see feedback.dashboard): the event's touchpoint type, the
     #: customer's tier then ("" for none) and the day in REPORT_TIMEZONE
