@@ -27,17 +27,12 @@ install: $(VENV)/.installed
 run: install
 	@bash scripts/run.sh
 
-## Lint, then the whole suite on SQLite, then again on PostgreSQL if TEST_POSTGRES_URL is set.
+## Lint, then the whole suite on SQLite and, if TEST_POSTGRES_URL is set, on PostgreSQL
+## at the same time.
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
-	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
-		echo "--- the suite again, on PostgreSQL"; \
-		TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/pytest; \
-	else \
-		echo "PostgreSQL run skipped: set TEST_POSTGRES_URL, for example from scripts/postgres-for-tests.sh"; \
-	fi
+	bash scripts/test-both.sh $(BIN)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -37,6 +37,23 @@ def pytest_report_header(config):
     return f"database: {_database_kind()}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Pages in Chromium and the API's fuzzing run on SQLite only: they exercise the same
+    Python on either database, and on PostgreSQL they doubled the suite's slowest part.
+    Everything they reach is tested on both databases by the other tests."""
+    if _database_kind() != "postgresql":
+        return
+    kept, dropped = [], []
+    for item in items:
+        one_database = "browser" in getattr(item, "fixturenames", ()) or (
+            item.module.__name__.endswith("test_api_fuzz")
+        )
+        (dropped if one_database else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def _database_kind() -> str:
     return "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
 
