@@ -17,6 +17,7 @@ from wtforms.fields import SelectChoice
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role
 from feedback.complaints.models import Case, CaseResponse
+from feedback.customers import audit
 from feedback.customers.models import Customer
 from feedback.customers.phones import phone_digits
 from feedback.customers.story import story
@@ -98,8 +99,17 @@ def show(customer_id: int):
         else:
             flash(_("Touchpoint recorded."), "success")
         return redirect(url_for(".show", customer_id=customer.id))
-    status = 400 if form.is_submitted() else 200
-    return _page(customer, form), status
+    if form.is_submitted():
+        return _page(customer, form), 400
+    # Every staff view is audited, and committed here: a GET that writes, but the log must
+    # say who looked even though nothing else changed. Recorded before the page is made,
+    # so that a page that fails to render claims no view (its session rolls back). A HEAD
+    # shows nobody anything.
+    if request.method == "GET":
+        audit.record("customer.view", customer=customer)
+    page = _page(customer, form)
+    db.session.commit()
+    return page
 
 
 def _page(customer: Customer, form):

@@ -133,13 +133,18 @@ class AnswerPage:
     cases: dict[int, int]
 
 
-def answers_after(period: Period, filters: Filters, after: int, limit: int) -> AnswerPage:
+def answers_after(
+    period: Period, filters: Filters, after: int, limit: int, through: int | None = None
+) -> AnswerPage:
     """Up to ``limit`` answers of the period with an id above ``after`` (keyset paging:
-    stable while new answers arrive), for the CSV export and GET /api/v1/responses."""
+    stable while new answers arrive), and at most ``through`` when given, for the CSV
+    export and GET /api/v1/responses."""
     query = select(Response.__table__, Customer.external_id.label("customer_external_id")).join(
         Customer, Customer.id == Response.customer_id
     )
     query = filters.answers(in_period(query, period)).where(Response.id > after)
+    if through is not None:
+        query = query.where(Response.id <= through)
     rows = db.session.execute(query.order_by(Response.id).limit(limit)).all()
     ids = [row.id for row in rows]
     return AnswerPage(rows, topic_keys(ids), case_ids(ids))

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from feedback.dashboard.answers import Filters, answers_after
+from feedback.dashboard.answers import Filters, answers_after, in_period
 from feedback.dashboard.periods import Period
 from feedback.extensions import db
-from feedback.surveys.models import Survey, TouchpointType
+from feedback.surveys.models import Response, Survey, TouchpointType
 
 BATCH = 2000
 HEADER = (
@@ -45,8 +45,35 @@ def safe_cell(value: str | None) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def rows_as_csv(period: Period, filters: Filters, zone: str) -> Iterator[str]:
-    """The CSV text, a batch of rows per chunk, times in ``zone``.
+def describe(reading) -> str:
+    """The export's filters in words, for the audit log ("2026-11-06 to 2026-12-05;
+    survey: NPS after purchase; tier: gold"): the same in any language, and never a
+    comment or a customer (feedback.dashboard.reading.Reading)."""
+    form, period = reading.form, reading.period
+    surveys = {str(s.id): s.name for s in reading.surveys}
+    parts = [f"{period.first.isoformat()} to {period.last.isoformat()}"]
+    shown = {
+        "survey": surveys.get(form.survey.data or ""),
+        "touchpoint": form.touchpoint.data,
+        "tier": form.tier.data,
+        "language": form.language.data,
+    }
+    parts += [f"{name}: {value}" for name, value in shown.items() if value]
+    return "; ".join(parts)
+
+
+def counted(period: Period, filters: Filters) -> tuple[int, int]:
+    """How many answers the export holds, and the last one's id (0 when none): the export
+    stops there, so that the audit log's count is the file's, whatever arrives while it
+    downloads."""
+    query = select(func.count(), func.coalesce(func.max(Response.id), 0)).select_from(Response)
+    count, last = db.session.execute(filters.answers(in_period(query, period))).one()
+    return count, last
+
+
+def rows_as_csv(period: Period, filters: Filters, zone: str, through: int) -> Iterator[str]:
+    """The CSV text, a batch of rows per chunk, times in ``zone``, answers up to the id
+    ``through`` (see counted()).
 
     The server sends the chunks after the view has returned, so each batch is read in an
     application context (and database session) of its own, opened and closed between
@@ -62,7 +89,7 @@ def rows_as_csv(period: Period, filters: Filters, zone: str) -> Iterator[str]:
         after = 0
         while True:
             with app.app_context():
-                rows, after = _batch(period, filters, tz, names, after)
+                rows, after = _batch(period, filters, tz, names, after, through)
             if not rows:
                 return
             yield _csv(rows)
@@ -83,9 +110,9 @@ def _names() -> dict[str, dict[int, str]]:
     }
 
 
-def _batch(period, filters, zone, names, after: int) -> tuple[list[tuple], int]:
+def _batch(period, filters, zone, names, after: int, through: int) -> tuple[list[tuple], int]:
     """The CSV rows of the next batch of answers after id ``after``, and the last id."""
-    page = answers_after(period, filters, after, BATCH)
+    page = answers_after(period, filters, after, BATCH, through)
     if not page.rows:
         return [], after
     out = [

@@ -16,6 +16,7 @@ from feedback import scoring
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role, User
 from feedback.complaints.configuration.settings import queue_config
+from feedback.customers import audit
 from feedback.dashboard import charts, drivers, export, summary
 from feedback.dashboard.answers import Filters
 from feedback.dashboard.forms import AnswerFilterForm, PropertyKeyForm
@@ -159,9 +160,14 @@ def export_csv():
         )
         message = _("These filters are not valid: %(errors)s", errors=errors)
         return Response(message + "\n", 400, mimetype="text/plain")
+    # Audited before the first byte leaves, with the rows the file will hold: a download
+    # cut short was still a download.
+    count, through = export.counted(period, reading.filters)
+    audit.record("answers.export", detail=export.describe(reading), count=count)
+    db.session.commit()
     stamp = datetime.now().strftime("%Y%m%d")  # noqa: DTZ005 - a file name
     return Response(
-        export.rows_as_csv(period, reading.filters, str(get_timezone())),
+        export.rows_as_csv(period, reading.filters, str(get_timezone()), through),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="responses-{stamp}.csv"'},
     )
