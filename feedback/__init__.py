@@ -152,6 +152,7 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import feedback.api.export_routes  # noqa: F401 - adds its route to api_bp
     from feedback.accounts.admin import bp as admin_bp
     from feedback.accounts.routes import bp as accounts_bp
     from feedback.api import loyalty_routes  # noqa: F401 - adds its routes to api_bp
