@@ -152,6 +152,7 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import feedback.api.export_routes  # noqa: F401 - adds its route to api_bp
     from feedback.accounts.admin import bp as admin_bp
     from feedback.accounts.routes import bp as accounts_bp
     from feedback.api import loyalty_routes  # noqa: F401 - adds its routes to api_bp
@@ -163,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.complaints.routes import bp as complaints_bp
     from feedback.core.routes import bp as core_bp
     from feedback.customers.audit_routes import bp as audit_bp
+    from feedback.customers import export_page  # noqa: F401 - adds its route to customers_bp
     from feedback.customers.routes import bp as customers_bp
     from feedback.dashboard.routes import bp as dashboard_bp
     from feedback.extensions import api, csrf

@@ -85,6 +85,7 @@ def test_every_request_gets_a_documented_answer_and_no_5xx(case, surveys, api_ke
 NO_KEY = {"Authorization": ""}
 #: replaced by a key with only that scope
 READ_ONLY, INGEST_ONLY = {"Authorization": "read"}, {"Authorization": "ingest"}
+ADMIN_ONLY = {"Authorization": "admin"}
 TOO_LARGE = '{"blob": "' + "x" * (1024 * 1024 + 10) + '"}'
 ERRORS = {
     ("POST", "/api/v1/touchpoints"): {
@@ -145,6 +146,11 @@ ERRORS = {
         403: (INGEST_ONLY, None, None),
         404: ({}, None, None),
     },
+    ("GET", "/api/v1/customers/{external_id}/export"): {
+        401: (NO_KEY, None, None),
+        403: (READ_ONLY, None, None),
+        404: (ADMIN_ONLY, None, None),
+    },
 }
 for each in ERRORS:
     if each[0] == "POST":
@@ -153,6 +159,7 @@ for each in ERRORS:
 PATH_PARAMETERS = {
     "/api/v1/cases/{case_id}": {"case_id": 4242},
     "/api/v1/customers/{external_id}": {"external_id": "no/one"},
+    "/api/v1/customers/{external_id}/export": {"external_id": "no/one"},
 }
 
 
@@ -164,7 +171,8 @@ def test_every_documented_error_is_the_real_one(surveys, api_key, live_server):
         if method != "parameters"  # a templated path's own
     }
     assert documented == {key: set(codes) for key, codes in ERRORS.items()}
-    scoped = {scope: create_api_key(scope, scopes=[scope])[1] for scope in ("read", "ingest")}
+    scopes = ("read", "ingest", "admin")
+    scoped = {scope: create_api_key(scope, scopes=[scope])[1] for scope in scopes}
     db.session.commit()
     for (method, path), codes in ERRORS.items():
         for code, (headers, data, query) in codes.items():

@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from feedback.customers.export_cli import export_command
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.loyalty import rfm
@@ -33,3 +34,7 @@ def rfm_command(external_ids: tuple[str, ...]) -> None:
         ids = list(found.values())
     done = rfm.compute(ids, commit=True)
     click.echo(f"Computed RFM for {done} customers.")
+
+
+# The person export lives with the customers; the group is this one (`flask customers`).
+customers_cli.add_command(export_command)
