@@ -163,3 +163,22 @@ def test_erase_captured_mail_deletes_only_mail_that_mentions_them(app):
 )
 def test_needles_are_found_whole(text, found):
     assert bool(needle_pattern(["c-1", "Ann", "李雷"]).search(text)) is found
+
+
+def test_json_that_names_a_person_is_rewritten_not_dropped(app):
+    from feedback.customers.mentions import scrub_domain_events
+    from feedback.events import DomainEvent
+
+    named = DomainEvent(type="x.test", data={"customer_id": 5, "who": ["李雷", "c-10"]})
+    other = DomainEvent(type="x.test", data={"customer_id": 6, "who": "Annabel"})
+    db.session.add_all([named, other])
+    db.session.commit()
+
+    assert scrub_domain_events(["李雷", "Ann", "c-1"]) == 1
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(DomainEvent, named.id).data == {
+        "customer_id": 5,
+        "who": ["[erased]", "c-10"],
+    }
+    assert db.session.get(DomainEvent, other.id).data == {"customer_id": 6, "who": "Annabel"}
