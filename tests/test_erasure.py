@@ -328,3 +328,21 @@ def test_the_worker_never_tags_an_erased_comment_again(app, surveys, topics):
     again = db.session.get(Response, response.id)
     assert (again.language, again.sentiment, again.polarity) == tags
     assert again.comment == "" and again.comment_erased_at is not None
+
+
+def test_pages_say_comment_erased(app, surveys, manager_client):
+    response = answer("csat", 1, "The driver was rude to me", **ANN)
+    case = case_of(response)
+    erase_customer(response.customer, reason="ticket 6")
+    db.session.commit()
+    for path in (
+        f"/customers/{response.customer_id}",
+        f"/cases/{case.id}",
+        "/answers",
+        "/dashboard",
+    ):
+        page = manager_client.get(path)
+        assert page.status_code == 200, path
+        text = page.get_data(as_text=True)
+        assert "Comment erased" in text, path
+        assert "rude" not in text and ANN["name"] not in text, path

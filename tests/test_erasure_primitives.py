@@ -54,15 +54,17 @@ def test_erase_case_texts_blanks_what_people_wrote(app, surveys, make_user):
     agent = make_user(name="Li Wei")
     actions.add_note(case, agent, "Ann Lee is at +86 138 0013 8000")
     actions.reply(case, agent, "About Ann Lee's parcel", "Dear Ann Lee, sorry.", "en")
+    actions.set_pending(case, agent, "Waiting for Ann Lee to send a photo")
     db.session.commit()
     ids = list(db.session.scalars(select(CaseEvent.id).where(CaseEvent.case_id == case.id)))
 
-    assert erase_case_texts(ids) == 2
+    assert erase_case_texts(ids) == 3
     db.session.commit()
     db.session.expire_all()
     rows = {e.kind: e for e in db.session.scalars(select(CaseEvent).where(CaseEvent.id.in_(ids)))}
     assert rows["note"].body == ""
     assert rows["reply"].body == "" and rows["reply"].detail == ""
+    assert rows["status"].body == "" and rows["status"].after == "pending"
     assert rows["opened"].kind == "opened"  # the case's own history stays
     assert erase_case_texts(ids) == 0
 
