@@ -1,4 +1,5 @@
-"""`flask customers rfm [EXTERNAL_ID ...]`: compute customers' RFM now."""
+"""`flask customers ...`: compute customers' RFM now (rfm); erase and export come from
+feedback.customers."""
 
 from __future__ import annotations
 
@@ -6,12 +7,18 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from feedback.customers.cli import erase_command
 from feedback.customers.export_cli import export_command
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.loyalty import rfm
 
-customers_cli = AppGroup("customers", help="Customers: their RFM scores and segments.")
+customers_cli = AppGroup(
+    "customers", help="Customers: their RFM scores and segments, erasure, export."
+)
+# Erasure and the person export live with the customers; the group is this one.
+customers_cli.add_command(erase_command)
+customers_cli.add_command(export_command)
 
 
 @customers_cli.command("rfm")
@@ -34,7 +41,3 @@ def rfm_command(external_ids: tuple[str, ...]) -> None:
         ids = list(found.values())
     done = rfm.compute(ids, commit=True)
     click.echo(f"Computed RFM for {done} customers.")
-
-
-# The person export lives with the customers; the group is this one (`flask customers`).
-customers_cli.add_command(export_command)
