@@ -163,8 +163,8 @@ def register_blueprints(app: Flask) -> None:
     from feedback.complaints.inbound_routes import bp as inbound_bp
     from feedback.complaints.routes import bp as complaints_bp
     from feedback.core.routes import bp as core_bp
-    from feedback.customers.audit_routes import bp as audit_bp
     from feedback.customers import export_page  # noqa: F401 - adds its route to customers_bp
+    from feedback.customers.audit_routes import bp as audit_bp
     from feedback.customers.routes import bp as customers_bp
     from feedback.dashboard.routes import bp as dashboard_bp
     from feedback.extensions import api, csrf
