@@ -192,6 +192,7 @@ def _staff_pages(role: Role) -> list[str]:
         user_id = db.session.scalar(select(User.id).order_by(User.id))
         pages += ["/admin/users", f"/admin/users/{user_id}", "/admin/api-keys", "/admin/outbox"]
         pages += ["/admin/brand"]
+        pages += ["/admin/retention"]
     return pages
 
 
