@@ -19,8 +19,8 @@ from feedback.customers.erasure import (
     erase_contacts,
     erase_inbound,
     erase_outbox,
-    needle_pattern,
 )
+from feedback.customers.mentions import needle_pattern
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.outbox.delivery import deliver_due

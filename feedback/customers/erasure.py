@@ -4,17 +4,13 @@ The primitives each take row ids, change them with set-based UPDATEs (retention 
 with batches of a few hundred ids), flush but never commit, and may run twice: a second
 run changes nothing and counts nothing. What makes the figures stays: scores, times,
 tiers, tags, case status and times, consent events, RFM rows. erase_customer
-(feedback/customers/erase_customer.py) puts them together for one person.
+puts them together for one person, and
+feedback/customers/mentions.py finds a person's values where they are quoted rather than
+linked by id.
 """
 
 from __future__ import annotations
 
-import re
-from email import policy
-from email.parser import BytesParser
-from pathlib import Path
-
-from flask import current_app
 from sqlalchemy import (
     ColumnElement,
     Text,
@@ -28,9 +24,22 @@ from sqlalchemy import (
     update,
 )
 
+from feedback import events
 from feedback.complaints.inbound_models import InboundAttachment, InboundMessage
-from feedback.complaints.models import CaseEvent
-from feedback.customers.models import Customer
+from feedback.complaints.models import Case, CaseEvent
+from feedback.customers import audit
+from feedback.customers.mentions import (
+    ERASED,
+    erase_captured_mail,
+    inbound_quoting,
+    needles_of,
+    outbox_quoting,
+    rewrite_outbox,
+    scrub_domain_events,
+    scrub_hook_deliveries,
+)
+from feedback.customers.models import ConsentEvent, Customer
+from feedback.customers.tombstones import add_tombstone, find_tombstone
 from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage, OutboxStatus
 from feedback.surveys.models import (
@@ -42,8 +51,6 @@ from feedback.surveys.models import (
 )
 from feedback.timeutil import utcnow
 
-#: what replaces a personal value inside text or JSON that must stay readable
-ERASED = "[erased]"
 #: the prefix of the random external ids that replace erased ones
 ERASED_PREFIX = "erased-"
 #: case timeline lines whose body or detail is what someone wrote or said; the others
@@ -280,52 +287,106 @@ def erase_outbox(message_ids: list[int]) -> int:
     return result.rowcount
 
 
-# --- finding a person's values in text -------------------------------------------------
+# --- one person -----------------------------------------------------------------------
 
 
-def needle_pattern(needles: list[str]) -> re.Pattern | None:
-    """A case-insensitive pattern finding any of the needles as a whole: "c-1" is not
-    found in "c-10", nor "Ann" in "Annual". Boundaries apply only at an ASCII letter or
-    digit, since Chinese text has no spaces between words."""
-    parts = []
-    for needle in sorted({n for n in needles if n}, key=len, reverse=True):
-        start = r"(?<![A-Za-z0-9])" if needle[0].isascii() and needle[0].isalnum() else ""
-        end = r"(?![A-Za-z0-9])" if needle[-1].isascii() and needle[-1].isalnum() else ""
-        parts.append(start + re.escape(needle) + end)
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+def _ids(query) -> set[int]:
+    return {row_id for row_id in db.session.scalars(query) if row_id is not None}
 
 
-def _message_text(path: Path) -> str:
-    """A captured email's decoded headers and text parts, as one string."""
-    message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-    texts = [f"{name}: {value}" for name, value in message.items()]
-    for part in message.walk():
-        if part.get_content_maintype() == "text":
-            try:
-                texts.append(part.get_content())
-            except (LookupError, ValueError):  # an unknown charset: the raw text still counts
-                texts.append(part.get_payload())
-        elif filename := part.get_filename():
-            texts.append(filename)
-    return "\n".join(texts)
+def erase_customer(customer: Customer, *, reason: str) -> bool:
+    """Erase everything that identifies one customer, keeping what the figures count.
 
+    Their comments and the texts of their cases' conversations, the mail to them, from
+    them or quoting them (outbox, received mail and attachments, the captured mail
+    folder), webhook bodies and domain events that mention them, their contact details,
+    external ids, personal properties and link tokens. Staff mail about their case that
+    is not sent yet still goes, with "[erased]" in place of their values. What stays:
+    keyed hashes of their external id and email (the tombstone), a consent event saying
+    they withdrew by erasure, the audit entry with ``reason``, and CustomerErased.
 
-def erase_captured_mail(needles: list[str]) -> int:
-    """Delete the captured emails (.eml files in MAIL_CAPTURE_DIR, written where no mail
-    server is set) whose headers or text mention any needle. Returns how many went."""
-    pattern = needle_pattern(needles)
-    folder = Path(current_app.config["MAIL_CAPTURE_DIR"])
-    if pattern is None or not folder.is_dir():
-        return 0
-    deleted = 0
-    for path in sorted(folder.glob("*.eml")):
-        try:
-            found = pattern.search(_message_text(path)) or pattern.search(
-                path.read_bytes().decode("utf-8", "replace")
+    The customer's row is locked first (PostgreSQL), so two erasures at once erase once.
+    Returns False when the customer was erased already. The caller commits; the captured
+    mail files are deleted at once (a rolled-back erasure leaves them deleted)."""
+    locked = db.session.scalar(
+        select(Customer)
+        .where(Customer.id == customer.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if locked is None or locked.erased_at is not None:
+        return False
+    old_external_id, old_email = locked.external_id, locked.email
+    their_cases = select(Case.id).where(Case.customer_id == locked.id)
+    needles = needles_of(
+        email=old_email,
+        name=locked.name,
+        phone=locked.phone,
+        external_id=old_external_id,
+        comments=list(
+            db.session.scalars(
+                select(Response.comment).where(
+                    Response.customer_id == locked.id, Response.comment.is_not(None)
+                )
             )
-        except FileNotFoundError:  # another process deleted it meanwhile
-            continue
-        if found:
-            path.unlink(missing_ok=True)
-            deleted += 1
-    return deleted
+        ),
+    )
+    _erase_mail(locked.id, old_email, their_cases, needles)
+    erase_case_texts(sorted(_ids(select(CaseEvent.id).where(CaseEvent.case_id.in_(their_cases)))))
+    erase_comments(sorted(_ids(select(Response.id).where(Response.customer_id == locked.id))))
+    scrub_hook_deliveries(needles)
+    scrub_domain_events(needles)
+    erase_contacts([locked.id])
+    add_tombstone(old_external_id, old_email)
+    db.session.add(ConsentEvent(customer_id=locked.id, change="withdrawn", source="erasure"))
+    audit.record("customer.erase", customer=locked, detail=reason)
+    # The external id is for the customer.erased webhook, whose reaction clears it from
+    # the event's row; with no reaction the row would keep it, so it is left out.
+    keep_id = events.has_reactions(events.CustomerErased)
+    events.publish(
+        events.CustomerErased(
+            customer_id=locked.id, external_id=old_external_id if keep_id else None
+        )
+    )
+    db.session.flush()
+    db.session.expire(locked)
+    erase_captured_mail(needles)
+    return True
+
+
+def _erase_mail(customer_id: int, email: str | None, their_cases, needles: list[str]) -> None:
+    """The outbox and received mail of one person: to them, from them, on their cases,
+    or quoting them."""
+    outbox = _ids(
+        select(Invitation.outbox_message_id).where(Invitation.customer_id == customer_id)
+    ) | _ids(select(CaseEvent.outbox_message_id).where(CaseEvent.case_id.in_(their_cases)))
+    inbound = _ids(select(InboundMessage.id).where(InboundMessage.case_id.in_(their_cases))) | _ids(
+        select(CaseEvent.inbound_message_id).where(CaseEvent.case_id.in_(their_cases))
+    )
+    if email:
+        outbox |= _ids(
+            select(OutboxMessage.id).where(func.lower(OutboxMessage.to_address) == email.lower())
+        )
+        inbound |= _ids(
+            select(InboundMessage.id).where(
+                func.lower(InboundMessage.from_address) == email.lower()
+            )
+        )
+    # staff mail that names them: a pending one still goes, without their values
+    quoting = outbox_quoting(needles)
+    still_to_go = [i for i, status in quoting if i not in outbox and status is OutboxStatus.PENDING]
+    rewrite_outbox(still_to_go, needles)
+    outbox |= {i for i, _status in quoting if i not in still_to_go}
+    erase_outbox(sorted(outbox))
+    erase_inbound(sorted(inbound | set(inbound_quoting(needles))))
+
+
+def erase_by_external_id(external_id: str, *, reason: str) -> str:
+    """Erase the customer with this external id: "erased", "already" (erased before: a
+    tombstone matches, or the id is an erased one) or "unknown". The caller commits."""
+    customer = db.session.scalar(select(Customer).where(Customer.external_id == external_id))
+    if customer is not None:
+        return "erased" if erase_customer(customer, reason=reason) else "already"
+    if find_tombstone(external_id=external_id) is not None:
+        return "already"
+    return "unknown"
