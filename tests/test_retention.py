@@ -55,10 +55,23 @@ def test_nothing_happens_while_the_policy_is_off(people):
     assert snapshot() == before and figures() == numbers
 
 
-def test_what_is_older_than_the_settings_is_anonymised_and_the_rest_untouched(people):
+def read_api(client, api_key) -> list:
+    """The API's scores and loyalty figures over the whole time of the world."""
+    auth = {"Authorization": f"Bearer {api_key}"}
+    period = "range=custom&start=2024-01-01&end=2026-11-23"
+    return [
+        client.get(f"/api/v1/{path}?{period}", headers=auth).get_json()
+        for path in ("summary", "loyalty")
+    ]
+
+
+def test_what_is_older_than_the_settings_is_anonymised_and_the_rest_untouched(
+    people, client, api_key
+):
     old_1, old_2, new_1 = customer("old-1").id, customer("old-2").id, customer("new-1").id
     policy()
-    before, numbers = snapshot(), figures()
+    before, numbers, read = snapshot(), figures(), read_api(client, api_key)
+    assert (read[0]["csat"]["n"], read[0]["nps"]["n"]) == (2, 1)  # it reads the world
 
     done = apply_retention("w")
 
@@ -94,8 +107,9 @@ def test_what_is_older_than_the_settings_is_anonymised_and_the_rest_untouched(pe
     assert "new-1@example.com" in addresses and "old-1@example.com" not in addresses
     [waiting] = [m for m in outbox if m.status is OutboxStatus.PENDING]
     assert (waiting.to_address, waiting.body_text) == ("late@example.com", "Still waiting")
-    # every count the dashboard reads is as it was
+    # every count the dashboard and the Loyalty page read is as it was
     assert figures() == numbers
+    assert read_api(client, api_key) == read
 
 
 def test_the_preview_counts_what_the_next_run_does(people, monkeypatch):
