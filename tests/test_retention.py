@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from feedback.accounts.models import Role
 from feedback.complaints.models import CaseEvent
 from feedback.customers import retention
-from feedback.customers.models import Customer
+from feedback.customers.models import AuditEntry, Customer
 from feedback.customers.retention import apply_retention, preview, save_settings
 from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage, OutboxStatus
@@ -110,6 +110,8 @@ def test_what_is_older_than_the_settings_is_anonymised_and_the_rest_untouched(
     # every count the dashboard and the Loyalty page read is as it was
     assert figures() == numbers
     assert read_api(client, api_key) == read
+    # not staff access to anyone's data: nothing in the audit log
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
 
 
 def test_the_preview_counts_what_the_next_run_does(people, monkeypatch):
@@ -138,9 +140,11 @@ def test_the_preview_counts_what_the_next_run_does(people, monkeypatch):
     assert all(row.count == 0 and row.oldest is None for row in preview())
 
 
-def test_a_second_run_touches_nothing(people):
+def test_a_second_run_touches_nothing(people, caplog):
     policy()
-    assert apply_retention("w") > 0
+    with caplog.at_level("INFO", logger="feedback.retention"):
+        assert apply_retention("w") > 0
+    assert "retention.applied comments=2 case_texts=3 contacts=1" in caplog.text
     after, numbers = snapshot(), figures()
     # within the hour another worker's run finds the run claimed
     assert apply_retention("other") == 0
