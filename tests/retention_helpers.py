@@ -34,12 +34,14 @@ MONTHS = 24
 
 def person(clock, agent, when: datetime, customer: str, name: str, comment: str) -> None:
     """At ``when``: an unhappy answer with a comment, the case it opens, a reply (sent),
-    a note, and the customer's emailed answer with an attachment, all committed."""
+    a note, a wait for the customer with its note, and the customer's emailed answer with
+    an attachment, all committed."""
     clock.move_to(when)
     email = f"{customer}@example.com"
     case = case_of(answer("csat", 1, comment, customer=customer, email=email, name=name))
     actions.reply(case, agent, "About your delivery", f"Dear {name}, we are sorry.", "en")
     actions.add_note(case, agent, f"{name} sounded upset")
+    actions.set_pending(case, agent, f"Waiting for {name}'s photo")
     db.session.commit()
     deliver_due("test-worker")
     raw = mail(

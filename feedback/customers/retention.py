@@ -42,8 +42,6 @@ KINDS = ("comments", "contacts", "inbound", "outbox")
 MAX_MONTHS = 240
 #: ids handed to a primitive at once; each batch is a transaction of its own
 BATCH = 500
-#: case lines whose detail is a subject someone wrote (a call's is its outcome code)
-_SUBJECTS = ("reply", "customer_reply", "opened_by_email", "continued")
 #: a run claimed less than this long ago is not run again (several workers, one run)
 RUN_EVERY = timedelta(minutes=55)
 
@@ -84,7 +82,10 @@ def _case_texts(cutoff: datetime):
         CaseEvent.at,
         [
             CaseEvent.kind.in_(erasure.TEXT_KINDS),
-            or_(CaseEvent.body != "", (CaseEvent.detail != "") & CaseEvent.kind.in_(_SUBJECTS)),
+            or_(
+                CaseEvent.body != "",
+                (CaseEvent.detail != "") & CaseEvent.kind.in_(erasure.SUBJECT_KINDS),
+            ),
             CaseEvent.at < cutoff,
         ],
     )
