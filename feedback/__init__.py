@@ -165,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.core.routes import bp as core_bp
     from feedback.customers import export_page  # noqa: F401 - adds its route to customers_bp
     from feedback.customers.audit_routes import bp as audit_bp
+    from feedback.customers.retention_routes import bp as retention_bp
     from feedback.customers.routes import bp as customers_bp
     from feedback.dashboard.routes import bp as dashboard_bp
     from feedback.extensions import api, csrf
@@ -191,6 +192,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(customers_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(retention_bp)
     app.register_blueprint(tagging_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(inbound_bp)
@@ -290,6 +292,7 @@ def register_jobs(app: Flask) -> None:
     from feedback import reactions
     from feedback.accounts import sessions, sign_in_limit
     from feedback.complaints.sweep import sweep
+    from feedback.customers.retention import apply_retention
     from feedback.loyalty.rfm import rfm_job
     from feedback.notify import delivery as hooks
     from feedback.notify import digest
@@ -310,6 +313,8 @@ def register_jobs(app: Flask) -> None:
     register_job(app, "events_prune", reactions.prune, every_seconds=3600)
     register_job(app, "sign_in_failures_prune", sign_in_limit.prune, every_seconds=600)
     register_job(app, "user_sessions_prune", sessions.prune, every_seconds=3600)
+    # personal data older than the admin's retention settings, anonymised (off by default)
+    register_job(app, "retention", apply_retention, every_seconds=3600)
     # every customer once a day (claimed in the settings row), and soon after a change
     register_job(app, "rfm", rfm_job, every_seconds=60)
     # SMTP may take its whole timeout to fail: in a lane of its own, it holds up nothing else

@@ -193,6 +193,7 @@ def _staff_pages(role: Role) -> list[str]:
         pages += ["/admin/users", f"/admin/users/{user_id}", "/admin/api-keys", "/admin/outbox"]
         pages += ["/admin/brand"]
         pages += ["/admin/audit"]
+        pages += ["/admin/retention"]
     return pages
 
 

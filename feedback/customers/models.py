@@ -142,5 +142,9 @@ class RetentionSettings(db.Model):
     inbound_months: Mapped[int | None] = mapped_column(Integer)
     #: the bodies of sent mail in the outbox
     outbox_months: Mapped[int | None] = mapped_column(Integer)
+    #: when a worker last claimed the hourly run (feedback.customers.retention), and how
+    #: many records that run anonymised
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_run_count: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
