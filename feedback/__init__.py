@@ -162,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.complaints.inbound_routes import bp as inbound_bp
     from feedback.complaints.routes import bp as complaints_bp
     from feedback.core.routes import bp as core_bp
+    from feedback.customers.consent_routes import bp as consent_bp
     from feedback.customers.routes import bp as customers_bp
     from feedback.dashboard.routes import bp as dashboard_bp
     from feedback.extensions import api, csrf
@@ -187,6 +188,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(hooks_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(customers_bp)
+    app.register_blueprint(consent_bp)
     app.register_blueprint(tagging_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(inbound_bp)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from feedback.accounts.models import User
@@ -33,6 +34,22 @@ OPT_OUTS = ("withdrawn", "unsubscribed")
 #: the detail of the "withdrawn" a tombstone puts on a customer who comes back
 ERASED_BEFORE = "erased before"
 CHUNK = 500  # values per IN (...) list
+
+#: the words staff read for each change and source (ConsentEvent.change, .source)
+CHANGE_LABELS = {
+    "given": _l("Consent given"),
+    "withdrawn": _l("Consent withdrawn"),
+    "unsubscribed": _l("Unsubscribed"),
+    "resubscribed": _l("Re-subscribed"),
+}
+SOURCE_LABELS = {
+    "touchpoint": _l("with a touchpoint"),
+    "import": _l("in an import"),
+    "link": _l("by the link in a survey email"),
+    "staff": _l("by staff"),
+    "api": _l("through the API"),
+    "erasure": _l("by an erasure"),
+}
 
 
 def lock_customer(customer: Customer) -> Customer:
