@@ -54,3 +54,16 @@ def apply_consents(
             customer, change, origin, at=at, detail=detail, by=by if origin == "staff" else None
         )
         batch_customer.unsubscribed_at = customer.unsubscribed_at
+
+
+def apply_import_consents(rows: list[tuple]) -> None:
+    """Record the consents of imported past answers, oldest first: (row, Customer) pairs,
+    a row being feedback.surveys.imports.PastAnswer. A consent without its time is as of
+    the answer, so that an old answer's consent overrides nothing said since."""
+    changes = [
+        (row.consent.at or row.answered_at, index, row, customer)
+        for index, (row, customer) in enumerate(rows)
+        if row.consent is not None
+    ]
+    for at, _, row, customer in sorted(changes, key=lambda c: c[:2]):
+        record_consent(customer, row.consent.state, "import", at=at, detail=row.consent.source)

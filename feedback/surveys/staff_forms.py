@@ -139,4 +139,4 @@ class RecordTouchpointForm(FlaskForm):
         required=False,
         max_length=150,  # stored with a "staff-" prefix in a 200-character column
     )
-    consent = SelectField(_l("Consent to surveys (optional)"), choices=CONSENT_CHOICES)
+    consent = SelectField(_l("Consent to surveys (optional)"), choices=CONSENT_CHOICES, default="")
