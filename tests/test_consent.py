@@ -4,6 +4,9 @@ back is opted out (issue #23)."""
 
 from __future__ import annotations
 
+import json
+import threading
+import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -240,3 +243,58 @@ def test_someone_else_is_not_taken_for_an_erased_person(surveys, api):
     response = api("/api/v1/touchpoints", event("e-1", customer_id="c-1", email="bo@example.com"))
     assert response.json["invitations"][0]["status"] == "scheduled"
     assert _history("c-1") == []
+
+
+# --- two senders at once -------------------------------------------------------------------
+
+
+def _post(url: str, key: str, body: dict) -> int:
+    request = urllib.request.Request(  # noqa: S310 - our own server
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - our own server
+        return response.status
+
+
+def test_two_senders_at_once_leave_the_newest_consent_standing(surveys, api, api_key, live_server):
+    """Customers who withdrew last week withdraw again; a consent from before that second
+    withdrawal comes at the same moment from another system. Whichever commits last, the
+    newest change stands: they stay opted out."""
+    customers = [f"c-{n}" for n in range(20)]
+    now = datetime.now(UTC)
+    seed = [
+        _with_consent(f"seed-{c}", "withdrawn", at=now - timedelta(days=7), customer_id=c)
+        for c in customers
+    ]
+    api("/api/v1/touchpoints/batch", {"events": seed})
+    newer = [
+        _with_consent(f"new-{c}", "withdrawn", at=now - timedelta(hours=1), customer_id=c)
+        for c in customers
+    ]
+    older = [
+        _with_consent(f"old-{c}", "given", at=now - timedelta(days=2), customer_id=c)
+        for c in customers
+    ]
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def send(events):
+        barrier.wait()
+        statuses.append(
+            _post(f"{live_server}/api/v1/touchpoints/batch", api_key, {"events": events})
+        )
+
+    threads = [threading.Thread(target=send, args=(batch,)) for batch in (newer, older)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    assert statuses == [200, 200]
+    db.session.expire_all()
+    subscribed = db.session.scalars(
+        select(Customer.external_id).where(Customer.unsubscribed_at.is_(None))
+    ).all()
+    assert subscribed == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from feedback.accounts.models import User
-from feedback.customers.consent import ERASED_BEFORE, record_consent, tombstoned
+from feedback.customers.consent import ERASED_BEFORE, lock_customer, record_consent, tombstoned
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.surveys.inputs import CustomerInput, EventInput
@@ -47,9 +47,13 @@ def apply_consents(
         at = consent.at or (data.occurred_at if data.history else now)
         origin = "staff" if staff else "touchpoint"
         changes.append((at, data.customer.external_id, consent.state, origin, consent.source))
+    # Their rows locked in one order (by id), so that two batches wait, not deadlock.
+    touched = {}
+    for customer_id in sorted({customers[ext].id for _, ext, *_ in changes}):
+        touched[customer_id] = lock_customer(db.session.get(Customer, customer_id))
     for at, external_id, change, origin, detail in sorted(changes, key=lambda c: c[0]):
         batch_customer = customers[external_id]
-        customer = db.session.get(Customer, batch_customer.id)
+        customer = touched[batch_customer.id]
         record_consent(
             customer, change, origin, at=at, detail=detail, by=by if origin == "staff" else None
         )
