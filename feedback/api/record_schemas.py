@@ -225,7 +225,9 @@ class ConsentChangeOut(Schema):
 
 class ConsentOut(Schema):
     subscribed = fields.Boolean(metadata={"description": "false: no survey is sent to them"})
-    history = fields.List(fields.Nested(ConsentChangeOut), metadata={"description": "Newest first"})
+    history = fields.List(
+        fields.Nested(ConsentChangeOut), metadata={"description": "The last 100, newest first"}
+    )
 
 
 class CustomerOut(Schema):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from feedback.accounts.models import User
 from feedback.customers.models import (
@@ -34,6 +34,8 @@ OPT_OUTS = ("withdrawn", "unsubscribed")
 #: the detail of the "withdrawn" a tombstone puts on a customer who comes back
 ERASED_BEFORE = "erased before"
 CHUNK = 500  # values per IN (...) list
+#: the changes the customer page and the API show, the newest
+MAX_HISTORY = 100
 
 #: the words staff read for each change and source (ConsentEvent.change, .source)
 CHANGE_LABELS = {
@@ -58,6 +60,7 @@ def lock_customer(customer: Customer) -> Customer:
 
     An UPDATE, not SELECT ... FOR UPDATE: on SQLite it is the write that takes the lock
     (FOR UPDATE is ignored there), and on PostgreSQL it locks the row as well."""
+    db.session.flush()  # the refresh below must not drop the caller's changes
     db.session.execute(
         update(Customer)
         .where(Customer.id == customer.id)
@@ -68,14 +71,14 @@ def lock_customer(customer: Customer) -> Customer:
     return customer
 
 
-def latest_change_at(customer: Customer) -> datetime | None:
-    """When the customer's latest recorded change happened (an opt-out from before the
-    history was kept counts too)."""
-    latest = db.session.scalar(
-        select(func.max(ConsentEvent.at)).where(ConsentEvent.customer_id == customer.id)
+def latest_event(customer: Customer) -> ConsentEvent | None:
+    """The customer's latest recorded change, by when it happened."""
+    return db.session.scalar(
+        select(ConsentEvent)
+        .where(ConsentEvent.customer_id == customer.id)
+        .order_by(ConsentEvent.at.desc(), ConsentEvent.id.desc())
+        .limit(1)
     )
-    moments = [m for m in (latest, customer.unsubscribed_at) if m is not None]
-    return max(moments) if moments else None
 
 
 def record_consent(
@@ -89,15 +92,29 @@ def record_consent(
 ) -> ConsentEvent:
     """Record a change of the customer's consent and apply it, unless a later change is
     recorded already: "given" and "resubscribed" clear the opt-out, "withdrawn" and
-    "unsubscribed" set it and hold back the invitations scheduled for them."""
+    "unsubscribed" set it and hold back the invitations scheduled for them.
+
+    The same consent said again from the same source (a shop that sends "given" with
+    every order) records nothing new: the latest event, which says it, is returned."""
     if change not in CONSENT_CHANGES or source not in CONSENT_SOURCES:
         raise ValueError(f"unknown consent change {change!r} or source {source!r}")
     now = utcnow()
     # A sender's clock a little ahead must not put this change after the next one.
     at = min(at or now, now)
+    detail = detail.strip()[:200]
     lock_customer(customer)
-    latest = latest_change_at(customer)
-    if latest is None or at >= latest:
+    latest = latest_event(customer)
+    opted_out = customer.unsubscribed_at is not None
+    if (
+        latest is not None
+        and (latest.change, latest.source, latest.detail) == (change, source, detail)
+        and at >= latest.at
+        and opted_out == (change in OPT_OUTS)
+    ):
+        return latest
+    # an opt-out from before the history was kept counts as a change too
+    moments = [m for m in (latest and latest.at, customer.unsubscribed_at) if m is not None]
+    if not moments or at >= max(moments):
         if change in OPT_OUTS:
             if customer.unsubscribed_at is None:
                 customer.unsubscribed_at = at
@@ -108,7 +125,7 @@ def record_consent(
         customer_id=customer.id,
         change=change,
         source=source,
-        detail=detail.strip()[:200],
+        detail=detail,
         at=at,
         recorded_at=now,
         recorded_by_id=by.id if by is not None else None,
@@ -152,13 +169,14 @@ class HistoryLine:
     by: str | None
 
 
-def consent_history(customer: Customer) -> list[HistoryLine]:
-    """The customer's consent changes, newest first."""
+def consent_history(customer: Customer, limit: int = MAX_HISTORY) -> list[HistoryLine]:
+    """The customer's consent changes, newest first, the latest ``limit``."""
     rows = db.session.execute(
         select(ConsentEvent, User.email)
         .outerjoin(User, User.id == ConsentEvent.recorded_by_id)
         .where(ConsentEvent.customer_id == customer.id)
         .order_by(ConsentEvent.at.desc(), ConsentEvent.id.desc())
+        .limit(limit)
     ).all()
     return [HistoryLine(event, email) for event, email in rows]
 
