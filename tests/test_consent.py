@@ -100,15 +100,6 @@ def test_a_replayed_touchpoint_records_its_consent_once(surveys, api):
     assert len(_history()) == 1
 
 
-def test_the_same_consent_sent_again_from_the_same_source_records_nothing_new(surveys, api):
-    for number in range(3):  # a shop that sends "given" with every order
-        api("/api/v1/touchpoints", _with_consent(f"e-{number}", "given"))
-    assert _history() == [("given", "touchpoint", "checkout form")]
-    api("/api/v1/touchpoints", _with_consent("e-3", "withdrawn"))
-    api("/api/v1/touchpoints", _with_consent("e-4", "given"))
-    assert [change for change, *_ in _history()] == ["given", "withdrawn", "given"]
-
-
 @pytest.mark.parametrize(
     ("consent", "field", "message"),
     [

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import urllib.request
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -235,3 +235,16 @@ def test_the_api_customer_carries_consent(surveys, api, api_key, client: Client)
     assert line["source"] == "touchpoint"
     assert line["detail"] == "call centre"
     assert datetime.fromisoformat(line["at"]).utcoffset().total_seconds() == 0
+
+
+def test_the_api_and_the_page_show_the_newest_hundred_changes(surveys, api, api_key, client):
+    customer = _unsubscribed(api)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    for day in range(120):
+        change = "given" if day % 2 else "withdrawn"
+        record_consent(customer, change, "import", at=start + timedelta(days=day))
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {api_key}"}
+    history = client.get("/api/v1/customers/c-42", headers=headers).json["consent"]["history"]
+    assert len(history) == 100
+    assert history[0]["source"] == "touchpoint"  # today's withdrawal, the newest

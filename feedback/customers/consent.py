@@ -94,8 +94,9 @@ def record_consent(
     recorded already: "given" and "resubscribed" clear the opt-out, "withdrawn" and
     "unsubscribed" set it and hold back the invitations scheduled for them.
 
-    The same consent said again from the same source (a shop that sends "given" with
-    every order) records nothing new: the latest event, which says it, is returned."""
+    The same consent said again is recorded again: skipping it would lose the order of
+    changes when an older one arrives late (given last week, withdrawn since, said again
+    today)."""
     if change not in CONSENT_CHANGES or source not in CONSENT_SOURCES:
         raise ValueError(f"unknown consent change {change!r} or source {source!r}")
     now = utcnow()
@@ -104,14 +105,6 @@ def record_consent(
     detail = detail.strip()[:200]
     lock_customer(customer)
     latest = latest_event(customer)
-    opted_out = customer.unsubscribed_at is not None
-    if (
-        latest is not None
-        and (latest.change, latest.source, latest.detail) == (change, source, detail)
-        and at >= latest.at
-        and opted_out == (change in OPT_OUTS)
-    ):
-        return latest
     # an opt-out from before the history was kept counts as a change too
     moments = [m for m in (latest and latest.at, customer.unsubscribed_at) if m is not None]
     if not moments or at >= max(moments):
