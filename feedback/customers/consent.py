@@ -177,13 +177,14 @@ def consent_history(customer: Customer, limit: int = MAX_HISTORY) -> list[Histor
 def tombstoned(people: list[tuple[str, str | None]]) -> dict[str, datetime]:
     """Of (external id, email) pairs, the external ids of those who match a tombstone
     (by either), with when that person was erased; two queries for a whole batch."""
-    by_hash: dict[str, list[str]] = {}
+    by_id: dict[str, list[str]] = {}
+    by_email: dict[str, list[str]] = {}
     for external_id, email in people:
-        by_hash.setdefault(fingerprint("external_id", external_id), []).append(external_id)
+        by_id.setdefault(fingerprint("external_id", external_id), []).append(external_id)
         if email:
-            by_hash.setdefault(fingerprint("email", email), []).append(external_id)
+            by_email.setdefault(fingerprint("email", email), []).append(external_id)
     found: dict[str, datetime] = {}
-    for column in (Tombstone.external_id_hash, Tombstone.email_hash):
+    for column, by_hash in ((Tombstone.external_id_hash, by_id), (Tombstone.email_hash, by_email)):
         digests = sorted(by_hash)
         for chunk in (digests[i : i + CHUNK] for i in range(0, len(digests), CHUNK)):
             query = select(column, Tombstone.erased_at).where(column.in_(chunk))
