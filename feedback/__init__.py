@@ -165,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback.core.routes import bp as core_bp
     from feedback.customers import export_page  # noqa: F401 - adds its route to customers_bp
     from feedback.customers.audit_routes import bp as audit_bp
+    from feedback.customers.consent_routes import bp as consent_bp
     from feedback.customers.retention_routes import bp as retention_bp
     from feedback.customers.routes import bp as customers_bp
     from feedback.dashboard.routes import bp as dashboard_bp
@@ -193,6 +194,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(customers_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(retention_bp)
+    app.register_blueprint(consent_bp)
     app.register_blueprint(tagging_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(inbound_bp)

@@ -436,6 +436,8 @@ def test_the_import_is_in_the_openapi_document(app, client):
         "score",
         "comment",
         "answered_at",
+        "customer_email",
+        "consent",
     }
 
 

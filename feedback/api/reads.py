@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from feedback.accounts.models import User
 from feedback.complaints.email import case_url
 from feedback.complaints.models import Case, CaseEvent, CaseResponse
+from feedback.customers.consent import consent_history
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.loyalty.models import CustomerRfm
@@ -240,4 +241,17 @@ def customer_record(external_id: str) -> dict | None:
             }
             for case in cases
         ],
+        "consent": {
+            "subscribed": customer.unsubscribed_at is None,
+            "history": [
+                {
+                    "change": line.event.change,
+                    "source": line.event.source,
+                    "detail": line.event.detail,
+                    "at": _iso(line.event.at),
+                    "recorded_at": _iso(line.event.recorded_at),
+                }
+                for line in consent_history(customer)
+            ],
+        },
     }

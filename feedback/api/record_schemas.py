@@ -211,6 +211,25 @@ class RfmOut(Schema):
     computed_at = fields.DateTime()
 
 
+class ConsentChangeOut(Schema):
+    change = fields.String(
+        metadata={"description": "given, withdrawn, unsubscribed or resubscribed"}
+    )
+    source = fields.String(
+        metadata={"description": "touchpoint, import, link, staff, api or erasure"}
+    )
+    detail = fields.String(metadata={"description": "The sender's source text, or staff's note"})
+    at = fields.String(metadata={"format": "date-time", "description": "When it happened"})
+    recorded_at = fields.String(metadata={"format": "date-time"})
+
+
+class ConsentOut(Schema):
+    subscribed = fields.Boolean(metadata={"description": "false: no survey is sent to them"})
+    history = fields.List(
+        fields.Nested(ConsentChangeOut), metadata={"description": "The last 100, newest first"}
+    )
+
+
 class CustomerOut(Schema):
     # Read from the Customer row (`customer`): a new column is one line here.
     external_id = fields.String(attribute="customer.external_id")
@@ -242,3 +261,4 @@ class CustomerOut(Schema):
         fields.Nested(AnswerOut), metadata={"description": "The last 100, newest first"}
     )
     cases = fields.List(fields.Nested(CaseSummaryOut), metadata={"description": "Newest first"})
+    consent = fields.Nested(ConsentOut)

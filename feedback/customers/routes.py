@@ -18,6 +18,9 @@ from feedback.accounts.access import role_required
 from feedback.accounts.models import Role
 from feedback.complaints.models import Case, CaseResponse
 from feedback.customers import audit
+from feedback.customers.consent import CHANGE_LABELS, SOURCE_LABELS, consent_history
+from feedback.customers.consent_forms import ResubscribeForm
+from feedback.customers.consent_inputs import ConsentInput
 from feedback.customers.models import Customer
 from feedback.customers.phones import phone_digits
 from feedback.customers.story import story
@@ -86,6 +89,7 @@ def show(customer_id: int):
             touchpoint=form.touchpoint.data,
             occurred_at=occurred,
             customer=CustomerInput(external_id=customer.external_id),
+            consent=ConsentInput(form.consent.data) if form.consent.data else None,
         )
         try:
             (result,) = ingest_events([(0, event_input)], EventSource.STAFF, current_user.id)
@@ -112,7 +116,7 @@ def show(customer_id: int):
     return page
 
 
-def _page(customer: Customer, form):
+def _page(customer: Customer, form, resubscribe_form: ResubscribeForm | None = None):
     if form.occurred_at.data is None:
         now = datetime.now(ZoneInfo(str(get_timezone())))
         form.occurred_at.data = now.replace(second=0, microsecond=0, tzinfo=None)
@@ -149,4 +153,7 @@ def _page(customer: Customer, form):
         loyalty_type_labels=LOYALTY_TYPE_LABELS,
         loyalty_type_help=LOYALTY_TYPE_HELP,
         tier_names=tier_names(str(get_locale())),
+        consent_history=consent_history(customer),
+        consent_labels={"changes": CHANGE_LABELS, "sources": SOURCE_LABELS},
+        resubscribe_form=resubscribe_form or ResubscribeForm(formdata=None),
     )

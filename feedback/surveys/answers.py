@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import bindparam, func, insert, select, update
 
 from feedback import events
+from feedback.customers.consent import hold_back_invitations, lock_customer, record_consent
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.surveys.models import (
@@ -21,7 +22,6 @@ from feedback.surveys.models import (
     InvitationStatus,
     InvitationToken,
     Response,
-    SuppressionReason,
     Survey,
     SurveyKind,
     TouchpointEvent,
@@ -240,22 +240,13 @@ def update_comment(
 
 
 def unsubscribe(customer: Customer) -> None:
-    """No more invitations for this customer; scheduled ones are held back."""
+    """No more invitations for this customer; scheduled ones are held back. Recorded in
+    their consent history once, however often a mail client sends its one-click POST."""
+    lock_customer(customer)  # two clicks at once: the second sees the first's opt-out
     newly = customer.unsubscribed_at is None
     if newly:
-        customer.unsubscribed_at = utcnow()
-    db.session.execute(
-        update(Invitation)
-        .where(
-            Invitation.customer_id == customer.id,
-            Invitation.status == InvitationStatus.SCHEDULED,
-        )
-        .values(
-            status=InvitationStatus.SUPPRESSED,
-            suppression_reason=SuppressionReason.UNSUBSCRIBED,
-        )
-        .execution_options(synchronize_session=False)
-    )
+        record_consent(customer, "unsubscribed", "link")
+    hold_back_invitations(customer.id)
     db.session.flush()
-    if newly:  # a mail client may send its one-click POST more than once
+    if newly:
         events.publish(events.CustomerUnsubscribed(customer_id=customer.id))

@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError
 
+from feedback.customers.consent_inputs import consent_from_columns
 from feedback.extensions import db
 from feedback.surveys.batches import ingest_batch
 from feedback.surveys.inputs import parse_event
@@ -35,6 +36,7 @@ def row_to_event(row: dict, history: bool = False) -> dict:
     event["customer"] = {
         name: (row.get(f"customer_{name}") or "").strip() or None for name in CUSTOMER_COLUMNS
     }
+    event["consent"] = consent_from_columns(row)
     event["properties"] = {
         key[len(PROPERTY_PREFIX) :]: value
         for key, value in row.items()
@@ -81,7 +83,9 @@ def import_touchpoints(path: Path, history: bool) -> None:
     Columns: external_id, touchpoint, occurred_at (ISO 8601 with a time zone),
     customer_external_id, customer_email, customer_name, customer_locale,
     customer_tier, customer_phone, value (e.g. 129.90), currency (the service's own, or
-    empty), and any property_NAME columns. A phone number that is not valid is left out
+    empty), consent (given or withdrawn), consent_at (ISO 8601; empty: now, or with
+    --history the touchpoint's time), consent_source (free text), and any property_NAME
+    columns. A phone number that is not valid is left out
     with a warning and the row is imported. With --history every row is a past event:
     stored for loyalty, and nobody is invited (what history a customer has, such as an
     old email address, fills in only what is not known yet).

@@ -10,6 +10,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError
 
+from feedback.customers.consent_inputs import consent_from_columns
 from feedback.extensions import db
 from feedback.surveys.cli import SHOWN_REJECTIONS, count_rows, describe
 from feedback.surveys.imports import import_answers
@@ -21,6 +22,7 @@ CHUNK = 1000
 COLUMNS = (
     "external_id",
     "customer_external_id",
+    "customer_email",
     "survey",
     "touchpoint",
     "score",
@@ -34,12 +36,17 @@ ATTEMPTS = 5
 
 
 def row_to_answer(row: dict) -> dict:
-    """A CSV row as the API's JSON answer: empty cells are left out."""
-    return {
+    """A CSV row as the API's JSON answer: empty cells are left out; consent,
+    consent_at and consent_source make its consent."""
+    answer = {
         name: row[name].strip()
         for name in COLUMNS
         if row.get(name) is not None and row[name].strip() != ""
     }
+    consent = consent_from_columns(row)
+    if consent is not None:
+        answer["consent"] = consent
+    return answer
 
 
 @responses_cli.command("import")
@@ -49,8 +56,11 @@ def import_responses(path: Path) -> None:
 
     Columns: external_id, customer_external_id, survey (id or name), touchpoint (a type
     key; empty: the survey's first trigger's), score, comment, answered_at (ISO 8601 with
-    a time zone). They count in scores and loyalty, not in response rates, and open no
-    case, notify nobody and fire no webhook. A row imported before is left as it is.
+    a time zone); optional customer_email (only to recognise an erased person), consent
+    (given or withdrawn), consent_at (empty: answered_at), consent_source. The rows of
+    an erased person are refused. They count in scores and loyalty, not in response
+    rates, and open no case, notify nobody and fire no webhook. A row imported before
+    is left as it is.
     """
     total = count_rows(path)
     counts = {"created": 0, "existing": 0}

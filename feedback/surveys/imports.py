@@ -20,9 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from feedback import events
+from feedback.customers.consent_inputs import ConsentInput, ConsentSchema
 from feedback.customers.models import Customer
+from feedback.customers.tombstones import find_tombstone
 from feedback.extensions import db
 from feedback.surveys.answers import MAX_COMMENT_LENGTH
+from feedback.surveys.import_catalogue import Catalogue
+from feedback.surveys.ingest_consent import apply_import_consents
 from feedback.surveys.ingest_customers import chunks
 from feedback.surveys.inputs import EARLIEST_YEAR, clean_text
 from feedback.surveys.models import (
@@ -31,9 +35,7 @@ from feedback.surveys.models import (
     InvitationStatus,
     Response,
     Survey,
-    SurveyTrigger,
     TouchpointEvent,
-    TouchpointType,
 )
 from feedback.timeutil import report_day, utcnow
 from feedback.urls import MAX_ID
@@ -42,6 +44,8 @@ from feedback.urls import MAX_ID
 #: fit TouchpointEvent.external_id (200)
 EVENT_PREFIX = "past-answer:"
 MAX_EXTERNAL_ID = 150
+#: the field error of a row of an erased person (the API's errors are in English)
+ERASED = "This customer was erased: their history cannot be imported."
 
 
 class SurveyField(fields.Field):
@@ -92,6 +96,16 @@ class PastAnswerSchema(Schema):
             "example": "c-42",
         },
     )
+    customer_email = fields.Email(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(max=254), clean_text],
+        metadata={
+            "description": "The customer's email address, optional: only to recognise "
+            "an erased person (their rows are refused); it is not stored.",
+            "example": "ann@example.com",
+        },
+    )
     survey = SurveyField(
         required=True,
         metadata={
@@ -127,6 +141,15 @@ class PastAnswerSchema(Schema):
             "example": "2025-03-01T09:30:00Z",
         },
     )
+    consent = fields.Nested(
+        ConsentSchema,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "The customer's consent to be surveyed, as at the touchpoints; "
+            "without `at`, as of `answered_at`."
+        },
+    )
 
     @post_load
     def make(self, data, **_kwargs) -> PastAnswer:
@@ -144,6 +167,8 @@ class PastAnswer:
     answered_at: datetime
     touchpoint: str | None = None
     comment: str | None = None
+    customer_email: str | None = None
+    consent: ConsentInput | None = None
 
 
 @dataclass
@@ -171,8 +196,13 @@ def parse_row(raw) -> tuple[PastAnswer | None, dict]:
 
 def refusal(row: PastAnswer, customer: Customer | None) -> dict | None:
     """Whether this row may be imported for this customer (None: it may; else the field
-    errors). The one place for such rules: #23 refuses erased customers here."""
-    return None
+    errors). The one place for such rules: the answers of an erased person, known by
+    the row's customer id or email, must not come back."""
+    by_id = find_tombstone(external_id=row.customer_external_id)
+    if by_id is None and find_tombstone(email=row.customer_email) is None:
+        return None
+    field = "customer_external_id" if by_id is not None else "customer_email"
+    return {field: [ERASED]}
 
 
 def _iso(moment: datetime) -> str:
@@ -222,67 +252,6 @@ def _customers(external_ids: set[str]) -> dict[str, Customer]:
     return found
 
 
-@dataclass
-class _Catalogue:
-    """The surveys, touchpoint types and first triggers that rows name, read once."""
-
-    surveys: dict[int, Survey]
-    types: dict[str, TouchpointType]
-    first_trigger_type: dict[int, int]
-
-    @classmethod
-    def read(cls) -> _Catalogue:
-        surveys = {s.id: s for s in db.session.scalars(select(Survey))}
-        types = {t.key: t for t in db.session.scalars(select(TouchpointType))}
-        first: dict[int, int] = {}
-        triggers = select(SurveyTrigger).order_by(SurveyTrigger.id)
-        for trigger in db.session.scalars(triggers):
-            first.setdefault(trigger.survey_id, trigger.touchpoint_type_id)
-        return cls(surveys, types, first)
-
-    def survey(self, ref: int | str) -> Survey | None:
-        if isinstance(ref, str):
-            named = [s for s in self.surveys.values() if s.name == ref]
-            if named:
-                return min(named, key=lambda s: s.id)
-            # ASCII digits only: str.isdigit() also takes "²", which int() refuses
-            is_id = ref.isascii() and ref.isdigit() and len(ref) < 10
-            return self.surveys.get(int(ref)) if is_id else None
-        return self.surveys.get(ref)
-
-    def resolve(self, row: PastAnswer) -> tuple[Survey, int] | dict:
-        """The row's survey and touchpoint type id, or its field errors."""
-        survey = self.survey(row.survey)
-        if survey is None:
-            known = ", ".join(sorted(s.name for s in self.surveys.values())) or "none yet"
-            return {"survey": [f"Unknown survey {row.survey!r}. Known surveys: {known}."]}
-        errors: dict = {}
-        if row.score not in survey.kind.scale:
-            scale = survey.kind.scale
-            errors["score"] = [
-                f"Must be between {scale.start} and {scale.stop - 1} for a "
-                f"{survey.kind.value.upper()} survey."
-            ]
-        type_id = None
-        if row.touchpoint is not None:
-            touchpoint = self.types.get(row.touchpoint)
-            if touchpoint is None:
-                known = ", ".join(sorted(self.types)) or "none yet"
-                errors["touchpoint"] = [
-                    f"Unknown touchpoint type {row.touchpoint!r}. Known types: {known}."
-                ]
-            else:
-                type_id = touchpoint.id
-        else:
-            type_id = self.first_trigger_type.get(survey.id)
-            if type_id is None:
-                errors["touchpoint"] = [
-                    f"The survey {survey.name!r} has no trigger to take the touchpoint "
-                    "from: give the touchpoint."
-                ]
-        return errors or (survey, type_id)
-
-
 def import_answers(rows: list[tuple[int, object]]) -> list[ImportResult]:
     """Import past answers; one result per row, in the rows' order.
 
@@ -302,7 +271,7 @@ def import_answers(rows: list[tuple[int, object]]) -> list[ImportResult]:
     stored = _stored({row.external_id for _, row in parsed})
     customers = _customers({row.customer_external_id for _, row in parsed})
     taken = _taken_event_ids({row.external_id for _, row in parsed} - set(stored))
-    catalogue = _Catalogue.read()
+    catalogue = Catalogue.read()
     type_keys = {t.id: t.key for t in catalogue.types.values()}
     fresh: dict[str, tuple[int, PastAnswer, Survey, int]] = {}
     repeats: list[tuple[int, str]] = []
@@ -383,6 +352,7 @@ def _create(fresh, customers: dict[str, Customer]) -> dict[str, Response]:
         )
         db.session.add(responses[row.external_id])
     db.session.flush()
+    apply_import_consents([(row, customers[row.customer_external_id]) for _, row, *_ in fresh])
     events.publish_many(
         [
             events.AnswerImported(response_id=response.id, customer_id=response.customer_id)

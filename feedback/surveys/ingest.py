@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from feedback import events as domain_events
 from feedback.extensions import db
+from feedback.surveys.ingest_consent import apply_consents, erased_before
 from feedback.surveys.ingest_customers import (
     chunks,
     core,
@@ -219,6 +220,7 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
     # Every read first: on SQLite the first write takes the database's write lock, and
     # another worker's batch waits (polling) until this transaction commits.
     existing = existing_customers(wanted)
+    erased = erased_before(wanted, existing)
     triggers = _triggers_by_type()
     global_cooldown = timedelta(days=current_app.config["INVITATION_COOLDOWN_DAYS"])
     longest = max(
@@ -228,6 +230,7 @@ def _create(fresh, types, source, recorded_by_id) -> dict[int, dict]:
     invited = _invitation_times([row.id for row in existing.values()], now - longest)
 
     customers = upsert_customers(wanted, existing, history_only)
+    apply_consents(fresh, customers, erased, source, recorded_by_id)
     # a refund too: loyalty's reactions recompute the customer's value from it
     money = {t.id for t in types.values() if t.counts_as_purchase or t.counts_as_refund}
     event_rows = [

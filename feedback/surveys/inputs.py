@@ -23,6 +23,7 @@ from marshmallow import (
 )
 
 from feedback import text
+from feedback.customers.consent_inputs import ConsentInput, ConsentSchema
 from feedback.customers.phones import LONGEST_INPUT, read_phone
 
 #: languages a customer can have; "zh-CN", "zh_Hans" and the like become "zh"
@@ -138,6 +139,8 @@ class EventInput:
     value: Decimal | None = None
     #: a past event sent for loyalty: stored, and nobody is invited
     history: bool = False
+    #: the customer's consent to be surveyed, when the event carries it
+    consent: ConsentInput | None = None
     #: what was left out of a stored event: [{"field": "customer.phone", "message": ...}]
     warnings: list[dict] = field(default_factory=list)
 
@@ -283,6 +286,13 @@ class TouchpointSchema(Schema):
         },
     )
 
+    consent = fields.Nested(
+        ConsentSchema,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The customer's consent to be surveyed, when known."},
+    )
+
     @validates_schema
     def currency_needs_value(self, data, **_kwargs) -> None:
         """A currency alone is most likely a value lost on the way: say so."""
@@ -321,7 +331,8 @@ def quick_parse(raw: dict) -> EventInput | None:
     customer = raw.get("customer")
     properties = raw.get("properties", {})
     if not (
-        _text(raw.get("external_id"), 200, 1)
+        raw.get("consent") is None
+        and _text(raw.get("external_id"), 200, 1)
         and _text(raw.get("touchpoint"), 40, 1)
         and isinstance(raw.get("occurred_at"), str)
         and isinstance(customer, dict)

@@ -29,6 +29,12 @@ KIND_CHOICES = [
     SelectChoice("csat", _l("CSAT: 1 to 5, how satisfied")),
     SelectChoice("ces", _l("CES 2.0: 1 to 7, how easy (agree or disagree)")),
 ]
+#: the record-a-touchpoint form's consent: not said, or what the customer said
+CONSENT_CHOICES = [
+    SelectChoice("", _l("Not said")),
+    SelectChoice("given", _l("Given: the customer agrees to surveys")),
+    SelectChoice("withdrawn", _l("Withdrawn: no more surveys")),
+]
 STATUS_CHOICES = [
     SelectChoice("active", _l("Active: invitations go out")),
     SelectChoice("paused", _l("Paused: invitations are held back")),
@@ -133,3 +139,4 @@ class RecordTouchpointForm(FlaskForm):
         required=False,
         max_length=150,  # stored with a "staff-" prefix in a 200-character column
     )
+    consent = SelectField(_l("Consent to surveys (optional)"), choices=CONSENT_CHOICES, default="")
