@@ -21,7 +21,7 @@ from feedback.customers.erasure import (
     erase_outbox,
 )
 from feedback.customers.mentions import needle_pattern
-from feedback.customers.models import Customer
+from feedback.customers.models import ConsentEvent, Customer
 from feedback.extensions import db
 from feedback.outbox.delivery import deliver_due
 from feedback.outbox.models import OutboxMessage, OutboxStatus
@@ -78,6 +78,11 @@ def test_erase_contacts_stops_links_and_clears_personal_properties(app, surveys,
     customer = db.session.scalar(select(Customer).where(Customer.external_id == "c-42"))
     other = db.session.scalar(select(Customer).where(Customer.external_id != "c-42"))
     assert app.test_client().get(link).status_code == 200
+    # staff type notes on a re-subscribe ("she called from 138 0013 8000")
+    db.session.add(
+        ConsentEvent(customer_id=customer.id, change="resubscribed", source="staff", detail="Ann")
+    )
+    db.session.commit()
 
     assert erase_contacts([customer.id]) == 1
     db.session.commit()
@@ -92,6 +97,7 @@ def test_erase_contacts_stops_links_and_clears_personal_properties(app, surveys,
     assert all(e.external_id.startswith("erased-") for e in events)
     assert [e.properties for e in events if "store" in e.properties][-1] == {"store": "Shanghai"}
     assert db.session.scalar(select(InvitationToken.id)) is None
+    assert db.session.scalars(select(ConsentEvent.detail)).all() == [""]
     assert app.test_client().get(link).status_code in (404, 410)
     assert other is None or other.erased_at is None
     assert erase_contacts([customer.id]) == 0

@@ -127,9 +127,10 @@ def erase_case_texts(case_event_ids: list[int]) -> int:
 def erase_contacts(customer_ids: list[int]) -> int:
     """Remove what identifies these customers: name, email, phone and external id (a
     random "erased-..." in its place), the properties a manager marked personal on their
-    touchpoints, the ids their touchpoints and imported answers came with, and their link
-    tokens, so their survey links stop working. Marks them erased and opted out (never
-    surveyed again). Returns how many customers were erased now."""
+    touchpoints, the ids their touchpoints and imported answers came with, the notes beside
+    their consent changes, and their link tokens, so their survey links stop working.
+    Marks them erased and opted out (never surveyed again). Returns how many customers
+    were erased now."""
     if not customer_ids:
         return 0
     now = utcnow()
@@ -176,6 +177,13 @@ def erase_contacts(customer_ids: list[int]) -> int:
         update(Invitation)
         .where(Invitation.customer_id.in_(customer_ids), Invitation.error.is_not(None))
         .values(error=ERASED)
+        .execution_options(synchronize_session=False)
+    )
+    # what senders and staff wrote beside a consent change ("she called from ...")
+    db.session.execute(
+        update(ConsentEvent)
+        .where(ConsentEvent.customer_id.in_(customer_ids), ConsentEvent.detail != "")
+        .values(detail="")
         .execution_options(synchronize_session=False)
     )
     _remove_personal_properties(customer_ids)
