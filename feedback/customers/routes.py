@@ -17,6 +17,8 @@ from wtforms.fields import SelectChoice
 from feedback.accounts.access import role_required
 from feedback.accounts.models import Role
 from feedback.complaints.models import Case, CaseResponse
+from feedback.customers.erase_form import EraseForm
+from feedback.customers.erasure import erase_customer
 from feedback.customers.models import Customer
 from feedback.customers.phones import phone_digits
 from feedback.customers.story import story
@@ -102,7 +104,24 @@ def show(customer_id: int):
     return _page(customer, form), status
 
 
-def _page(customer: Customer, form):
+@bp.post("/<id:customer_id>/erase")
+@role_required(Role.MANAGER)
+def erase(customer_id: int):
+    """Erase (anonymise) the customer, with a reason and a confirmation: admins and
+    managers. A second click finds them erased already and changes nothing."""
+    customer = db.get_or_404(Customer, customer_id)
+    form = EraseForm(prefix="erase")
+    if not form.validate_on_submit():
+        return _page(customer, _record_form(), form), 400
+    if erase_customer(customer, reason=form.reason.data):
+        db.session.commit()
+        flash(_("The customer was erased. Their scores stay in every figure."), "success")
+    else:
+        flash(_("This customer was erased before: nothing changed."), "info")
+    return redirect(url_for(".show", customer_id=customer.id))
+
+
+def _page(customer: Customer, form, erase_form: EraseForm | None = None):
     if form.occurred_at.data is None:
         now = datetime.now(ZoneInfo(str(get_timezone())))
         form.occurred_at.data = now.replace(second=0, microsecond=0, tzinfo=None)
@@ -139,4 +158,5 @@ def _page(customer: Customer, form):
         loyalty_type_labels=LOYALTY_TYPE_LABELS,
         loyalty_type_help=LOYALTY_TYPE_HELP,
         tier_names=tier_names(str(get_locale())),
+        erase_form=erase_form or EraseForm(formdata=None, prefix="erase"),
     )
