@@ -274,6 +274,12 @@ def later(app: Flask, event_type: type[Event], name: str, reaction: Callable) ->
     _registry(app).after_commit.setdefault(event_type.type, []).append((name, reaction))
 
 
+def has_reactions(event_type: type[Event]) -> bool:
+    """Whether the worker reacts to events of this type after the commit (its rows wait
+    for the worker rather than being written processed)."""
+    return event_type.type in _registry().after_commit
+
+
 _INSERT = insert(DomainEvent.__table__)
 
 

@@ -6,11 +6,13 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from feedback.customers.cli import erase_command
 from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.loyalty import rfm
 
-customers_cli = AppGroup("customers", help="Customers: their RFM scores and segments.")
+customers_cli = AppGroup("customers", help="Customers: their RFM scores and segments, erasure.")
+customers_cli.add_command(erase_command)
 
 
 @customers_cli.command("rfm")

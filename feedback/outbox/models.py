@@ -18,6 +18,8 @@ class OutboxStatus(enum.Enum):
     SENDING = "sending"  #: claimed by a worker right now
     SENT = "sent"
     FAILED = "failed"  #: gave up after the last allowed attempt
+    #: never to be sent: its recipient was erased (feedback.customers.erasure)
+    CANCELLED = "cancelled"
 
 
 STATUS_LABELS = {
@@ -25,6 +27,7 @@ STATUS_LABELS = {
     OutboxStatus.SENDING: _l("Sending"),
     OutboxStatus.SENT: _l("Sent"),
     OutboxStatus.FAILED: _l("Failed"),
+    OutboxStatus.CANCELLED: _l("Cancelled"),
 }
 
 

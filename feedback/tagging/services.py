@@ -159,7 +159,9 @@ def tag_comment(
     response = db.session.scalar(
         select(Response).where(Response.id == event.response_id).with_for_update()
     )
-    if response is None:
+    if response is None or response.comment_erased_at is not None:
+        # erased (by the customer's erasure or retention) before the worker got here: its
+        # tags stay as they were, and there is nothing left to tag
         return
     if response.comment is None and not isinstance(event, events.CommentChanged):
         return  # a new answer without a comment: nothing to tag, nothing to take away
@@ -198,7 +200,10 @@ def retag(
         # Answers without a comment only need the new version number.
         db.session.execute(
             update(responses)
-            .where(responses.c.tagged_version < version, responses.c.comment.is_(None))
+            .where(
+                responses.c.tagged_version < version,
+                or_(responses.c.comment.is_(None), responses.c.comment_erased_at.is_not(None)),
+            )
             .values(tagged_version=version)
         )
     tagged = responses.c.tagged_version > 0  # new comments (version 0) are the reaction's
@@ -207,9 +212,12 @@ def retag(
         # Row locks on PostgreSQL: a customer editing a comment meanwhile waits for this
         # batch, then tags the new comment; without them this batch would overwrite the
         # new comment's tags with the old one's.
+        # An erased comment keeps the tags it had: tagging "" would take them away and
+        # change the figures. On PostgreSQL the lock re-reads the row, so a comment
+        # erased while this waited is skipped too.
         query = (
             select(responses.c.id, responses.c.comment)
-            .where(responses.c.id > after)
+            .where(responses.c.id > after, responses.c.comment_erased_at.is_(None))
             .order_by(responses.c.id)
             .limit(batch_size)
             .with_for_update()
@@ -260,6 +268,7 @@ def count_to_retag(stale_only: bool = False) -> int:
         query = query.where(
             Response.tagged_version < current_taxonomy()[0].version,
             Response.comment.is_not(None),
+            Response.comment_erased_at.is_(None),
             Response.tagged_version > 0,
         )
     return db.session.scalar(query) or 0
