@@ -4,17 +4,19 @@ customer was erased, and when, in the viewer's time zone; a second click changes
 
 from __future__ import annotations
 
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 from babel.dates import format_datetime
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from feedback.accounts.models import Role
 from feedback.customers.models import AuditEntry, Customer
 from feedback.extensions import db
 from tests.complaints_helpers import answer
-from tests.conftest import sign_in
+from tests.conftest import CSRF_RE, PASSWORD, sign_in
 
 pytestmark = pytest.mark.usefixtures("surveys")
 
@@ -119,3 +121,39 @@ def test_without_the_csrf_token_or_for_nobody_nothing_is_erased(manager_client):
     assert _erase(manager_client, 999_999).status_code == 404
     assert _reload(customer.id).erased_at is None
     assert _erasures() == []
+
+
+def test_two_clicks_at_once_erase_once(app, make_user, live_server):
+    """Two requests racing (a double click, two managers): one erasure, one audit entry,
+    one tombstone, one customer.erased event; neither request fails."""
+    from feedback import events
+    from feedback.customers.models import Tombstone
+
+    url = f"{live_server}/customers/{_customer().id}/erase"
+    manager = make_user(Role.MANAGER)
+    sessions = []
+    for _ in range(2):
+        session = requests.Session()
+        token = CSRF_RE.search(session.get(f"{live_server}/login", timeout=30).text).group(1)
+        form = {"email": manager.email, "password": PASSWORD, "csrf_token": token}
+        assert session.post(f"{live_server}/login", data=form, timeout=30).ok
+        sessions.append((session, token))
+    start = threading.Barrier(2, timeout=30)
+    statuses: list[int] = []
+
+    def click(session, token) -> None:
+        data = {"erase-reason": REASON, "erase-confirm": "y", "csrf_token": token}
+        start.wait()
+        statuses.append(session.post(url, data=data, allow_redirects=False, timeout=60).status_code)
+
+    threads = [threading.Thread(target=click, args=pair) for pair in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert statuses == [302, 302]
+    db.session.expire_all()
+    assert len(_erasures()) == 1
+    assert db.session.scalar(select(func.count()).select_from(Tombstone)) == 1
+    published = select(func.count()).where(events.DomainEvent.type == "customer.erased")
+    assert db.session.scalar(published) == 1
