@@ -54,15 +54,17 @@ def test_erase_case_texts_blanks_what_people_wrote(app, surveys, make_user):
     agent = make_user(name="Li Wei")
     actions.add_note(case, agent, "Ann Lee is at +86 138 0013 8000")
     actions.reply(case, agent, "About Ann Lee's parcel", "Dear Ann Lee, sorry.", "en")
+    actions.set_pending(case, agent, "Waiting for Ann Lee to send a photo")
     db.session.commit()
     ids = list(db.session.scalars(select(CaseEvent.id).where(CaseEvent.case_id == case.id)))
 
-    assert erase_case_texts(ids) == 2
+    assert erase_case_texts(ids) == 3
     db.session.commit()
     db.session.expire_all()
     rows = {e.kind: e for e in db.session.scalars(select(CaseEvent).where(CaseEvent.id.in_(ids)))}
     assert rows["note"].body == ""
     assert rows["reply"].body == "" and rows["reply"].detail == ""
+    assert rows["status"].body == "" and rows["status"].after == "pending"
     assert rows["opened"].kind == "opened"  # the case's own history stays
     assert erase_case_texts(ids) == 0
 
@@ -163,3 +165,22 @@ def test_erase_captured_mail_deletes_only_mail_that_mentions_them(app):
 )
 def test_needles_are_found_whole(text, found):
     assert bool(needle_pattern(["c-1", "Ann", "李雷"]).search(text)) is found
+
+
+def test_json_that_names_a_person_is_rewritten_not_dropped(app):
+    from feedback.customers.mentions import scrub_domain_events
+    from feedback.events import DomainEvent
+
+    named = DomainEvent(type="x.test", data={"customer_id": 5, "who": ["李雷", "c-10"]})
+    other = DomainEvent(type="x.test", data={"customer_id": 6, "who": "Annabel"})
+    db.session.add_all([named, other])
+    db.session.commit()
+
+    assert scrub_domain_events(["李雷", "Ann", "c-1"]) == 1
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(DomainEvent, named.id).data == {
+        "customer_id": 5,
+        "who": ["[erased]", "c-10"],
+    }
+    assert db.session.get(DomainEvent, other.id).data == {"customer_id": 6, "who": "Annabel"}

@@ -53,9 +53,12 @@ from feedback.timeutil import utcnow
 
 #: the prefix of the random external ids that replace erased ones
 ERASED_PREFIX = "erased-"
-#: case timeline lines whose body or detail is what someone wrote or said; the others
-#: (a priority change's reason aside) hold the service's own words or codes
-TEXT_KINDS = ("reply", "note", "call", "customer_reply", "opened_by_email", "continued", "priority")
+#: case timeline lines whose body is what someone wrote or said: replies, notes, calls'
+#: notes, the customer's emails, the reasons of a priority or status change. Their
+#: before/after and a call's outcome or a resolution's code (detail) are codes and stay.
+TEXT_KINDS = ("reply", "note", "call", "customer_reply", "priority", "status")
+#: ... and those whose detail is a subject line
+SUBJECT_KINDS = ("reply", "customer_reply")
 
 
 def random_external_id() -> ColumnElement[str]:
@@ -94,13 +97,12 @@ def erase_comments(response_ids: list[int]) -> int:
 
 
 def erase_case_texts(case_event_ids: list[int]) -> int:
-    """Blank what people wrote or said on these case timeline lines (replies, notes,
-    calls' notes, the customer's emails, a priority change's reason): body and, for
-    replies and emails, the subject in detail. A call's outcome is a code and stays.
-    Returns how many lines changed."""
+    """Blank what people wrote or said on these case timeline lines (TEXT_KINDS): the
+    body and, for replies and emails, the subject in detail. Returns how many lines
+    changed."""
     if not case_event_ids:
         return 0
-    has_subject = CaseEvent.kind.in_(("reply", "customer_reply", "opened_by_email", "continued"))
+    has_subject = CaseEvent.kind.in_(SUBJECT_KINDS)
     result = db.session.execute(
         update(CaseEvent)
         .where(

@@ -124,7 +124,7 @@ def rewrite_outbox(message_ids: list[int], needles: list[str]) -> int:
     ).all()
     values = [
         {
-            "message_id": row.id,
+            "row_id": row.id,
             "new_subject": pattern.sub(ERASED, row.subject),
             "new_text": pattern.sub(ERASED, row.body_text),
             "new_html": pattern.sub(ERASED, row.body_html) if row.body_html else row.body_html,
@@ -134,7 +134,7 @@ def rewrite_outbox(message_ids: list[int], needles: list[str]) -> int:
     if values:
         db.session.connection().execute(
             update(table)
-            .where(table.c.id == bindparam("message_id"))
+            .where(table.c.id == bindparam("row_id"))
             .values(
                 subject=bindparam("new_subject"),
                 body_text=bindparam("new_text"),

@@ -285,6 +285,7 @@ def latest_unhappy(period: Period, filters: Filters, limit: int) -> list:
             r.c.kind,
             r.c.score,
             r.c.comment,
+            r.c.comment_erased_at,
             r.c.language,
             r.c.locale,
             case_id.label("case_id"),
