@@ -307,9 +307,19 @@ def erase_customer(customer: Customer, *, reason: str) -> bool:
     keyed hashes of their external id and email (the tombstone), a consent event saying
     they withdrew by erasure, the audit entry with ``reason``, and CustomerErased.
 
-    The customer's row is locked first (PostgreSQL), so two erasures at once erase once.
+    The customer's row is locked first (PostgreSQL; SQLite's write lock), so two
+    erasures at once erase once.
     Returns False when the customer was erased already. The caller commits; the captured
     mail files are deleted at once (a rolled-back erasure leaves them deleted)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # No row locks, and reads run outside a transaction: a write first takes the
+        # database's write lock, so a second erasure at once reads what the first did.
+        db.session.execute(
+            update(Customer)
+            .where(Customer.id == customer.id)
+            .values(erased_at=Customer.erased_at)
+            .execution_options(synchronize_session=False)
+        )
     locked = db.session.scalar(
         select(Customer)
         .where(Customer.id == customer.id)
