@@ -124,3 +124,23 @@ def test_an_admin_subscribes_a_hook_to_erasures(app, admin_client):
     )
     assert created.status_code == 200
     assert db.session.scalar(select(Hook.events)) == ["customer.erased"]
+
+
+def test_after_an_erasure_is_delivered_no_table_holds_the_external_id(app, receiver):
+    from feedback.customers.erasure import erase_customer
+    from feedback.customers.models import Customer
+    from tests.test_erasure import found_in_database
+
+    _hook(receiver.url, ["customer.erased", "response.created"])
+    response = answer("csat", 5, customer="crm-5150", email="eve@example.com", name="Eve Ng")
+    send()
+    erase_customer(db.session.get(Customer, response.customer_id), reason="asked")
+    db.session.commit()
+    work()
+    assert [table for table, _column, _needle in found_in_database(["crm-5150"])] == [
+        "hook_deliveries"  # the erasure's own delivery, until it is sent
+    ]
+    send()
+    erased = [r.json["data"] for r in receiver.received if r.json["type"] == "customer.erased"]
+    assert erased == [{"external_id": "crm-5150"}]
+    assert found_in_database(["crm-5150", "eve@example.com", "Eve Ng"]) == []
