@@ -1,6 +1,7 @@
-"""A customer erased while the worker tags their comment ends erased, whichever of the
-two takes the answer's row first, and keeps the comment's tags. Two transactions at once
-need PostgreSQL's row locks: SQLite has one writer, so there the two cannot overlap."""
+"""Erasures racing: two erasures of one customer at once erase once (both databases);
+a customer erased while the worker tags their comment ends erased, whichever of the two
+takes the answer's row first, and keeps the comment's tags (PostgreSQL's row locks:
+SQLite has one writer, so there the two cannot overlap)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from feedback.surveys.models import Response
 from feedback.tagging.services import tag_comment
 from tests.complaints_helpers import answer
 
-pytestmark = pytest.mark.skipif(
+postgresql_only = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"), reason="row locks: PostgreSQL only"
 )
 
@@ -62,6 +63,7 @@ def _erase(customer_id: int):
     return work
 
 
+@postgresql_only
 def test_the_worker_tagging_first_then_the_erasure(app, surveys, topics):
     response_id, customer_id, event = _answer_waiting_for_the_worker()
     locked, go_on, errors = threading.Event(), threading.Event(), []
@@ -88,6 +90,7 @@ def test_the_worker_tagging_first_then_the_erasure(app, surveys, topics):
     assert response.sentiment is not None  # tagged by the worker, kept by the erasure
 
 
+@postgresql_only
 def test_the_erasure_first_then_the_worker(app, surveys, topics):
     response_id, customer_id, event = _answer_waiting_for_the_worker()
     erased, go_on, errors = threading.Event(), threading.Event(), []
@@ -111,3 +114,31 @@ def test_the_erasure_first_then_the_worker(app, surveys, topics):
     assert response.comment == "" and response.comment_erased_at is not None
     assert response.tagged_at is None  # the worker saw the erased comment and left it
     assert db.session.get(Customer, customer_id).erased_at is not None
+
+
+def test_two_erasures_at_once_erase_once(app, surveys):
+    from feedback.customers.models import AuditEntry, Tombstone
+
+    _response_id, customer_id, _event = _answer_waiting_for_the_worker()
+    erased, go_on, errors, outcomes = threading.Event(), threading.Event(), [], []
+
+    def first():
+        outcomes.append(erase_customer(db.session.get(Customer, customer_id), reason="a"))
+        erased.set()
+        go_on.wait(10)  # its transaction still open
+
+    def second():
+        outcomes.append(erase_customer(db.session.get(Customer, customer_id), reason="b"))
+
+    one = _in_thread(app, first, errors)
+    assert erased.wait(10)
+    two = _in_thread(app, second, errors)
+    two.join(0.5)
+    assert two.is_alive()  # waiting for the first erasure's lock
+    go_on.set()
+    one.join(10)
+    two.join(10)
+    assert errors == [] and outcomes == [True, False]
+    db.session.expire_all()
+    assert db.session.query(Tombstone).count() == 1
+    assert db.session.query(AuditEntry).count() == 1

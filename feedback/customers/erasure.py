@@ -3,10 +3,9 @@
 The primitives each take row ids, change them with set-based UPDATEs (retention calls them
 with batches of a few hundred ids), flush but never commit, and may run twice: a second
 run changes nothing and counts nothing. What makes the figures stays: scores, times,
-tiers, tags, case status and times, consent events, RFM rows. erase_customer
-puts them together for one person, and
-feedback/customers/mentions.py finds a person's values where they are quoted rather than
-linked by id.
+tiers, tags, case status and times, consent events, RFM rows. erase_customer puts them
+together for one person; feedback/customers/mentions.py finds a person's values where
+they are quoted rather than linked by id.
 """
 
 from __future__ import annotations
@@ -307,27 +306,23 @@ def erase_customer(customer: Customer, *, reason: str) -> bool:
     keyed hashes of their external id and email (the tombstone), a consent event saying
     they withdrew by erasure, the audit entry with ``reason``, and CustomerErased.
 
-    The customer's row is locked first (PostgreSQL; SQLite's write lock), so two
-    erasures at once erase once.
+    The customer is claimed first, so two erasures at once erase once.
     Returns False when the customer was erased already. The caller commits; the captured
     mail files are deleted at once (a rolled-back erasure leaves them deleted)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        # No row locks, and reads run outside a transaction: a write first takes the
-        # database's write lock, so a second erasure at once reads what the first did.
-        db.session.execute(
-            update(Customer)
-            .where(Customer.id == customer.id)
-            .values(erased_at=Customer.erased_at)
-            .execution_options(synchronize_session=False)
-        )
-    locked = db.session.scalar(
-        select(Customer)
-        .where(Customer.id == customer.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    # A conditional UPDATE claims the customer before anything is read: PostgreSQL locks
+    # the row (a second erasure waits, then finds it erased) and SQLite takes its write
+    # lock, so that what follows reads the customer as it is now.
+    claimed = db.session.execute(
+        update(Customer)
+        .where(Customer.id == customer.id, Customer.erased_at.is_(None))
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
-    if locked is None or locked.erased_at is not None:
+    if claimed.rowcount == 0:
         return False
+    locked = db.session.scalar(
+        select(Customer).where(Customer.id == customer.id).execution_options(populate_existing=True)
+    )
     old_external_id, old_email = locked.external_id, locked.email
     their_cases = select(Case.id).where(Case.customer_id == locked.id)
     needles = needles_of(
