@@ -85,7 +85,7 @@ def test_every_request_gets_a_documented_answer_and_no_5xx(case, surveys, api_ke
 NO_KEY = {"Authorization": ""}
 #: replaced by a key with only that scope
 READ_ONLY, INGEST_ONLY = {"Authorization": "read"}, {"Authorization": "ingest"}
-ADMIN = {"Authorization": "admin"}
+ADMIN_ONLY = {"Authorization": "admin"}
 TOO_LARGE = '{"blob": "' + "x" * (1024 * 1024 + 10) + '"}'
 ERRORS = {
     ("POST", "/api/v1/touchpoints"): {
@@ -149,8 +149,8 @@ ERRORS = {
     ("DELETE", "/api/v1/customers/{external_id}"): {
         401: (NO_KEY, None, None),
         403: (READ_ONLY, None, None),
-        404: (ADMIN, None, None),
-        422: (ADMIN, None, {"reason": ""}),
+        404: (ADMIN_ONLY, None, None),
+        422: (ADMIN_ONLY, None, {"reason": ""}),
     },
 }
 for each in ERRORS:
@@ -171,9 +171,8 @@ def test_every_documented_error_is_the_real_one(surveys, api_key, live_server):
         if method != "parameters"  # a templated path's own
     }
     assert documented == {key: set(codes) for key, codes in ERRORS.items()}
-    scoped = {
-        scope: create_api_key(scope, scopes=[scope])[1] for scope in ("read", "ingest", "admin")
-    }
+    scopes = ("read", "ingest", "admin")
+    scoped = {scope: create_api_key(scope, scopes=[scope])[1] for scope in scopes}
     db.session.commit()
     for (method, path), codes in ERRORS.items():
         for code, (headers, data, query) in codes.items():
