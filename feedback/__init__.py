@@ -155,7 +155,7 @@ def register_blueprints(app: Flask) -> None:
     import feedback.api.export_routes  # noqa: F401 - adds its route to api_bp
     from feedback.accounts.admin import bp as admin_bp
     from feedback.accounts.routes import bp as accounts_bp
-    from feedback.api import loyalty_routes  # noqa: F401 - adds its routes to api_bp
+    from feedback.api import erase_routes, loyalty_routes  # noqa: F401 - add routes to api_bp
     from feedback.api.records import ExternalIdConverter  # adds its routes to api_bp
     from feedback.api.routes import bp as api_bp
     from feedback.brand.routes import bp as brand_bp

@@ -151,6 +151,12 @@ ERRORS = {
         403: (READ_ONLY, None, None),
         404: (ADMIN_ONLY, None, None),
     },
+    ("DELETE", "/api/v1/customers/{external_id}"): {
+        401: (NO_KEY, None, None),
+        403: (READ_ONLY, None, None),
+        404: (ADMIN_ONLY, None, None),
+        422: (ADMIN_ONLY, None, {"reason": ""}),
+    },
 }
 for each in ERRORS:
     if each[0] == "POST":

@@ -91,7 +91,10 @@ def _ann(app, api, make_user):
     (captured) and waiting, staff notices. Returns her case."""
     db.session.add(PropertyKey(key="address", personal=True))
     app.config.update(WEBHOOK_ALLOW_PRIVATE=True, MAIL_REPLY_ADDRESS="support@example.com")
-    create_hook(HookKind.WEBHOOK, "http://127.0.0.1:9/hook", list(EVENT_TYPES))
+    # not customer.erased: that one carries her external id until it is sent or given up
+    # (tests/test_erasure_webhook.py), and this hook's address never takes a delivery
+    names = [name for name in EVENT_TYPES if name != "customer.erased"]
+    create_hook(HookKind.WEBHOOK, "http://127.0.0.1:9/hook", names)
     make_user(Role.MANAGER, email="boss@example.com")
     agent = make_user(Role.AGENT, email="agent@example.com", name="Li Wei")
     db.session.commit()

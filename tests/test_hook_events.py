@@ -1,6 +1,7 @@
-"""Review: each of the eight webhook events reaches a receiver from the real action that
+"""Review: each of the nine webhook events reaches a receiver from the real action that
 causes it (an answer, the worker's tagging, an agent's reply, a customer's emailed reply,
-resolving, a reply that reopens, the deadline sweep), not only when published by hand."""
+resolving, a reply that reopens, the deadline sweep, an erasure), not only when published
+by hand."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from feedback.complaints.enums import ResolutionCode
 from feedback.complaints.inbound import receive
 from feedback.complaints.reply_address import reply_address
 from feedback.complaints.sweep import sweep
+from feedback.customers.erasure import erase_customer
+from feedback.customers.models import Customer
 from feedback.extensions import db
 from feedback.notify import webhooks
 from feedback.notify.webhook_models import EVENT_TYPES, HookKind
@@ -57,9 +60,15 @@ def test_every_event_name_is_sent_from_its_real_action(app, receiver, make_user)
     db.session.commit()
     sweep("test")
     work()
+    gone = answer("csat", 5, customer="c-3", email="cy@example.com", name="Cy Young")
+    erase_customer(db.session.get(Customer, gone.customer_id), reason="asked")
+    db.session.commit()
+    work()
     send()
 
     types = [r.json["type"] for r in receiver.received]
     assert sorted(set(types)) == sorted(EVENT_TYPES)
     breached = [r.json for r in receiver.received if r.json["type"] == "case.breached"]
     assert [b["data"]["case_id"] for b in breached] == [late.id]
+    erased = [r.json["data"] for r in receiver.received if r.json["type"] == "customer.erased"]
+    assert erased == [{"external_id": "c-3"}]

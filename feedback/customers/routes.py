@@ -21,6 +21,8 @@ from feedback.customers import audit
 from feedback.customers.consent import CHANGE_LABELS, SOURCE_LABELS, consent_history
 from feedback.customers.consent_forms import ResubscribeForm
 from feedback.customers.consent_inputs import ConsentInput
+from feedback.customers.erase_form import EraseForm
+from feedback.customers.erasure import erase_customer
 from feedback.customers.models import Customer
 from feedback.customers.phones import phone_digits
 from feedback.customers.story import story
@@ -116,7 +118,29 @@ def show(customer_id: int):
     return page
 
 
-def _page(customer: Customer, form, resubscribe_form: ResubscribeForm | None = None):
+@bp.post("/<id:customer_id>/erase")
+@role_required(Role.MANAGER)
+def erase(customer_id: int):
+    """Erase (anonymise) the customer, with a reason and a confirmation: admins and
+    managers. A second click finds them erased already and changes nothing."""
+    customer = db.get_or_404(Customer, customer_id)
+    form = EraseForm(prefix="erase")
+    if not form.validate_on_submit():
+        return _page(customer, _record_form(), erase_form=form), 400
+    if erase_customer(customer, reason=form.reason.data):
+        db.session.commit()
+        flash(_("The customer was erased. Their scores stay in every figure."), "success")
+    else:
+        flash(_("This customer was erased before: nothing changed."), "info")
+    return redirect(url_for(".show", customer_id=customer.id))
+
+
+def _page(
+    customer: Customer,
+    form,
+    resubscribe_form: ResubscribeForm | None = None,
+    erase_form: EraseForm | None = None,
+):
     if form.occurred_at.data is None:
         now = datetime.now(ZoneInfo(str(get_timezone())))
         form.occurred_at.data = now.replace(second=0, microsecond=0, tzinfo=None)
@@ -156,4 +180,5 @@ def _page(customer: Customer, form, resubscribe_form: ResubscribeForm | None = N
         consent_history=consent_history(customer),
         consent_labels={"changes": CHANGE_LABELS, "sources": SOURCE_LABELS},
         resubscribe_form=resubscribe_form or ResubscribeForm(formdata=None),
+        erase_form=erase_form or EraseForm(formdata=None, prefix="erase"),
     )

@@ -175,7 +175,8 @@ class AnswerFilterForm(Form):
 
 
 class PropertyKeyForm(FlaskForm):
-    """A manager's label for an event property key, and whether breakdowns hide it."""
+    """A manager's label for an event property key, whether breakdowns hide it, and whether
+    it holds personal data."""
 
     class Meta(NoNulMeta):
         pass
@@ -186,3 +187,7 @@ class PropertyKeyForm(FlaskForm):
         validators=[Optional(), Length(max=100)],
     )
     internal = BooleanField(_l("Internal: not offered for breakdowns"))
+    personal = BooleanField(
+        _l("Personal: cleared from an erased customer's touchpoints"),
+        description=_l("Such as a delivery address or a loyalty card number."),
+    )

@@ -175,7 +175,8 @@ def export_csv():
 
 @bp.get("/dashboard/properties")
 def property_keys():
-    """The event property keys, each with its label and whether breakdowns hide it."""
+    """The event property keys, each with its label, whether breakdowns hide it and
+    whether it is personal."""
     keys = all_keys()
     forms = {key.id: PropertyKeyForm(formdata=None, obj=key, prefix=f"k{key.id}") for key in keys}
     return render_template("dashboard/properties.html", keys=keys, forms=forms)
@@ -183,7 +184,7 @@ def property_keys():
 
 @bp.post("/dashboard/properties/<int:key_id>")
 def edit_property_key(key_id: int):
-    """Save one key's label and internal flag."""
+    """Save one key's label and its internal and personal flags."""
     key = db.get_or_404(PropertyKey, key_id)
     form = PropertyKeyForm(prefix=f"k{key.id}")
     if not form.validate():
@@ -196,6 +197,7 @@ def edit_property_key(key_id: int):
         }
         return render_template("dashboard/properties.html", keys=keys, forms=forms), 400
     key.label, key.internal = form.label.data or "", form.internal.data
+    key.personal = form.personal.data
     db.session.commit()
     flash(_("Property %(key)s saved.", key=key.key), "success")
     return redirect(url_for(".property_keys"))

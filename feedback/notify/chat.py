@@ -47,6 +47,9 @@ def _case_line(event_type: str, data: dict, touchpoint: str | None) -> str:
         if data.get("deadline") == "resolution":
             return _("Case #%(case)s missed its resolution deadline.", **facts)
         return _("Case #%(case)s missed its first-response deadline.", **facts)
+    if event_type == "customer.erased":
+        # a chat group is people, not a system that must follow: no external id
+        return _("A customer was erased.")
     if event_type == "response.tagged":
         return _("A comment was tagged: %(kind)s score %(score)s.", **facts)
     return _("New answer: %(kind)s score %(score)s.", **facts)

@@ -37,7 +37,13 @@ from feedback.accounts.models import Role, User
 from feedback.extensions import db
 from feedback.notify import chat
 from feedback.notify.addresses import RefusedAddress, check_peer, check_url
-from feedback.notify.webhook_models import DeliveryStatus, Hook, HookDelivery, HookKind
+from feedback.notify.webhook_models import (
+    ONCE_ONLY,
+    DeliveryStatus,
+    Hook,
+    HookDelivery,
+    HookKind,
+)
 from feedback.outbox.delivery import retry_delay
 from feedback.outbox.services import queue_email
 from feedback.timeutil import utcnow
@@ -231,6 +237,8 @@ def _record(token: str, claimed: Claimed, status_code: int | None, error: str | 
         values["next_attempt_at"] = utcnow() + retry_delay(
             attempts, config["WEBHOOK_RETRY_BASE_SECONDS"], config["WEBHOOK_RETRY_MAX_SECONDS"]
         )
+    if claimed.event_type in ONCE_ONLY and values["status"] is not DeliveryStatus.PENDING:
+        values["body"] = ""  # an erased person's external id: not kept once it is done
     ours = db.session.execute(
         update(HookDelivery)
         .where(

@@ -67,6 +67,7 @@ EVENT_TYPES: dict[str, type[events.Event]] = {
     "case.reopened": events.CaseReopened,
     "case.breached": events.CaseBreached,
     "customer.replied": events.CustomerReplied,
+    "customer.erased": events.CustomerErased,
 }
 #: the public name of each domain event type a hook may hear of
 PUBLIC_NAMES = {cls.type: name for name, cls in EVENT_TYPES.items()}
@@ -80,7 +81,11 @@ EVENT_LABELS = {
     "case.reopened": _l("A case is reopened"),
     "case.breached": _l("A case misses a deadline"),
     "customer.replied": _l("A customer replies on a case"),
+    "customer.erased": _l("A customer is erased (their external id, sent once)"),
 }
+#: events whose body names a person (an erased customer's external id): blanked once the
+#: delivery is sent or given up, so the service keeps no copy
+ONCE_ONLY = frozenset({"customer.erased"})
 
 
 def _enum(cls, length: int = 20):

@@ -13,7 +13,7 @@ import json
 import secrets
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from feedback import events
 from feedback.complaints.models import Case, CaseResponse
@@ -154,7 +154,10 @@ def _response_facts(response_id: int) -> dict:
 
 def event_data(event: events.Event) -> dict:
     """What a hook is told of an event: ids and facts, never personal data. A case's
-    event carries the answer that opened it; an answer's, the case it is on."""
+    event carries the answer that opened it; an answer's, the case it is on. An erasure
+    carries the erased external id, the one thing other systems need to follow it."""
+    if isinstance(event, events.CustomerErased):
+        return {"external_id": event.external_id}
     fields = event.data()
     case_id = fields.get("case_id")
     response_id = fields.get("response_id")
@@ -187,10 +190,25 @@ def _imported(response_id: int) -> bool:
 def queue_deliveries(event: events.Event) -> int:
     """Queue the event for every hook that wants it (once per hook, even when this
     reaction runs again); a paused hook's wait until it is resumed, so a receiver that was
-    down misses nothing. Returns how many deliveries were added."""
+    down misses nothing. Returns how many deliveries were added.
+
+    An erasure's external id is then cleared from its domain_events row: from here on
+    only the deliveries hold it, until each is sent or given up (delivery.py)."""
     event_id = events.current_event_id()
     if event_id is None:
         raise RuntimeError("queue_deliveries runs as a worker reaction")
+    queued = _queue(event, event_id)
+    if isinstance(event, events.CustomerErased):
+        db.session.execute(
+            update(DomainEvent)
+            .where(DomainEvent.id == event_id)
+            .values(data={"customer_id": event.customer_id, "external_id": None})
+            .execution_options(synchronize_session=False)
+        )
+    return queued
+
+
+def _queue(event: events.Event, event_id: int) -> int:
     name = PUBLIC_NAMES[event.type]
     if isinstance(event, events.CommentTagged) and _imported(event.response_id):
         return 0  # history from an import: receivers hear of answers as they happen
