@@ -17,6 +17,7 @@ from feedback.customers.erasure import (
     erase_case_texts,
     erase_comments,
     erase_contacts,
+    erase_customer,
     erase_inbound,
     erase_outbox,
 )
@@ -190,3 +191,20 @@ def test_json_that_names_a_person_is_rewritten_not_dropped(app):
         "who": ["[erased]", "c-10"],
     }
     assert db.session.get(DomainEvent, other.id).data == {"customer_id": 6, "who": "Annabel"}
+
+
+def test_another_customer_of_the_same_name_keeps_their_mail(app, surveys):
+    """王伟 is one of the commonest names in China: erasing one must not blank the mail of
+    another. Mail to a customer is found by their address and the links, not by name."""
+    one = answer("csat", 1, customer="c-1", email="wang.one@example.cn", name="王伟").customer
+    other = answer("csat", 5, customer="c-2", email="wang.two@example.cn", name="王伟").customer
+    to_other = queue_email(other.email, "您好", "王伟您好,感谢您的反馈。", kind="case_reply")
+    from_other = receive(mail("我是王伟,包裹还没到。", sender="王伟 <wang.two@example.cn>"))
+    db.session.commit()
+
+    assert erase_customer(db.session.get(Customer, one.id), reason="request 1")
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, to_other.id).body_text == "王伟您好,感谢您的反馈。"
+    assert db.session.get(InboundMessage, from_other.inbound_message_id).body_text != ""
+    assert db.session.get(Customer, other.id).name == "王伟"

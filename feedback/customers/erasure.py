@@ -333,9 +333,10 @@ def erase_customer(customer: Customer, *, reason: str) -> bool:
     )
     old_external_id, old_email = locked.external_id, locked.email
     their_cases = select(Case.id).where(Case.customer_id == locked.id)
+    name = locked.name.strip()
     needles = needles_of(
         email=old_email,
-        name=locked.name,
+        name=name,
         phone=locked.phone,
         external_id=old_external_id,
         comments=list(
@@ -346,7 +347,9 @@ def erase_customer(customer: Customer, *, reason: str) -> bool:
             )
         ),
     )
-    _erase_mail(locked.id, old_email, their_cases, needles)
+    # Received mail is found without the name: another customer of the same name writes
+    # under it (staff mail quoting the name is searched with it).
+    _erase_mail(locked.id, old_email, their_cases, needles, [n for n in needles if n != name])
     erase_case_texts(sorted(_ids(select(CaseEvent.id).where(CaseEvent.case_id.in_(their_cases)))))
     erase_comments(sorted(_ids(select(Response.id).where(Response.customer_id == locked.id))))
     scrub_hook_deliveries(needles)
@@ -369,7 +372,9 @@ def erase_customer(customer: Customer, *, reason: str) -> bool:
     return True
 
 
-def _erase_mail(customer_id: int, email: str | None, their_cases, needles: list[str]) -> None:
+def _erase_mail(
+    customer_id: int, email: str | None, their_cases, needles: list[str], inbound_needles
+) -> None:
     """The outbox and received mail of one person: to them, from them, on their cases,
     or quoting them."""
     outbox = _ids(
@@ -393,7 +398,7 @@ def _erase_mail(customer_id: int, email: str | None, their_cases, needles: list[
     rewrite_outbox(still_to_go, needles)
     outbox |= {i for i, _status in quoting if i not in still_to_go}
     erase_outbox(sorted(outbox))
-    erase_inbound(sorted(inbound | set(inbound_quoting(needles))))
+    erase_inbound(sorted(inbound | set(inbound_quoting(inbound_needles))))
 
 
 def erase_by_external_id(external_id: str, *, reason: str) -> str:

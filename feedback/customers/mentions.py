@@ -89,8 +89,13 @@ def scrub_json(value, pattern: re.Pattern):
     return value
 
 
+#: mail to customers; the erasure finds a person's by their address and its links, never
+#: by what it says, since it quotes its own customer (another of the same name)
+CUSTOMER_MAIL_KINDS = ("invitation", "reminder", "case_reply", "case_promise")
+
+
 def outbox_quoting(needles: list[str]) -> list[tuple[int, OutboxStatus]]:
-    """The outgoing messages whose address, subject or bodies mention a needle."""
+    """The outgoing messages to staff whose address, subject or bodies mention a needle."""
     pattern = needle_pattern(needles)
     if pattern is None:
         return []
@@ -102,7 +107,8 @@ def outbox_quoting(needles: list[str]) -> list[tuple[int, OutboxStatus]]:
     )
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.status, *columns).where(
-            or_(*(_like_any(column, needles) for column in columns))
+            OutboxMessage.kind.not_in(CUSTOMER_MAIL_KINDS),
+            or_(*(_like_any(column, needles) for column in columns)),
         )
     ).all()
     return [
