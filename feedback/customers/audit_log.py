@@ -67,7 +67,8 @@ def customers_matching(value: str) -> tuple[int, ...]:
     of each, every row naming its customer."""
     value = value.strip()
     matches = [Customer.external_id == value]
-    if value.isdigit() and int(value) <= MAX_ID:
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses
+    if value.isascii() and value.isdigit() and int(value) <= MAX_ID:
         matches.append(Customer.id == int(value))
     return tuple(db.session.scalars(select(Customer.id).where(or_(*matches))))
 
