@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from feedback.accounts.models import Role
+from feedback.accounts.services import create_api_key
 from feedback.customers.consent import resubscribe
 from feedback.customers.erasure import erase_customer
 from feedback.customers.models import ConsentEvent, Customer
@@ -17,6 +18,7 @@ from feedback.extensions import db
 from feedback.surveys.ingest_consent import ERASED_ROW
 from feedback.surveys.models import Response, TouchpointEvent
 from tests.complaints_helpers import answer
+from tests.conftest import sign_in
 from tests.surveys_helpers import event
 
 pytestmark = pytest.mark.usefixtures("surveys")
@@ -119,3 +121,19 @@ def test_the_staff_form_is_gone_from_an_erased_customers_page_and_refused(manage
     assert posted.status_code == 409
     assert "nothing more is recorded for them" in posted.get_data(as_text=True)
     _still_erased(row.id)
+
+
+def test_the_log_names_an_api_key_in_the_readers_language(client, make_user):
+    customer_id = answer("csat", 4, "Fine", customer="c-1").customer_id
+    _row, key = create_api_key("crm", scopes=("admin",))
+    db.session.commit()
+    exported = client.get(
+        "/api/v1/customers/c-1/export", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert exported.status_code == 200
+    admin = make_user(Role.ADMIN, locale="zh")
+    sign_in(client, admin)
+    for path in ("/admin/audit", f"/customers/{customer_id}"):
+        text = client.get(path).get_data(as_text=True)
+        assert "API 密钥 crm" in text, path
+        assert "API key" not in text, path
