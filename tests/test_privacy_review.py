@@ -137,3 +137,14 @@ def test_the_log_names_an_api_key_in_the_readers_language(client, make_user):
         text = client.get(path).get_data(as_text=True)
         assert "API 密钥 crm" in text, path
         assert "API key" not in text, path
+
+
+def test_a_blank_reason_to_the_erase_api_is_a_422_and_nothing_is_erased(client):
+    answer("csat", 4, "Fine", customer="c-1")
+    _row, key = create_api_key("crm", scopes=("admin",))
+    db.session.commit()
+    auth = {"Authorization": f"Bearer {key}"}
+    refused = client.delete("/api/v1/customers/c-1?reason=%20%20%09", headers=auth)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["fields"]["reason"]
+    assert db.session.scalar(select(Customer.erased_at)) is None
