@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from flask_smorest import abort as api_abort
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from feedback.api.routes import bp, errors, requires
 from feedback.customers.erase_form import REASON_MAX
@@ -16,10 +16,16 @@ from feedback.surveys.inputs import clean_text
 DEFAULT_REASON = "erased through the API"
 
 
+def _not_blank(value: str) -> None:
+    # the page and the command refuse a reason of spaces too: the log would say nothing
+    if not value.strip():
+        raise ValidationError("Must not be blank: say why, such as a ticket number.")
+
+
 class EraseArgs(Schema):
     reason = fields.String(
         load_default=None,
-        validate=[validate.Length(min=1, max=REASON_MAX), clean_text],
+        validate=[validate.Length(min=1, max=REASON_MAX), _not_blank, clean_text],
         metadata={
             "description": "Why, for the audit log (such as a ticket number); no personal "
             f"data. Default: {DEFAULT_REASON!r}."
@@ -49,8 +55,9 @@ def erase_customer(args: dict, external_id: str):
     once. Erasing again answers `already`; an id never seen is a 404."""
     # NUL is never stored (the API refuses it) and PostgreSQL cannot compare it.
     outcome = "unknown"
+    reason = (args["reason"] or DEFAULT_REASON).strip()
     if "\x00" not in external_id:
-        outcome = erase_by_external_id(external_id, reason=args["reason"] or DEFAULT_REASON)
+        outcome = erase_by_external_id(external_id, reason=reason)
     if outcome == "unknown":
         api_abort(404, message="No customer has that external id.")
     db.session.commit()

@@ -6,12 +6,9 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask_smorest import abort as api_abort
 from marshmallow import Schema, fields
-from sqlalchemy import select
 
 from feedback.api.routes import bp, errors, requires
 from feedback.customers import person_export
-from feedback.customers.models import Customer
-from feedback.customers.tombstones import find_tombstone
 from feedback.extensions import db
 
 
@@ -44,17 +41,12 @@ def export_customer(external_id: str):
     document: details, answers, cases with their messages, touchpoints, invitations,
     consent, mail. Recorded in the audit log. A customer who was erased is a 404 with the
     code `erased`."""
-    # NUL is never stored (the API refuses it) and PostgreSQL cannot compare it.
-    customer = None
-    if "\x00" not in external_id:
-        customer = db.session.scalar(select(Customer).where(Customer.external_id == external_id))
-    if customer is not None and customer.erased_at is None:
+    customer, erased = person_export.find_person(external_id)
+    if customer is not None:
         text = person_export.export(customer, "api")
         db.session.commit()
         return Response(text, mimetype="application/json")
-    if customer is not None or (
-        "\x00" not in external_id and find_tombstone(external_id=external_id) is not None
-    ):
-        message = "That customer was erased: nothing that identifies them is held any more."
+    if erased:
+        message = person_export.ERASED_MESSAGE
         return jsonify({"error": {"code": "erased", "message": message, "fields": {}}}), 404
     api_abort(404, message="No customer has that external id.")

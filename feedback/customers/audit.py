@@ -14,6 +14,9 @@ from feedback.accounts.models import ApiKey
 from feedback.customers.models import AUDIT_ACTIONS, AuditEntry, Customer
 from feedback.extensions import db
 
+#: the actor of what is done from the command line (flask customers erase/export)
+COMMAND_LINE = "command line"
+
 
 def _actor() -> tuple[int | None, int | None, str]:
     """(user id, API key id, label) of whoever acts now: a signed-in staff member, an
@@ -25,7 +28,7 @@ def _actor() -> tuple[int | None, int | None, str]:
         if key_id is not None:
             key = db.session.get(ApiKey, key_id)
             return None, key_id, f"API key {key_id} '{key.name if key else ''}'"
-    return None, None, "command line"
+    return None, None, COMMAND_LINE
 
 
 def record(

@@ -9,6 +9,8 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 
+from feedback.accounts.models import ApiKey
+from feedback.customers.audit import COMMAND_LINE
 from feedback.customers.models import AuditEntry, Customer
 from feedback.extensions import db
 from feedback.urls import MAX_ID
@@ -27,6 +29,18 @@ def action_label(action: str) -> str:
     """The action as people read it; an action this code does not know, as stored."""
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action
+
+
+def actor_label(entry: AuditEntry) -> str:
+    """Who acted, in the reader's language: a staff member's email as stored, an API key
+    by its name, or the command line. The stored label is English, for the database."""
+    if entry.api_key_id is not None:
+        key = db.session.get(ApiKey, entry.api_key_id)
+        if key is not None:
+            return str(_l("API key %(name)s", name=key.name))
+    elif entry.user_id is None and entry.actor == COMMAND_LINE:
+        return str(_l("command line"))
+    return entry.actor
 
 
 @dataclass(frozen=True)
@@ -67,7 +81,8 @@ def customers_matching(value: str) -> tuple[int, ...]:
     of each, every row naming its customer."""
     value = value.strip()
     matches = [Customer.external_id == value]
-    if value.isdigit() and int(value) <= MAX_ID:
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses
+    if value.isascii() and value.isdigit() and int(value) <= MAX_ID:
         matches.append(Customer.id == int(value))
     return tuple(db.session.scalars(select(Customer.id).where(or_(*matches))))
 

@@ -39,6 +39,12 @@ def audit_action_label(action: str) -> str:
 
 
 @bp.app_template_global()
+def audit_actor(entry) -> str:
+    """Who made an audit entry, in the reader's language."""
+    return audit_log.actor_label(entry)
+
+
+@bp.app_template_global()
 def recent_access(customer_id: int) -> list:
     """The customer's last ten audit entries, for admins only (else empty)."""
     if not current_user.is_authenticated or not current_user.has_role(Role.ADMIN):

@@ -146,9 +146,10 @@ def hold_back_invitations(customer_id: int) -> None:
 
 def resubscribe(customer: Customer, note: str, by: User) -> ConsentEvent | None:
     """A staff member puts an unsubscribed customer back on the survey list, at their
-    request; None when they are not unsubscribed (a second click, another colleague)."""
+    request; None when they are not unsubscribed (a second click, another colleague) or
+    were erased meanwhile (read again under the lock: an erased person stays opted out)."""
     lock_customer(customer)
-    if customer.unsubscribed_at is None:
+    if customer.unsubscribed_at is None or customer.erased_at is not None:
         return None
     return record_consent(customer, "resubscribed", "staff", detail=note, by=by)
 

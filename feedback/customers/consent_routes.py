@@ -29,12 +29,15 @@ def resubscribe_customer(customer_id: int):
     """Record the customer's wish to get surveys again, with the staff member's note."""
     customer = db.get_or_404(Customer, customer_id)
     form = ResubscribeForm()
-    if customer.erased_at is not None:
+    event = None
+    if customer.erased_at is None:
+        if not form.validate_on_submit():
+            return _page(customer, _record_form(), form), 400
+        event = resubscribe(customer, form.note.data, current_user)
+    if customer.erased_at is not None:  # erased before, or while this request waited
+        db.session.rollback()
         flash(_("This customer was erased: they cannot be re-subscribed."), "error")
         return _page(customer, _record_form(), form), 409
-    if not form.validate_on_submit():
-        return _page(customer, _record_form(), form), 400
-    event = resubscribe(customer, form.note.data, current_user)
     db.session.commit()
     if event is None:  # a second click, or a colleague was quicker
         flash(_("%(name)s is subscribed already.", name=customer.display_name), "success")

@@ -6,11 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from feedback.customers import person_export
-from feedback.customers.models import Customer
-from feedback.customers.tombstones import find_tombstone
 from feedback.extensions import db
 
 
@@ -26,12 +23,10 @@ def export_command(external_id: str, output: Path | None) -> None:
     """Print (or write to FILE) everything held about the customer with EXTERNAL_ID as
     JSON: details, answers, cases with their messages, touchpoints, invitations, consent
     and mail. The export is recorded in the audit log."""
-    customer = db.session.scalar(select(Customer).where(Customer.external_id == external_id))
-    if customer is None or customer.erased_at is not None:
-        if customer is not None or find_tombstone(external_id=external_id) is not None:
-            raise click.ClickException(
-                "That customer was erased: nothing that identifies them is held any more."
-            )
+    customer, erased = person_export.find_person(external_id)
+    if customer is None:
+        if erased:
+            raise click.ClickException(person_export.ERASED_MESSAGE)
         raise click.ClickException(f"No customer has the external id {external_id!r}.")
     text = person_export.export(customer, "cli")
     # Recorded before it is written: the log may over-report an export, never miss one.

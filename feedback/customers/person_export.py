@@ -21,6 +21,7 @@ from feedback.complaints.inbound_models import InboundMessage
 from feedback.complaints.models import Case, CaseEvent
 from feedback.customers import audit
 from feedback.customers.models import ConsentEvent, Customer
+from feedback.customers.tombstones import find_tombstone
 from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage
 from feedback.surveys.models import (
@@ -50,6 +51,21 @@ RECORD_LISTS = (
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
+
+
+#: what every way of exporting says of a person who was erased
+ERASED_MESSAGE = "That customer was erased: nothing that identifies them is held any more."
+
+
+def find_person(external_id: str) -> tuple[Customer | None, bool]:
+    """The customer to export for this external id, else (None, whether that person was
+    erased: their row is, or a tombstone remembers the id)."""
+    if "\x00" in external_id:  # never stored, and PostgreSQL cannot compare it
+        return None, False
+    customer = db.session.scalar(select(Customer).where(Customer.external_id == external_id))
+    if customer is not None and customer.erased_at is None:
+        return customer, False
+    return None, customer is not None or find_tombstone(external_id=external_id) is not None
 
 
 def person_export(customer: Customer) -> dict:

@@ -83,6 +83,9 @@ def _record_form() -> RecordTouchpointForm:
 def show(customer_id: int):
     customer = db.get_or_404(Customer, customer_id)
     form = _record_form()
+    if customer.erased_at is not None and request.method == "POST":
+        flash(_("This customer was erased: nothing more is recorded for them."), "error")
+        return _page(customer, form), 409
     if form.validate_on_submit():
         occurred = local_to_utc(form.occurred_at.data, str(get_timezone()))
         reference = (form.external_id.data or "").strip()

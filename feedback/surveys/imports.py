@@ -197,7 +197,9 @@ def parse_row(raw) -> tuple[PastAnswer | None, dict]:
 def refusal(row: PastAnswer, customer: Customer | None) -> dict | None:
     """Whether this row may be imported for this customer (None: it may; else the field
     errors). The one place for such rules: the answers of an erased person, known by
-    the row's customer id or email, must not come back."""
+    the row's customer id or email, must not come back, nor be added to an erased row."""
+    if customer is not None and customer.erased_at is not None:
+        return {"customer_external_id": [ERASED]}
     by_id = find_tombstone(external_id=row.customer_external_id)
     if by_id is None and find_tombstone(email=row.customer_email) is None:
         return None

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from feedback import events as domain_events
 from feedback.extensions import db
-from feedback.surveys.ingest_consent import apply_consents, erased_before
+from feedback.surveys.ingest_consent import ERASED_ROW, apply_consents, erased_before, erased_rows
 from feedback.surveys.ingest_customers import (
     chunks,
     core,
@@ -192,12 +192,16 @@ def ingest_events(
     """
     types = touchpoint_types()
     known = _known_events({data.external_id for _, data in inputs})
+    erased = erased_rows({data.customer.external_id for _, data in inputs})
     results: list[IngestResult] = []
     fresh: dict[str, tuple[int, EventInput]] = {}
     repeats: list[tuple[int, str]] = []
     for index, data in inputs:
         if data.external_id in known:  # first: a replay answers as before, whatever changed
             results.append(IngestResult(index, "existing", known[data.external_id]))
+        elif data.customer.external_id in erased:
+            errors = {"customer": {"external_id": [ERASED_ROW]}}
+            results.append(IngestResult(index, "rejected", errors=errors))
         elif data.touchpoint not in types:
             error = _unknown_type(data, types)
             results.append(IngestResult(index, "rejected", errors={"touchpoint": [error]}))

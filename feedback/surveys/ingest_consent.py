@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from feedback.accounts.models import User
 from feedback.customers.consent import ERASED_BEFORE, lock_customer, record_consent, tombstoned
 from feedback.customers.models import Customer
@@ -13,6 +15,20 @@ from feedback.extensions import db
 from feedback.surveys.inputs import CustomerInput, EventInput
 from feedback.surveys.models import EventSource
 from feedback.timeutil import utcnow
+
+#: why a touchpoint for an erased customer's row is refused
+ERASED_ROW = "This customer was erased: nothing more is recorded for them."
+
+
+def erased_rows(external_ids: set[str]) -> set[str]:
+    """Of these external ids, those of erased customers' rows (their "erased-..." ids):
+    a touchpoint for one would write new contact details onto an erased person."""
+    if not external_ids:
+        return set()
+    query = select(Customer.external_id).where(
+        Customer.external_id.in_(sorted(external_ids)), Customer.erased_at.is_not(None)
+    )
+    return set(db.session.scalars(query))
 
 
 def erased_before(wanted: dict[str, CustomerInput], existing: dict) -> dict[str, datetime]:
