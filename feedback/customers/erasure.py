@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from feedback import events
+from feedback.complaints.inbound import hash_dedup_keys
 from feedback.complaints.inbound_models import InboundAttachment, InboundMessage
 from feedback.complaints.models import Case, CaseEvent
 from feedback.customers import audit
@@ -219,8 +220,8 @@ def _remove_personal_properties(customer_ids: list[int]) -> None:
 def erase_inbound(message_ids: list[int]) -> int:
     """Blank these received emails (the original bytes, addresses, subject, texts and
     thread headers) and remove their attachments' files and names. The row stays with its
-    time, status and case, and its dedup key, so the same message fetched again is still
-    known and not stored anew. Returns how many messages changed."""
+    time, status and case, and its dedup key (the Message-ID hashed), so the same message
+    fetched again is still known and not stored anew. Returns how many messages changed."""
     if not message_ids:
         return 0
     result = db.session.execute(
@@ -248,6 +249,7 @@ def erase_inbound(message_ids: list[int]) -> int:
         )
         .execution_options(synchronize_session=False)
     )
+    hash_dedup_keys(message_ids)
     db.session.execute(
         update(InboundAttachment)
         .where(InboundAttachment.message_id.in_(message_ids))
