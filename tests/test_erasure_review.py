@@ -102,7 +102,9 @@ def test_retention_of_contacts_leaves_no_mail_to_them_that_could_go(app, surveys
         db.session.commit()
         ids = (given_up.id, waiting.id)
     with time_machine.travel(NOW, tick=False):
-        save_settings({kind: (24 if kind == "contacts" else None) for kind in retention.KINDS}, None)
+        save_settings(
+            {kind: (24 if kind == "contacts" else None) for kind in retention.KINDS}, None
+        )
         db.session.commit()
         (due,) = preview()
         assert (due.key, due.count) == ("contacts", 1)

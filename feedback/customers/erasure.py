@@ -129,11 +129,28 @@ def erase_contacts(customer_ids: list[int]) -> int:
     """Remove what identifies these customers: name, email, phone and external id (a
     random "erased-..." in its place), the properties a manager marked personal on their
     touchpoints, the ids their touchpoints and imported answers came with, the notes beside
-    their consent changes, and their link tokens, so their survey links stop working.
-    Marks them erased and opted out (never surveyed again). Returns how many customers
-    were erased now."""
+    their consent changes, their link tokens, so their survey links stop working, and the
+    mail to them (erase_outbox: what has not gone is cancelled). Marks them erased and
+    opted out (never surveyed again). Returns how many customers were erased now."""
     if not customer_ids:
         return 0
+    # mail to them still waiting, or failed (an admin may resend it), would go to the
+    # address erased here; sent mail keeps it
+    their_emails = select(func.lower(Customer.email)).where(
+        Customer.id.in_(customer_ids), Customer.erased_at.is_(None), Customer.email.is_not(None)
+    )
+    erase_outbox(
+        sorted(
+            _ids(
+                select(OutboxMessage.id).where(
+                    func.lower(OutboxMessage.to_address).in_(their_emails)
+                )
+            )
+            | _ids(
+                select(Invitation.outbox_message_id).where(Invitation.customer_id.in_(customer_ids))
+            )
+        )
+    )
     now = utcnow()
     result = db.session.execute(
         update(Customer)
