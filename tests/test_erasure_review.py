@@ -114,3 +114,29 @@ def test_retention_of_contacts_leaves_no_mail_to_them_that_could_go(app, surveys
         rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
         assert [(m.to_address, m.status) for m in rows] == [("", OutboxStatus.CANCELLED)] * 2
         assert "Olga" not in " ".join(m.body_text + m.subject for m in rows)
+
+
+@pytest.fixture
+def receiver(app):
+    from tests.hooks_helpers import serve
+
+    yield from serve(app)
+
+
+def test_retention_of_contacts_leaves_no_external_id_in_webhook_bodies(app, surveys, receiver):
+    webhooks.create_hook(HookKind.WEBHOOK, receiver.url, ["response.created"])
+    db.session.commit()
+    with time_machine.travel(NOW - relativedelta(months=30), tick=False):
+        answer("nps", 9, None, customer="crm-olga-5521", email="olga@example.com", name="Olga")
+        work()
+        assert send() == 1
+    assert "crm-olga-5521" in db.session.scalar(select(HookDelivery.body))  # the scene
+    with time_machine.travel(NOW, tick=False):
+        save_settings(
+            {kind: (24 if kind == "contacts" else None) for kind in retention.KINDS}, None
+        )
+        db.session.commit()
+        assert apply_retention("w") == 1
+    db.session.expire_all()
+    body = db.session.scalar(select(HookDelivery.body))
+    assert "crm-olga-5521" not in body and '"customer_external_id": "[erased]"' in body

@@ -129,9 +129,10 @@ def erase_contacts(customer_ids: list[int]) -> int:
     """Remove what identifies these customers: name, email, phone and external id (a
     random "erased-..." in its place), the properties a manager marked personal on their
     touchpoints, the ids their touchpoints and imported answers came with, the notes beside
-    their consent changes, their link tokens, so their survey links stop working, and the
-    mail to them (erase_outbox: what has not gone is cancelled). Marks them erased and
-    opted out (never surveyed again). Returns how many customers were erased now."""
+    their consent changes, their link tokens (so their survey links stop working), the
+    mail to them (erase_outbox: what has not gone is cancelled) and their external ids in
+    webhook bodies ("[erased]"). Marks them erased and opted out (never surveyed again).
+    Returns how many customers were erased now."""
     if not customer_ids:
         return 0
     # mail to them still waiting, or failed (an admin may resend it), would go to the
@@ -148,6 +149,16 @@ def erase_contacts(customer_ids: list[int]) -> int:
             )
             | _ids(
                 select(Invitation.outbox_message_id).where(Invitation.customer_id.in_(customer_ids))
+            )
+        )
+    )
+    # webhook bodies name customers by external id, and are kept after they are sent
+    scrub_hook_deliveries(
+        list(
+            db.session.scalars(
+                select(Customer.external_id).where(
+                    Customer.id.in_(customer_ids), Customer.erased_at.is_(None)
+                )
             )
         )
     )
