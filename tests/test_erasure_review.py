@@ -140,3 +140,26 @@ def test_retention_of_contacts_leaves_no_external_id_in_webhook_bodies(app, surv
     db.session.expire_all()
     body = db.session.scalar(select(HookDelivery.body))
     assert "crm-olga-5521" not in body and '"customer_external_id": "[erased]"' in body
+
+
+def test_an_event_given_up_keeps_no_error_quoting_the_customer(app, surveys):
+    from feedback.events import DomainEvent
+
+    answer("csat", 1, None, customer="crm-ann-7731", email="ann.lee@example.com")
+    # what a reaction's database error leaves on an event given up: its parameters
+    db.session.add(
+        DomainEvent(
+            type="answer.recorded",
+            data={"response_id": 1},
+            attempts=5,
+            last_error="notify: IntegrityError: [parameters: ('ann.lee@example.com', 'c')]",
+            processed_at=NOW,
+        )
+    )
+    db.session.commit()
+
+    assert erase_by_external_id("crm-ann-7731", reason="request 8") == "erased"
+    db.session.commit()
+    db.session.expire_all()
+    errors = [e for e in db.session.scalars(select(DomainEvent.last_error)) if e]
+    assert errors and not any("ann.lee@example.com" in e for e in errors)

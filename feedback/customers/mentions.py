@@ -210,7 +210,11 @@ def scrub_domain_events(needles: list[str]) -> int:
     """Domain events' data that mention the person (events carry ids, so this is a net
     for the exception)."""
     table = DomainEvent.__table__
-    return _scrub_json_rows(table, table.c.data, needles)
+    changed = _scrub_json_rows(table, table.c.data, needles)
+    # a failed reaction's error (a database error lists its parameters), kept for ever
+    # on an event given up
+    _scrub_text_rows(table, table.c.last_error, needles)
+    return changed
 
 
 def inbound_quoting(needles: list[str]) -> list[int]:
