@@ -163,3 +163,16 @@ def test_an_event_given_up_keeps_no_error_quoting_the_customer(app, surveys):
     db.session.expire_all()
     errors = [e for e in db.session.scalars(select(DomainEvent.last_error)) if e]
     assert errors and not any("ann.lee@example.com" in e for e in errors)
+
+
+def test_a_reason_naming_the_person_is_logged_without_them(app, surveys):
+    from feedback.customers.models import AuditEntry
+
+    answer("csat", 1, None, customer="crm-ann-7731", email="ann.lee@example.com")
+    reason = "Ticket 118: ann.lee@example.com asked by phone"
+    assert erase_by_external_id("crm-ann-7731", reason=reason) == "erased"
+    db.session.commit()
+    detail = db.session.scalar(
+        select(AuditEntry.detail).where(AuditEntry.action == "customer.erase")
+    )
+    assert detail == "Ticket 118: [erased] asked by phone"

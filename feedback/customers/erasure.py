@@ -32,6 +32,7 @@ from feedback.customers.mentions import (
     ERASED,
     erase_captured_mail,
     inbound_quoting,
+    needle_pattern,
     needles_of,
     outbox_quoting,
     rewrite_outbox,
@@ -384,7 +385,11 @@ def erase_customer(customer: Customer, *, reason: str) -> bool:
     erase_contacts([locked.id])
     add_tombstone(old_external_id, old_email)
     db.session.add(ConsentEvent(customer_id=locked.id, change="withdrawn", source="erasure"))
-    audit.record("customer.erase", customer=locked, detail=reason)
+    # staff may name the person in the reason ("asked by ann@..."): the log keeps none
+    pattern = needle_pattern(needles)
+    audit.record(
+        "customer.erase", customer=locked, detail=pattern.sub(ERASED, reason) if pattern else reason
+    )
     # The external id is for the customer.erased webhook, whose reaction clears it from
     # the event's row; with no reaction the row would keep it, so it is left out.
     keep_id = events.has_reactions(events.CustomerErased)
