@@ -39,6 +39,8 @@ CALL = "Spoke to her about the refund for order 88123"
 CUSTOMER_MAIL = "Please call me back, my spare number is 139 1111 2222"
 ATTACHMENT = ("receipt-ann-lee.pdf", "application/pdf", b"%PDF passport E99887766")
 ADDRESS = "12 Nanjing Road West, Jing'an"
+#: Chinese text is escaped in JSON and MIME-encoded in mail: the search must decode both
+ADDRESS_ZH = "静安区南京西路12号"
 #: everything that identifies Ann, as she or the staff wrote it
 NEEDLES = [
     ANN["customer"],
@@ -55,6 +57,7 @@ NEEDLES = [
     ATTACHMENT[0],
     "E99887766",
     ADDRESS,
+    ADDRESS_ZH,
     "order-ann-1",
     "import-ann-9",
 ]
@@ -114,10 +117,11 @@ def _ann(app, api, make_user):
     work()
     deliver_due("test")  # the notices and the reply, sent: captured as .eml files
     raw = mail(
-        f"{CUSTOMER_MAIL}\n\nAnn Lee\n+86 138 0013 8000",
+        f"{CUSTOMER_MAIL}\n{ADDRESS_ZH}\n\nAnn Lee\n+86 138 0013 8000",
         sender=f"Ann Lee <{ANN['email']}>",
         subject=f"Re: About your parcel, Ann Lee [Case #{case.id}]",
         attachments=[ATTACHMENT],
+        charset="gb18030",  # as many Chinese mail clients send: not readable undecoded
     )
     assert receive(raw).outcome == "matched"
     db.session.commit()
@@ -143,11 +147,27 @@ def _figures(client, manager_client, api_key) -> dict:
     return figures
 
 
+def _mail_text(data: bytes) -> str:
+    """An email's decoded headers and parts (base64, quoted-printable, RFC 2047 words)."""
+    from email import policy
+    from email.parser import BytesParser
+
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    texts = [str(v) for v in message.values()]
+    for part in message.walk():
+        payload = part.get_payload(decode=True)
+        if payload:
+            texts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
+    return "\n".join(texts)
+
+
 def _as_text(value) -> str:
+    """A stored value as text to search; bytes also as the email they may be."""
     if isinstance(value, bytes | memoryview):
-        return bytes(value).decode("utf-8", "replace")
+        data = bytes(value)
+        return data.decode("utf-8", "replace") + "\n" + _mail_text(data)
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
+        value = json.dumps(value, ensure_ascii=False)
     return "" if value is None else str(value)
 
 
@@ -161,7 +181,12 @@ def found_in_database(needles: list[str]) -> list[tuple[str, str, str]]:
         for row in db.session.execute(select(table)).mappings():
             for column, value in row.items():
                 text = _as_text(value).lower()
-                found += [(table.name, column, n) for n in needles if n.lower() in text]
+                found += [
+                    (table.name, column, n)
+                    for n in needles
+                    # JSON kept in a text column may hold "\u9759" for "静"
+                    if n.lower() in text or json.dumps(n)[1:-1].lower() in text
+                ]
     return found
 
 
@@ -175,6 +200,7 @@ def found_in_mail(app, needles: list[str]) -> list[tuple[str, str]]:
         message = BytesParser(policy=policy.default).parsebytes(data)
         texts = [data.decode("utf-8", "replace"), *(str(v) for v in message.values())]
         texts += [p.get_content() for p in message.walk() if p.get_content_maintype() == "text"]
+        texts.append(_mail_text(data))
         text = "\n".join(texts).lower()
         found += [(path.name, n) for n in needles if n.lower() in text]
     return found
@@ -199,6 +225,8 @@ def test_an_erased_customer_is_nowhere_and_the_figures_stay(
         "touchpoint_events",
     }
     assert found_in_mail(app, NEEDLES)
+    # the search reads the received email's MIME-encoded text too
+    assert ("inbound_messages", "raw", ADDRESS_ZH) in found_in_database([ADDRESS_ZH])
     statuses = set(db.session.scalars(select(OutboxMessage.status)))
     assert {OutboxStatus.SENT, OutboxStatus.PENDING} <= statuses
     assert db.session.scalar(

@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 
 from email_reply_parser import EmailReplyParser
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from feedback import events
@@ -112,9 +112,36 @@ def _dedup_key(message_id: str | None, raw: bytes) -> str:
     return "sha256:" + hashlib.sha256(source).hexdigest()
 
 
+def hashed_dedup_key(key: str) -> str:
+    """The dedup key without the Message-ID in clear ("mid:..." becomes its "sha256:"),
+    which an erased message keeps: Message-IDs often hold the sender's address."""
+    if not key.startswith("mid:"):
+        return key
+    return "sha256:" + hashlib.sha256(key.removeprefix("mid:").encode()).hexdigest()
+
+
+def hash_dedup_keys(message_ids: list[int]) -> None:
+    """Hash the Message-IDs in these messages' dedup keys (the erasure's; in Python, since
+    SQLite has no SHA-256); receive() still knows each message when it comes again."""
+    table = InboundMessage.__table__
+    rows = db.session.execute(
+        select(table.c.id, table.c.dedup_key).where(
+            table.c.id.in_(message_ids), table.c.dedup_key.startswith("mid:")
+        )
+    ).all()
+    if rows:
+        db.session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(dedup_key=bindparam("key")),
+            [{"row_id": row_id, "key": hashed_dedup_key(key)} for row_id, key in rows],
+        )
+
+
 def _stored(key: str) -> Received | None:
+    keys = {key, hashed_dedup_key(key)}  # the second: the same message, since erased
     row = db.session.execute(
-        select(InboundMessage.id, InboundMessage.case_id).where(InboundMessage.dedup_key == key)
+        select(InboundMessage.id, InboundMessage.case_id).where(InboundMessage.dedup_key.in_(keys))
     ).first()
     return None if row is None else Received("duplicate", row.id, row.case_id)
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from feedback import events
+from feedback.complaints.inbound import hash_dedup_keys
 from feedback.complaints.inbound_models import InboundAttachment, InboundMessage
 from feedback.complaints.models import Case, CaseEvent
 from feedback.customers import audit
@@ -31,6 +32,7 @@ from feedback.customers.mentions import (
     ERASED,
     erase_captured_mail,
     inbound_quoting,
+    needle_pattern,
     needles_of,
     outbox_quoting,
     rewrite_outbox,
@@ -128,11 +130,39 @@ def erase_contacts(customer_ids: list[int]) -> int:
     """Remove what identifies these customers: name, email, phone and external id (a
     random "erased-..." in its place), the properties a manager marked personal on their
     touchpoints, the ids their touchpoints and imported answers came with, the notes beside
-    their consent changes, and their link tokens, so their survey links stop working.
-    Marks them erased and opted out (never surveyed again). Returns how many customers
-    were erased now."""
+    their consent changes, their link tokens (so their survey links stop working), the
+    mail to them not sent (cancelled: erase_outbox) and their external ids in
+    webhook bodies ("[erased]"). Marks them erased and opted out (never surveyed again).
+    Returns how many customers were erased now."""
     if not customer_ids:
         return 0
+    # mail to them still waiting, or failed (an admin may resend it), would go to the
+    # address erased here. Sent mail is the outbox setting's (its bodies, by age), so
+    # that a run's preview counts each kind's records once.
+    their_emails = select(func.lower(Customer.email)).where(
+        Customer.id.in_(customer_ids), Customer.erased_at.is_(None), Customer.email.is_not(None)
+    )
+    their_invitations_mail = select(Invitation.outbox_message_id).where(
+        Invitation.customer_id.in_(customer_ids)
+    )
+    unsent_to_them = select(OutboxMessage.id).where(
+        OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.FAILED)),
+        or_(
+            func.lower(OutboxMessage.to_address).in_(their_emails),
+            OutboxMessage.id.in_(their_invitations_mail),
+        ),
+    )
+    erase_outbox(sorted(_ids(unsent_to_them)))
+    # webhook bodies name customers by external id, and are kept after they are sent
+    scrub_hook_deliveries(
+        list(
+            db.session.scalars(
+                select(Customer.external_id).where(
+                    Customer.id.in_(customer_ids), Customer.erased_at.is_(None)
+                )
+            )
+        )
+    )
     now = utcnow()
     result = db.session.execute(
         update(Customer)
@@ -219,8 +249,8 @@ def _remove_personal_properties(customer_ids: list[int]) -> None:
 def erase_inbound(message_ids: list[int]) -> int:
     """Blank these received emails (the original bytes, addresses, subject, texts and
     thread headers) and remove their attachments' files and names. The row stays with its
-    time, status and case, and its dedup key, so the same message fetched again is still
-    known and not stored anew. Returns how many messages changed."""
+    time, status and case, and its dedup key (the Message-ID hashed), so the same message
+    fetched again is still known and not stored anew. Returns how many messages changed."""
     if not message_ids:
         return 0
     result = db.session.execute(
@@ -248,6 +278,7 @@ def erase_inbound(message_ids: list[int]) -> int:
         )
         .execution_options(synchronize_session=False)
     )
+    hash_dedup_keys(message_ids)
     db.session.execute(
         update(InboundAttachment)
         .where(InboundAttachment.message_id.in_(message_ids))
@@ -357,7 +388,11 @@ def erase_customer(customer: Customer, *, reason: str) -> bool:
     erase_contacts([locked.id])
     add_tombstone(old_external_id, old_email)
     db.session.add(ConsentEvent(customer_id=locked.id, change="withdrawn", source="erasure"))
-    audit.record("customer.erase", customer=locked, detail=reason)
+    # staff may name the person in the reason ("asked by ann@..."): the log keeps none
+    pattern = needle_pattern(needles)
+    audit.record(
+        "customer.erase", customer=locked, detail=pattern.sub(ERASED, reason) if pattern else reason
+    )
     # The external id is for the customer.erased webhook, whose reaction clears it from
     # the event's row; with no reaction the row would keep it, so it is left out.
     keep_id = events.has_reactions(events.CustomerErased)

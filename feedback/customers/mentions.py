@@ -185,14 +185,42 @@ def scrub_hook_deliveries(needles: list[str]) -> int:
     one still goes, with "[erased]" in place of the values (the receiver still learns of
     the case); a sent one keeps no copy of them."""
     table = HookDelivery.__table__
-    return _scrub_json_rows(table, table.c.body, needles)
+    changed = _scrub_json_rows(table, table.c.body, needles)
+    _scrub_text_rows(table, table.c.last_error, needles)
+    return changed
+
+
+def _scrub_text_rows(table, column, needles: list[str]) -> int:
+    """Replace the needles in ``table``'s text ``column`` by "[erased]": a receiver's
+    error (its status line, a chat service's ``msg``) may quote what it was sent."""
+    pattern = needle_pattern(needles)
+    if pattern is None:
+        return 0
+    rows = db.session.execute(select(table.c.id, column).where(_like_any(column, needles))).all()
+    changed = [
+        {"row_id": row_id, "scrubbed": pattern.sub(ERASED, value)}
+        for row_id, value in rows
+        if pattern.search(value)
+    ]
+    if changed:
+        db.session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({column.name: bindparam("scrubbed")}),
+            changed,
+        )
+    return len(changed)
 
 
 def scrub_domain_events(needles: list[str]) -> int:
     """Domain events' data that mention the person (events carry ids, so this is a net
     for the exception)."""
     table = DomainEvent.__table__
-    return _scrub_json_rows(table, table.c.data, needles)
+    changed = _scrub_json_rows(table, table.c.data, needles)
+    # a failed reaction's error (a database error lists its parameters), kept for ever
+    # on an event given up
+    _scrub_text_rows(table, table.c.last_error, needles)
+    return changed
 
 
 def inbound_quoting(needles: list[str]) -> list[int]:
