@@ -12,16 +12,15 @@ from feedback.complaints import cases as actions
 from feedback.complaints.inbound import receive
 from feedback.complaints.inbound_models import InboundAttachment, InboundMessage
 from feedback.complaints.models import CaseEvent
-from feedback.customers.erasure import (
-    erase_captured_mail,
+from feedback.customers.anonymise import (
     erase_case_texts,
     erase_comments,
     erase_contacts,
-    erase_customer,
     erase_inbound,
     erase_outbox,
 )
-from feedback.customers.mentions import needle_pattern
+from feedback.customers.erasure import erase_customer
+from feedback.customers.mentions import erase_captured_mail, needle_pattern
 from feedback.customers.models import ConsentEvent, Customer
 from feedback.extensions import db
 from feedback.outbox.delivery import deliver_due

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from feedback.complaints.inbound import receive
 from feedback.complaints.inbound_models import InboundMessage
 from feedback.customers import retention
-from feedback.customers.erasure import erase_by_external_id, erase_inbound
+from feedback.customers.anonymise import erase_inbound
+from feedback.customers.erasure import erase_by_external_id
 from feedback.customers.retention import apply_retention, preview, save_settings
 from feedback.extensions import db
 from feedback.notify import webhooks

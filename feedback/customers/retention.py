@@ -4,7 +4,7 @@ anonymises what is older.
 Off by default: a setting of None keeps that kind for ever. The job ("retention", hourly)
 finds the records older than "now" (``timeutil.utcnow``, which tests move) less the
 setting's months, and hands their ids, 500 at a time, to the erasure's primitives
-(feedback.customers.erasure), committing each batch. The admin page's preview counts with
+(feedback.customers.anonymise), committing each batch. The admin page's preview counts with
 the same conditions the job selects with, so what it says is what the next run does.
 
 Retention is not an erasure request: it anonymises by age, records no audit entry (nobody
@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from feedback.complaints.inbound_models import InboundMessage
 from feedback.complaints.models import Case, CaseEvent
-from feedback.customers import erasure
+from feedback.customers import anonymise
 from feedback.customers.models import ConsentEvent, Customer, RetentionSettings
 from feedback.extensions import db
 from feedback.outbox.models import OutboxMessage, OutboxStatus
@@ -81,10 +81,10 @@ def _case_texts(cutoff: datetime):
         CaseEvent.id,
         CaseEvent.at,
         [
-            CaseEvent.kind.in_(erasure.TEXT_KINDS),
+            CaseEvent.kind.in_(anonymise.TEXT_KINDS),
             or_(
                 CaseEvent.body != "",
-                (CaseEvent.detail != "") & CaseEvent.kind.in_(erasure.SUBJECT_KINDS),
+                (CaseEvent.detail != "") & CaseEvent.kind.in_(anonymise.SUBJECT_KINDS),
             ),
             CaseEvent.at < cutoff,
         ],
@@ -154,11 +154,11 @@ def _outbox(cutoff: datetime):
 
 
 TARGETS = (
-    Target("comments", "comments", _comments, erasure.erase_comments),
-    Target("case_texts", "comments", _case_texts, erasure.erase_case_texts),
-    Target("contacts", "contacts", _contacts, erasure.erase_contacts),
-    Target("inbound", "inbound", _inbound, erasure.erase_inbound),
-    Target("outbox", "outbox", _outbox, erasure.erase_outbox),
+    Target("comments", "comments", _comments, anonymise.erase_comments),
+    Target("case_texts", "comments", _case_texts, anonymise.erase_case_texts),
+    Target("contacts", "contacts", _contacts, anonymise.erase_contacts),
+    Target("inbound", "inbound", _inbound, anonymise.erase_inbound),
+    Target("outbox", "outbox", _outbox, anonymise.erase_outbox),
 )
 
 #: what each target is, for people
