@@ -155,6 +155,15 @@ def test_simultaneous_claims_leave_exactly_one_owner(clock, app, make_user):
         assert len(claimed) == 1
 
 
+@pytest.mark.parametrize("template", ["²", "١٢", "x", "99999999999", ""])
+def test_an_odd_template_in_the_url_shows_the_empty_reply(clock, agent_client, template):
+    """A "²" passes str.isdigit() and fails int(): it was a 500."""
+    case = case_of(answer("csat", 1))
+    response = agent_client.get(f"/cases/{case.id}", query_string={"template": template})
+    assert response.status_code == 200
+    assert 'name="subject"' in response.get_data(as_text=True)
+
+
 def test_reply_from_a_template_in_the_customers_language(clock, agent_client):
     case = case_of(answer("csat", 1, locale="zh", name="王芳"))
     page = agent_client.get(f"/cases/{case.id}").get_data(as_text=True)

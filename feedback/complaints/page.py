@@ -123,7 +123,8 @@ def _reply_forms(case: Case, args) -> tuple[forms.ReplyForm, forms.TemplatePickF
         language = case.customer.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     subject = body = None
     template_id = args.get("template", "")
-    valid = template_id.isdigit() and len(template_id) < 10
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses
+    valid = template_id.isascii() and template_id.isdigit() and len(template_id) < 10
     template = db.session.get(ReplyTemplate, int(template_id)) if valid else None
     if template is not None:
         subject, body = fill_template(template, case, language)
