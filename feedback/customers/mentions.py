@@ -170,14 +170,7 @@ def _scrub_json_rows(table, column, needles: list[str]) -> int:
             scrubbed = scrub_json(value, pattern)
         if scrubbed != value:
             changed.append({"row_id": row_id, "scrubbed": scrubbed})
-    if changed:
-        db.session.connection().execute(
-            update(table)
-            .where(table.c.id == bindparam("row_id"))
-            .values({column.name: bindparam("scrubbed")}),
-            changed,
-        )
-    return len(changed)
+    return _write_back(table, column, changed)
 
 
 def scrub_hook_deliveries(needles: list[str]) -> int:
@@ -202,6 +195,11 @@ def _scrub_text_rows(table, column, needles: list[str]) -> int:
         for row_id, value in rows
         if pattern.search(value)
     ]
+    return _write_back(table, column, changed)
+
+
+def _write_back(table, column, changed: list[dict]) -> int:
+    """Store each row's scrubbed value ({"row_id", "scrubbed"}) in one executemany."""
     if changed:
         db.session.connection().execute(
             update(table)
