@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 
 from flask import current_app
 from sqlalchemy import or_, select
@@ -36,6 +37,21 @@ def find_tombstone(external_id: str | None = None, email: str | None = None) -> 
     if not matches:
         return None
     return db.session.scalars(select(Tombstone).where(or_(*matches)).limit(1)).first()
+
+
+def erased_digests(external_ids: Iterable[str], emails: Iterable[str]) -> set[str]:
+    """Of these external ids' and emails' keyed hashes, those a tombstone holds: for a
+    batch, one query per 500 values of each kind rather than one per row."""
+    found: set[str] = set()
+    for kind, column, values in (
+        ("external_id", Tombstone.external_id_hash, external_ids),
+        ("email", Tombstone.email_hash, emails),
+    ):
+        digests = sorted({fingerprint(kind, value) for value in values if value})
+        for start in range(0, len(digests), 500):
+            chunk = digests[start : start + 500]
+            found.update(db.session.scalars(select(column).where(column.in_(chunk))))
+    return found
 
 
 def add_tombstone(external_id: str, email: str | None) -> Tombstone:

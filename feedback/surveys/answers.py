@@ -245,8 +245,9 @@ def unsubscribe(customer: Customer) -> None:
     lock_customer(customer)  # two clicks at once: the second sees the first's opt-out
     newly = customer.unsubscribed_at is None
     if newly:
-        record_consent(customer, "unsubscribed", "link")
-    hold_back_invitations(customer.id)
+        record_consent(customer, "unsubscribed", "link")  # holds back the scheduled ones
+    else:
+        hold_back_invitations(customer.id)
     db.session.flush()
     if newly:
         events.publish(events.CustomerUnsubscribed(customer_id=customer.id))

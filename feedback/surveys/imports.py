@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from feedback import events
 from feedback.customers.consent_inputs import ConsentInput, ConsentSchema
 from feedback.customers.models import Customer
-from feedback.customers.tombstones import find_tombstone
+from feedback.customers.tombstones import erased_digests, fingerprint
 from feedback.extensions import db
 from feedback.surveys.answers import MAX_COMMENT_LENGTH
 from feedback.surveys.import_catalogue import Catalogue
@@ -194,17 +194,18 @@ def parse_row(raw) -> tuple[PastAnswer | None, dict]:
         return None, exc.normalized_messages()
 
 
-def refusal(row: PastAnswer, customer: Customer | None) -> dict | None:
+def refusal(row: PastAnswer, customer: Customer | None, erased: set[str]) -> dict | None:
     """Whether this row may be imported for this customer (None: it may; else the field
     errors). The one place for such rules: the answers of an erased person, known by
-    the row's customer id or email, must not come back, nor be added to an erased row."""
+    the row's customer id or email (``erased``: the batch's tombstoned hashes, from
+    tombstones.erased_digests), must not come back, nor be added to an erased row."""
     if customer is not None and customer.erased_at is not None:
         return {"customer_external_id": [ERASED]}
-    by_id = find_tombstone(external_id=row.customer_external_id)
-    if by_id is None and find_tombstone(email=row.customer_email) is None:
-        return None
-    field = "customer_external_id" if by_id is not None else "customer_email"
-    return {field: [ERASED]}
+    if fingerprint("external_id", row.customer_external_id) in erased:
+        return {"customer_external_id": [ERASED]}
+    if row.customer_email and fingerprint("email", row.customer_email) in erased:
+        return {"customer_email": [ERASED]}
+    return None
 
 
 def _iso(moment: datetime) -> str:
@@ -274,6 +275,10 @@ def import_answers(rows: list[tuple[int, object]]) -> list[ImportResult]:
     customers = _customers({row.customer_external_id for _, row in parsed})
     taken = _taken_event_ids({row.external_id for _, row in parsed} - set(stored))
     catalogue = Catalogue.read()
+    erased = erased_digests(
+        (row.customer_external_id for _, row in parsed),
+        (row.customer_email for _, row in parsed),
+    )
     type_keys = {t.id: t.key for t in catalogue.types.values()}
     fresh: dict[str, tuple[int, PastAnswer, Survey, int]] = {}
     repeats: list[tuple[int, str]] = []
@@ -289,7 +294,7 @@ def import_answers(rows: list[tuple[int, object]]) -> list[ImportResult]:
         elif row.external_id in taken:
             message = f"A touchpoint event already has the id {EVENT_PREFIX}{row.external_id}."
             results.append(ImportResult(index, "rejected", errors={"external_id": [message]}))
-        elif errors := refusal(row, customers.get(row.customer_external_id)):
+        elif errors := refusal(row, customers.get(row.customer_external_id), erased):
             results.append(ImportResult(index, "rejected", errors=errors))
         elif row.external_id in fresh:  # the same id twice in one request
             repeats.append((index, row.external_id))
